@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "ApiError.h"
+#include "ClusterConnection.h"
+#include "HttpTransport.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace kube {
+
+// Runs a function on the thread the caller chose (the GUI thread posts it to its event loop).
+using Executor = std::function<void(std::function<void()>)>;
+
+enum class PatchType { Merge, Json };
+
+struct JsonResult {
+    ApiError error;
+    std::shared_ptr<const nlohmann::json> object; // set when error.ok()
+};
+using JsonCallback = std::function<void(JsonResult)>;
+
+// The Kubernetes API of one context. Bodies are parsed on the I/O thread; callbacks run through the
+// executor given at construction. Destroying the client cancels everything in flight.
+class KubeClient {
+public:
+    KubeClient(ClusterConnection connection, Executor deliver);
+    ~KubeClient();
+    KubeClient(const KubeClient&) = delete;
+    KubeClient& operator=(const KubeClient&) = delete;
+
+    const ClusterConnection& connection() const { return m_connection; }
+
+    // path is absolute on the server ("/api/v1/namespaces/x/pods?labelSelector=..."). A LIST is a get
+    // of a collection path.
+    RequestId get(const std::string& path, JsonCallback callback);
+    RequestId patch(const std::string& path, PatchType type, std::string body, JsonCallback callback);
+
+    // A request whose answer is not a Kubernetes object (e.g. the Prometheus API through the service
+    // proxy): the completion runs on the I/O thread with the raw response; deliver() hands results on.
+    RequestId send(HttpRequest request, HttpTransport::Completion completion);
+    void deliver(std::function<void()> task) const { m_deliver(std::move(task)); }
+    std::string url(const std::string& path) const { return m_connection.server + path; }
+
+    void cancel(RequestId id);
+
+private:
+    RequestId sendForJson(HttpRequest request, JsonCallback callback);
+
+    ClusterConnection m_connection;
+    Executor m_deliver;
+    std::unique_ptr<HttpTransport> m_transport;
+};
+
+} // namespace kube

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "ApiError.h"
+#include "HttpTransport.h"
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kube {
+
+class KubeClient;
+
+struct PromSample {
+    double time = 0;  // seconds since the epoch
+    double value = 0; // may be NaN or ±Inf, as Prometheus sends them
+};
+
+struct PromSeries {
+    std::map<std::string, std::string> labels;
+    std::vector<PromSample> samples; // one for a vector result, many for a matrix
+};
+
+struct PromResult {
+    ApiError error;
+    std::string resultType; // "vector", "matrix", "scalar", "string"
+    std::vector<PromSeries> series; // a scalar is one series without labels
+    std::vector<std::string> warnings;
+};
+
+// Parses a Prometheus HTTP API answer (success or error envelope).
+PromResult parsePrometheusResponse(long httpStatus, std::string_view body, const std::string& url = {});
+
+// Prometheus reached through the API server's service proxy, as on a real cluster.
+class PrometheusClient {
+public:
+    using Callback = std::function<void(PromResult)>;
+
+    static constexpr const char* DefaultProxyPath =
+        "/api/v1/namespaces/istio-system/services/prometheus:9090/proxy";
+
+    explicit PrometheusClient(KubeClient& client, std::string proxyPath = DefaultProxyPath);
+
+    RequestId query(const std::string& promql, Callback callback);
+    RequestId queryRange(const std::string& promql, double start, double end, double step, Callback callback);
+
+private:
+    RequestId run(const std::string& pathAndQuery, Callback callback);
+
+    KubeClient& m_client;
+    std::string m_proxyPath;
+};
+
+} // namespace kube
