@@ -16,6 +16,7 @@ struct ApiError {
     std::string reason;    // Status.reason, e.g. "NotFound", "Conflict", "Forbidden"
     std::string message;   // Status.message verbatim, or the transport/decode error text
     std::string url;       // what was asked, without credentials
+    std::string method;    // "GET", "PATCH", ...; empty when unknown
 
     bool ok() const { return kind == Kind::None; }
     explicit operator bool() const { return !ok(); }

@@ -40,19 +40,27 @@ public:
     RequestId get(const std::string& path, JsonCallback callback);
     RequestId patch(const std::string& path, PatchType type, std::string body, JsonCallback callback);
 
-    // A request whose answer is not a Kubernetes object (e.g. the Prometheus API through the service
-    // proxy): the completion runs on the I/O thread with the raw response; deliver() hands results on.
-    RequestId send(HttpRequest request, HttpTransport::Completion completion);
-    void deliver(std::function<void()> task) const { m_deliver(std::move(task)); }
     std::string url(const std::string& path) const { return m_connection.server + path; }
 
+    // What get/patch are built on, for answers of any shape (e.g. the Prometheus API through the
+    // service proxy): parse runs on the I/O thread and returns the task to run through the
+    // executor; cancel() also stops a task whose response has already arrived.
+    using Parser = std::function<std::function<void()>(HttpResponse)>;
+    RequestId sendParsed(HttpRequest request, Parser parse);
+
+    // After cancel() returns, the callback is not run, even if its response is already parsed and
+    // waiting in the executor. (A callback already running on another thread cannot be stopped.)
     void cancel(RequestId id);
 
 private:
+    struct Deliveries;
+
     RequestId sendForJson(HttpRequest request, JsonCallback callback);
 
     ClusterConnection m_connection;
     Executor m_deliver;
+    // Shared with the tasks handed to the executor, which may run after the client is gone.
+    std::shared_ptr<Deliveries> m_deliveries;
     std::unique_ptr<HttpTransport> m_transport;
 };
 

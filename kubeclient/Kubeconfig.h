@@ -36,13 +36,21 @@ public:
     std::variant<ClusterConnection, KubeconfigError> connection(const std::string& contextName = {}) const;
 
 private:
+    // File paths are stored absolute and read only in connection(): a missing certificate of a context
+    // nobody uses must not stop the others, and merged files each keep their own folder. `source` is
+    // the kubeconfig that defined the entry, for error messages once several files are merged.
     struct Cluster {
-        std::string name, server, caPem, tlsServerName;
+        std::string name, source, server, caPem, caFile, tlsServerName;
         bool insecureSkipTlsVerify = false;
     };
     struct User {
-        std::string name, token, clientCertPem, clientKeyPem;
+        std::string name, source, token, tokenFile, clientCertPem, clientCertFile, clientKeyPem, clientKeyFile;
+        // Set for exec / auth-provider users: the file is valid, but we cannot get their credentials yet.
+        std::string unsupportedAuth;
     };
+
+    const Cluster* findCluster(const std::string& name) const;
+    const User* findUser(const std::string& name) const;
 
     std::string m_file;
     std::string m_currentContext;

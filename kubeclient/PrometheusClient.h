@@ -28,6 +28,7 @@ struct PromResult {
     ApiError error;
     std::string resultType; // "vector", "matrix", "scalar", "string"
     std::vector<PromSeries> series; // a scalar is one series without labels
+    std::string text;               // the value of a "string" result (its time is in series[0])
     std::vector<std::string> warnings;
 };
 

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "MainWindow.h"
+
+#include "views/pages/MeshPage.h"
+
+#include "models/session/ClusterSession.h"
+
+#include <QLabel>
+#include <QStatusBar>
+
+MainWindow::MainWindow(ClusterSession* session, QWidget* parent)
+    : QMainWindow(parent)
+    , m_meshPage(new MeshPage(session, this))
+    , m_connection(new QLabel(this))
+{
+    setWindowTitle(tr("MeshDeck — %1").arg(session->contextName()));
+    setCentralWidget(m_meshPage);
+    m_connection->setText(tr("context %1 · namespace %2 · %3")
+                              .arg(session->contextName(), session->namespaceName(), session->server()));
+    statusBar()->addPermanentWidget(m_connection);
+    connect(m_meshPage, &MeshPage::statusMessage, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 5000); });
+    resize(1500, 900);
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "CommandLine.h"
+#include "MainWindow.h"
+#include "ScreenshotTaker.h"
+
+#include "views/pages/MeshPage.h"
+
+#include "models/session/ClusterSession.h"
+
+#include "kubeclient/Kubeconfig.h"
+
+#include <QApplication>
+#include <QMessageBox>
+
+#include <variant>
+
+namespace {
+
+int fail(const CommandLine& line, const QString& message)
+{
+    qCritical("meshdeck: %s", qPrintable(message));
+    if (line.screenshot.isEmpty())
+        QMessageBox::critical(nullptr, QObject::tr("MeshDeck cannot connect"), message);
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("meshdeck"));
+    QApplication::setApplicationDisplayName(QStringLiteral("MeshDeck"));
+    QApplication::setApplicationVersion(QStringLiteral(MESHDECK_VERSION));
+    QApplication::setOrganizationName(QStringLiteral("MeshDeck"));
+    const CommandLine line = CommandLine::parse(app);
+
+    const std::string path = line.kubeconfig.isEmpty() ? kube::Kubeconfig::defaultPath() : line.kubeconfig.toStdString();
+    auto loaded = kube::Kubeconfig::load(path);
+    if (auto* error = std::get_if<kube::KubeconfigError>(&loaded))
+        return fail(line, QString::fromStdString(error->file + ": " + error->message));
+    auto connection = std::get<kube::Kubeconfig>(loaded).connection(line.context.toStdString());
+    if (auto* error = std::get_if<kube::KubeconfigError>(&connection))
+        return fail(line, QString::fromStdString(error->file + ": " + error->message));
+    auto& cluster = std::get<kube::ClusterConnection>(connection);
+    if (!line.namespaceName.isEmpty())
+        cluster.namespaceName = line.namespaceName.toStdString();
+
+    ClusterSession session(cluster);
+    MainWindow window(&session);
+    if (!line.selectService.isEmpty())
+        window.meshPage()->selectService(line.selectService);
+    window.show();
+
+    std::unique_ptr<ScreenshotTaker> screenshot;
+    if (!line.screenshot.isEmpty())
+        screenshot = std::make_unique<ScreenshotTaker>(&window, window.meshPage(), line.screenshot);
+    return QApplication::exec();
+}

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "HttpTransport.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace kube {
+
+namespace {
+
+// curl_global_init is not guaranteed thread-safe everywhere; a function-local static runs it once,
+// before the first transport starts its thread. It is never undone: other code in the process may
+// still use libcurl at exit.
+void initCurlOnce()
+{
+    [[maybe_unused]] static const CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+// Connect timeout apart from the total: an unreachable server should fail fast even for a watch
+// that has no total timeout.
+constexpr long ConnectTimeoutMs = 10000;
+// Upper bound of one curl_multi_poll wait; curl shortens it for its own timers and
+// curl_multi_wakeup interrupts it, so this only bounds how stale a missed wake-up can get.
+constexpr int PollTimeoutMs = 1000;
+
+struct UrlParts {
+    std::string host; // as in the URL, with brackets for IPv6
+    std::string port; // always set (default port of the scheme when absent)
+    bool explicitPort = false;
+};
+
+std::optional<UrlParts> splitUrl(const std::string& url)
+{
+    CURLU* handle = curl_url();
+    if (!handle)
+        return std::nullopt;
+    std::optional<UrlParts> result;
+    char* host = nullptr;
+    char* port = nullptr;
+    if (curl_url_set(handle, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+        curl_url_get(handle, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(handle, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+        char* explicitPort = nullptr;
+        const bool hasPort = curl_url_get(handle, CURLUPART_PORT, &explicitPort, 0) == CURLUE_OK;
+        curl_free(explicitPort);
+        result = UrlParts{host, port, hasPort};
+    }
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(handle);
+    return result;
+}
+
+std::string replaceHost(const std::string& url, const std::string& host)
+{
+    CURLU* handle = curl_url();
+    std::string out = url;
+    char* rewritten = nullptr;
+    if (handle && curl_url_set(handle, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+        curl_url_set(handle, CURLUPART_HOST, host.c_str(), 0) == CURLUE_OK &&
+        curl_url_get(handle, CURLUPART_URL, &rewritten, 0) == CURLUE_OK)
+        out = rewritten;
+    curl_free(rewritten);
+    curl_url_cleanup(handle);
+    return out;
+}
+
+size_t appendBody(char* data, size_t size, size_t count, void* userData)
+{
+    static_cast<std::string*>(userData)->append(data, size * count);
+    return size * count;
+}
+
+// One request on its way through curl. Owns everything curl points into until the handle is gone.
+struct Transfer {
+    RequestId id = 0;
+    HttpRequest request;
+    HttpTransport::Completion completion;
+    CURL* easy = nullptr;
+    curl_slist* headers = nullptr;
+    curl_slist* connectTo = nullptr;
+    HttpResponse response;
+    char errorBuffer[CURL_ERROR_SIZE] = {};
+
+    Transfer() = default;
+    Transfer(const Transfer&) = delete;
+    Transfer& operator=(const Transfer&) = delete;
+    ~Transfer()
+    {
+        if (easy)
+            curl_easy_cleanup(easy);
+        curl_slist_free_all(headers);
+        curl_slist_free_all(connectTo);
+    }
+};
+
+} // namespace
+
+class HttpTransport::Worker {
+public:
+    explicit Worker(ClusterConnection connection)
+        : m_connection(std::move(connection))
+    {
+        initCurlOnce();
+        m_multi = curl_multi_init();
+        // Several requests to the API server share one HTTP/2 connection.
+        curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+        m_thread = std::thread([this] { run(); });
+    }
+
+    ~Worker()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopping = true;
+        }
+        curl_multi_wakeup(m_multi);
+        m_thread.join();
+        curl_multi_cleanup(m_multi);
+    }
+
+    RequestId start(HttpRequest request, Completion completion)
+    {
+        auto transfer = std::make_unique<Transfer>();
+        transfer->request = std::move(request);
+        transfer->completion = std::move(completion);
+        RequestId id;
+        {
+            std::lock_guard lock(m_mutex);
+            id = ++m_lastId;
+            transfer->id = id;
+            m_queued.push_back(std::move(transfer));
+        }
+        curl_multi_wakeup(m_multi);
+        return id;
+    }
+
+    void cancel(RequestId id)
+    {
+        std::unique_ptr<Transfer> notStarted;
+        {
+            std::lock_guard lock(m_mutex);
+            const auto queued = std::find_if(m_queued.begin(), m_queued.end(),
+                                             [id](const auto& transfer) { return transfer->id == id; });
+            if (queued != m_queued.end()) {
+                notStarted = std::move(*queued);
+                m_queued.erase(queued);
+            } else {
+                m_cancelled.insert(id);
+            }
+        }
+        // notStarted dies here, outside the lock: its completion may own arbitrary state.
+        if (!notStarted)
+            curl_multi_wakeup(m_multi);
+    }
+
+private:
+    void run()
+    {
+        for (;;) {
+            if (!takeWork())
+                break;
+            int running = 0;
+            curl_multi_perform(m_multi, &running);
+            int left = 0;
+            while (CURLMsg* message = curl_multi_info_read(m_multi, &left)) {
+                if (message->msg == CURLMSG_DONE)
+                    finish(message->easy_handle, message->data.result);
+            }
+            curl_multi_poll(m_multi, nullptr, 0, PollTimeoutMs, nullptr);
+        }
+        // Shutting down: nothing left in flight gets a completion.
+        for (auto& [id, transfer] : m_active)
+            curl_multi_remove_handle(m_multi, transfer->easy);
+        m_active.clear();
+    }
+
+    // Moves new requests into curl and drops cancelled ones. Returns false when the worker stops.
+    bool takeWork()
+    {
+        std::vector<std::unique_ptr<Transfer>> queued;
+        std::unordered_set<RequestId> cancelled;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_stopping)
+                return false;
+            queued.swap(m_queued);
+            cancelled.swap(m_cancelled);
+        }
+        for (RequestId id : cancelled) {
+            // Ids of requests that already finished are simply forgotten here.
+            if (auto it = m_active.find(id); it != m_active.end()) {
+                curl_multi_remove_handle(m_multi, it->second->easy);
+                m_active.erase(it);
+            }
+        }
+        for (auto& transfer : queued) {
+            if (!setUp(*transfer)) {
+                deliver(*transfer);
+                continue;
+            }
+            curl_multi_add_handle(m_multi, transfer->easy);
+            const RequestId id = transfer->id;
+            m_active.emplace(id, std::move(transfer));
+        }
+        return true;
+    }
+
+    bool setUp(Transfer& transfer)
+    {
+        transfer.easy = curl_easy_init();
+        if (!transfer.easy) {
+            transfer.response.transportError = "cannot create a libcurl handle";
+            return false;
+        }
+        CURL* easy = transfer.easy;
+        const HttpRequest& request = transfer.request;
+        std::string url = request.url;
+
+        // tls-server-name: curl checks the certificate against the URL's host and sends it as SNI, so
+        // the URL names the TLS name and CONNECT_TO sends the connection to the real host. The Host
+        // header keeps the real one, as client-go's tls.Config.ServerName does.
+        if (!m_connection.tlsServerName.empty()) {
+            const auto parts = splitUrl(url);
+            if (!parts) {
+                transfer.response.transportError = "not a valid URL";
+                return false;
+            }
+            url = replaceHost(url, m_connection.tlsServerName);
+            transfer.connectTo = curl_slist_append(
+                nullptr, (m_connection.tlsServerName + ":" + parts->port + ":" + parts->host + ":" + parts->port).c_str());
+            curl_easy_setopt(easy, CURLOPT_CONNECT_TO, transfer.connectTo);
+            transfer.headers = curl_slist_append(
+                transfer.headers, ("Host: " + parts->host + (parts->explicitPort ? ":" + parts->port : "")).c_str());
+        }
+
+        curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
+        curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer);
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, appendBody);
+        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer.response.body);
+        // Signals would hit whatever thread the process happens to run; never use them.
+        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+        // Wait for a connection that is being set up rather than open a second one: once ALPN says
+        // HTTP/2 the request is multiplexed onto it. Only over TLS: on cleartext HTTP curl learns the
+        // version from the first response, so a slow answer would hold back every request behind it.
+        if (url.starts_with("https://"))
+            curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, request.timeoutMs);
+        curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                         request.timeoutMs > 0 ? std::min(request.timeoutMs, ConnectTimeoutMs) : ConnectTimeoutMs);
+        curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+        // Large lists compress well and the API server gzips them when asked.
+        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+
+        if (m_connection.insecureSkipTlsVerify) {
+            curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+            curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+        } else if (!m_connection.caPem.empty()) {
+            curl_blob ca{const_cast<char*>(m_connection.caPem.data()), m_connection.caPem.size(), CURL_BLOB_COPY};
+            curl_easy_setopt(easy, CURLOPT_CAINFO_BLOB, &ca);
+            // Trust only the cluster's CA, as client-go does, not the system store next to it.
+            curl_easy_setopt(easy, CURLOPT_CAPATH, nullptr);
+        }
+        if (!m_connection.clientCertPem.empty()) {
+            curl_blob cert{const_cast<char*>(m_connection.clientCertPem.data()), m_connection.clientCertPem.size(),
+                           CURL_BLOB_COPY};
+            curl_blob key{const_cast<char*>(m_connection.clientKeyPem.data()), m_connection.clientKeyPem.size(),
+                          CURL_BLOB_COPY};
+            curl_easy_setopt(easy, CURLOPT_SSLCERTTYPE, "PEM");
+            curl_easy_setopt(easy, CURLOPT_SSLCERT_BLOB, &cert);
+            curl_easy_setopt(easy, CURLOPT_SSLKEYTYPE, "PEM");
+            curl_easy_setopt(easy, CURLOPT_SSLKEY_BLOB, &key);
+        }
+
+        if (!m_connection.bearerToken.empty())
+            transfer.headers =
+                curl_slist_append(transfer.headers, ("Authorization: Bearer " + m_connection.bearerToken).c_str());
+        for (const auto& header : request.headers)
+            transfer.headers = curl_slist_append(transfer.headers, header.c_str());
+        // curl would otherwise pause large bodies for a 100-continue the API server never needs.
+        transfer.headers = curl_slist_append(transfer.headers, "Expect:");
+        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.headers);
+
+        if (request.method == "GET") {
+            curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+        } else {
+            curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+            const bool sendsBody =
+                !request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
+            if (sendsBody) {
+                curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+                curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.c_str());
+            }
+        }
+        return true;
+    }
+
+    void finish(CURL* easy, CURLcode result)
+    {
+        Transfer* raw = nullptr;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, &raw);
+        curl_multi_remove_handle(m_multi, easy);
+        auto node = m_active.extract(raw->id);
+        Transfer& transfer = *node.mapped();
+        HttpResponse& response = transfer.response;
+        if (result == CURLE_OK) {
+            curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
+            const char* contentType = nullptr;
+            curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &contentType);
+            response.contentType = contentType ? contentType : "";
+        } else {
+            // A half-received answer is no answer: the caller sees a transport error, not a bad body.
+            response.status = 0;
+            response.body.clear();
+            response.transportError = transfer.errorBuffer[0] ? transfer.errorBuffer : curl_easy_strerror(result);
+        }
+        deliver(transfer);
+    }
+
+    // Runs the completion unless cancel() got there first; cancel() may come from any thread up to
+    // this point, so the check is made under the lock right before the call.
+    void deliver(Transfer& transfer)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_cancelled.erase(transfer.id) > 0)
+                return;
+        }
+        transfer.completion(std::move(transfer.response));
+    }
+
+    const ClusterConnection m_connection;
+    CURLM* m_multi = nullptr;
+
+    std::mutex m_mutex; // guards the members up to m_thread
+    std::vector<std::unique_ptr<Transfer>> m_queued;
+    std::unordered_set<RequestId> m_cancelled;
+    RequestId m_lastId = 0;
+    bool m_stopping = false;
+
+    std::unordered_map<RequestId, std::unique_ptr<Transfer>> m_active; // I/O thread only
+    std::thread m_thread;
+};
+
+HttpTransport::HttpTransport(ClusterConnection connection)
+    : m_worker(std::make_unique<Worker>(std::move(connection)))
+{
+}
+
+HttpTransport::~HttpTransport() = default;
+
+RequestId HttpTransport::start(HttpRequest request, Completion completion)
+{
+    return m_worker->start(std::move(request), std::move(completion));
+}
+
+void HttpTransport::cancel(RequestId id)
+{
+    m_worker->cancel(id);
+}
+
+} // namespace kube

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "EdgeTelemetry.h"
+
+#include "kubeclient/HttpTransport.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class ClusterSession;
+
+// Asks Prometheus for the namespace's edge rates on every refresh. One query in flight at a time:
+// a refresh that finds the previous one still running cancels it (latest wins).
+class EdgeTelemetryLoader : public QObject {
+    Q_OBJECT
+public:
+    explicit EdgeTelemetryLoader(ClusterSession* session, QObject* parent = nullptr);
+    ~EdgeTelemetryLoader() override;
+
+    void setNamespace(const QString& namespaceName);
+    void setWindow(const QString& promDuration) { m_window = promDuration; }
+    void setInterval(int milliseconds);
+
+public Q_SLOTS:
+    void refresh();
+
+Q_SIGNALS:
+    void telemetryAvailable(const EdgeTelemetry& telemetry);
+    void loadFailed(const QString& message);
+
+private:
+    void cancelPending();
+
+    QPointer<ClusterSession> m_session;
+    QString m_namespace;
+    QString m_window = QStringLiteral("15s");
+    QTimer m_timer;
+    kube::RequestId m_pending = 0;
+    quint64 m_generation = 0; // identifies the latest request; older answers are dropped
+};

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "MeshTopologyParser.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+using nlohmann::json;
+
+namespace {
+
+QString str(const json& object, const char* key)
+{
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
+}
+
+Labels labelsOf(const json& object)
+{
+    Labels labels;
+    if (!object.is_object())
+        return labels;
+    for (const auto& [key, value] : object.items()) {
+        if (value.is_string())
+            labels.insert(QString::fromStdString(key), QString::fromStdString(value.get<std::string>()));
+    }
+    return labels;
+}
+
+const json& items(const RawObject& list)
+{
+    static const json empty = json::array();
+    if (!list)
+        return empty;
+    const auto it = list->find("items");
+    return it != list->end() && it->is_array() ? *it : empty;
+}
+
+const json& at(const json& object, std::initializer_list<const char*> path)
+{
+    static const json null;
+    const json* current = &object;
+    for (const char* key : path) {
+        if (!current->is_object())
+            return null;
+        const auto it = current->find(key);
+        if (it == current->end())
+            return null;
+        current = &*it;
+    }
+    return *current;
+}
+
+bool podIsReady(const json& pod)
+{
+    const json& conditions = at(pod, {"status", "conditions"});
+    if (!conditions.is_array())
+        return false;
+    return std::any_of(conditions.begin(), conditions.end(), [](const json& c) {
+        return c.value("type", "") == "Ready" && c.value("status", "") == "True";
+    });
+}
+
+} // namespace
+
+MeshTopology MeshTopologyParser::parse(const QString& namespaceName, const Lists& lists)
+{
+    MeshTopology topology;
+    topology.namespaceName = namespaceName;
+
+    for (const json& item : items(lists.services)) {
+        topology.services.append({str(at(item, {"metadata"}), "name"), labelsOf(at(item, {"spec", "selector"}))});
+    }
+
+    QList<Labels> readyPodLabels;
+    for (const json& pod : items(lists.pods)) {
+        if (podIsReady(pod))
+            readyPodLabels.append(labelsOf(at(pod, {"metadata", "labels"})));
+    }
+
+    for (const json& item : items(lists.deployments)) {
+        MeshWorkload w;
+        w.name = str(at(item, {"metadata"}), "name");
+        w.podLabels = labelsOf(at(item, {"spec", "template", "metadata", "labels"}));
+        w.app = w.podLabels.value(QStringLiteral("app"));
+        w.version = w.podLabels.value(QStringLiteral("version"));
+        const json& replicas = at(item, {"spec", "replicas"});
+        w.desiredReplicas = replicas.is_number_integer() ? replicas.get<int>() : 1;
+        const Labels selector = labelsOf(at(item, {"spec", "selector", "matchLabels"}));
+        w.readyPods = int(std::count_if(readyPodLabels.cbegin(), readyPodLabels.cend(),
+                                        [&](const Labels& l) { return labelsMatch(selector, l); }));
+        topology.workloads.append(w);
+    }
+
+    for (const json& item : items(lists.virtualServices)) {
+        MeshVirtualService vs;
+        vs.name = str(at(item, {"metadata"}), "name");
+        vs.resourceVersion = str(at(item, {"metadata"}), "resourceVersion");
+        for (const json& host : at(item, {"spec", "hosts"})) {
+            if (host.is_string())
+                vs.hosts.append(QString::fromStdString(host.get<std::string>()));
+        }
+        vs.raw = std::make_shared<const json>(item);
+        topology.virtualServices.append(vs);
+    }
+
+    for (const json& item : items(lists.destinationRules)) {
+        MeshDestinationRule dr;
+        dr.name = str(at(item, {"metadata"}), "name");
+        dr.host = str(at(item, {"spec"}), "host");
+        for (const json& subset : at(item, {"spec", "subsets"})) {
+            dr.subsets.append({str(subset, "name"), labelsOf(at(subset, {"labels"}))});
+        }
+        dr.raw = std::make_shared<const json>(item);
+        topology.destinationRules.append(dr);
+    }
+
+    auto byName = [](const auto& a, const auto& b) { return a.name < b.name; };
+    std::sort(topology.services.begin(), topology.services.end(), byName);
+    std::sort(topology.workloads.begin(), topology.workloads.end(), byName);
+    return topology;
+}

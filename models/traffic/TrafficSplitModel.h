@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "VirtualServiceSplit.h"
+
+#include "models/mesh/MeshTopology.h"
+
+#include <QAbstractListModel>
+#include <QMap>
+
+// The weighted split of the selected service, one row per subset (its DestinationRule's subsets,
+// plus any destination the route names that the rule lacks), as the cluster last reported it.
+class TrafficSplitModel : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum Role {
+        SubsetRole = Qt::UserRole + 1,
+        WeightRole,
+        ShareRole,     // percent of the service's traffic, 0..100
+        ReadyPodsRole, // ready pods the subset selects
+    };
+
+    explicit TrafficSplitModel(QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void setService(const QString& service);
+    void setTopology(const MeshTopology& topology);
+
+    QString service() const { return m_service; }
+    QString namespaceName() const { return m_namespace; }
+    // Why the service cannot be split right now (no VirtualService, no default route...); empty when it can.
+    QString problem() const { return m_problem; }
+    QString virtualServiceName() const { return m_virtualService; }
+    QString resourceVersion() const { return m_resourceVersion; }
+    const VirtualServiceSplit& split() const { return m_split; }
+    QMap<QString, int> weights() const;
+
+    // The weights after the operator sets `subset` to `percent`: the other subsets share the rest in
+    // proportion to their current weights (evenly when they have none); the result sums to 100.
+    static QMap<QString, int> rebalanced(const QMap<QString, int>& current, const QString& subset, int percent);
+
+Q_SIGNALS:
+    void splitChanged();
+
+private:
+    struct Row {
+        QString subset;
+        int weight = 0;
+        int readyPods = 0;
+        bool operator==(const Row&) const = default;
+    };
+    void rebuild();
+
+    MeshTopology m_topology;
+    QString m_service;
+    QString m_namespace;
+    QString m_problem;
+    QString m_virtualService;
+    QString m_resourceVersion;
+    VirtualServiceSplit m_split;
+    QList<Row> m_rows;
+};

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "VirtualServiceSplit.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+using nlohmann::json;
+
+VirtualServiceSplit VirtualServiceSplit::read(const json& virtualService, const MeshTopology& topology,
+                                              const QString& service)
+{
+    VirtualServiceSplit split;
+    const auto spec = virtualService.find("spec");
+    if (spec == virtualService.end() || !spec->is_object())
+        return split;
+    const auto http = spec->find("http");
+    if (http == spec->end() || !http->is_array())
+        return split;
+
+    for (std::size_t i = 0; i < http->size(); ++i) {
+        const json& route = (*http)[i];
+        if (!route.is_object() || route.contains("match"))
+            continue;
+        const auto destinations = route.find("route");
+        if (destinations == route.end() || !destinations->is_array())
+            continue;
+        for (std::size_t position = 0; position < destinations->size(); ++position) {
+            const json& entry = (*destinations)[position];
+            if (!entry.is_object())
+                continue;
+            const json destination = entry.value("destination", json::object());
+            SplitDestination d;
+            d.position = int(position);
+            d.host = QString::fromStdString(destination.value("host", ""));
+            d.subset = QString::fromStdString(destination.value("subset", ""));
+            const auto weight = entry.find("weight");
+            d.weightWritten = weight != entry.end() && weight->is_number();
+            d.weight = d.weightWritten ? weight->get<int>() : 0;
+            if (!topology.hostNamesService(d.host, service))
+                continue;
+            split.m_destinations.append(d);
+        }
+        if (split.m_destinations.isEmpty())
+            continue;
+        if (split.m_destinations.size() == 1)
+            split.m_destinations.first().weight = 100;
+        split.m_routeIndex = int(i);
+        break;
+    }
+    return split;
+}
+
+int VirtualServiceSplit::totalWeight() const
+{
+    int total = 0;
+    for (const auto& d : m_destinations)
+        total += d.weight;
+    return total;
+}
+
+int VirtualServiceSplit::activeDestinationCount() const
+{
+    return int(std::count_if(m_destinations.cbegin(), m_destinations.cend(),
+                             [](const SplitDestination& d) { return d.weight > 0; }));
+}
+
+int VirtualServiceSplit::weightOf(const QString& subset) const
+{
+    for (const auto& d : m_destinations) {
+        if (d.subset == subset)
+            return d.weight;
+    }
+    return 0;
+}
+
+std::string VirtualServiceSplit::weightPatch(const QMap<QString, int>& weights, const QString& resourceVersion) const
+{
+    json ops = json::array();
+    ops.push_back({{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", resourceVersion.toStdString()}});
+    const std::string route = "/spec/http/" + std::to_string(m_routeIndex) + "/route/";
+
+    QStringList present;
+    for (const SplitDestination& d : m_destinations) {
+        present.append(d.subset);
+        ops.push_back({{"op", d.weightWritten ? "replace" : "add"},
+                       {"path", route + std::to_string(d.position) + "/weight"},
+                       {"value", weights.value(d.subset, 0)}});
+    }
+    const std::string host = m_destinations.isEmpty() ? std::string() : m_destinations.first().host.toStdString();
+    for (auto it = weights.cbegin(); it != weights.cend(); ++it) {
+        if (present.contains(it.key()) || it.value() <= 0)
+            continue;
+        ops.push_back({{"op", "add"},
+                       {"path", route + "-"},
+                       {"value", {{"destination", {{"host", host}, {"subset", it.key().toStdString()}}},
+                                  {"weight", it.value()}}}});
+    }
+    return ops.dump();
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "models/mesh/MeshTopology.h"
+
+#include <QList>
+#include <QMap>
+#include <QString>
+
+#include <string>
+
+struct SplitDestination {
+    QString host;
+    QString subset;
+    int weight = 0;            // the effective weight (a lone destination gets everything)
+    bool weightWritten = false; // whether the object spells the weight out
+    int position = 0;           // index in the route's array
+};
+
+// The weighted split of one service as its VirtualService states it: the destinations of the
+// default HTTP route (the first one without match conditions), whose weights are relative.
+class VirtualServiceSplit {
+public:
+    static VirtualServiceSplit read(const nlohmann::json& virtualService, const MeshTopology& topology,
+                                    const QString& service);
+
+    bool isValid() const { return m_routeIndex >= 0; }
+    int routeIndex() const { return m_routeIndex; }
+    const QList<SplitDestination>& destinations() const { return m_destinations; }
+    int totalWeight() const;
+    int activeDestinationCount() const;
+    int weightOf(const QString& subset) const;
+
+    // A JSON Patch that sets the weights by subset (subsets not named get 0, new ones are appended
+    // to the route) and touches nothing else; it applies only if the object is still at
+    // resourceVersion, so a concurrent edit makes it fail instead of being overwritten.
+    std::string weightPatch(const QMap<QString, int>& weights, const QString& resourceVersion) const;
+
+private:
+    int m_routeIndex = -1;
+    QList<SplitDestination> m_destinations;
+};

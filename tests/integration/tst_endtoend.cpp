@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "DemoClusterProcess.h"
+
+#include "views/pages/MeshPage.h"
+#include "views/telemetry/RateChart.h"
+#include "views/traffic/TrafficPanel.h"
+
+#include "models/session/ClusterSession.h"
+
+#include "kubeclient/KubeClient.h"
+#include "kubeclient/Kubeconfig.h"
+#include "kubeclient/PrometheusClient.h"
+#include "kubeclient/ResourceKind.h"
+#include "kubeclient/YamlJsonConverter.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTest>
+
+#include <optional>
+
+// The whole loop on the real thing: meshdeck-democluster serving the Kubernetes API over TLS, its
+// traffic simulator scraped by a real Prometheus, reached through the API server's service proxy.
+class TestEndToEnd : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void listsBookinfo();
+    void appliedSplitShowsInPrometheus();
+    void sliderMovesTheChart();
+    void cleanupTestCase();
+
+private:
+    QMap<QString, double> reviewsRatesByVersion(const QString& window);
+
+    std::unique_ptr<DemoClusterProcess> m_cluster;
+    std::unique_ptr<ClusterSession> m_session;
+};
+
+void TestEndToEnd::initTestCase()
+{
+    m_cluster = std::make_unique<DemoClusterProcess>(DemoClusterProcess::Prometheus::Auto);
+    QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
+    auto loaded = kube::Kubeconfig::load(m_cluster->kubeconfigPath().toStdString());
+    QVERIFY(std::holds_alternative<kube::Kubeconfig>(loaded));
+    auto connection = std::get<kube::Kubeconfig>(loaded).connection();
+    QVERIFY(std::holds_alternative<kube::ClusterConnection>(connection));
+    QCOMPARE(std::get<kube::ClusterConnection>(connection).namespaceName, std::string("bookinfo"));
+    m_session = std::make_unique<ClusterSession>(std::get<kube::ClusterConnection>(connection));
+}
+
+void TestEndToEnd::cleanupTestCase()
+{
+    m_session.reset();
+    m_cluster.reset();
+}
+
+void TestEndToEnd::listsBookinfo()
+{
+    std::optional<kube::JsonResult> answer;
+    m_session->kube().get(kube::kinds::Pods.collectionPath("bookinfo"), [&](kube::JsonResult r) { answer = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 10000);
+    QVERIFY2(answer->error.ok(), answer->error.describe().c_str());
+    QStringList pods;
+    for (const auto& pod : answer->object->at("items"))
+        pods.append(QString::fromStdString(pod["metadata"]["name"].get<std::string>()));
+    QCOMPARE(pods.size(), 6);
+    QVERIFY(pods.filter(QStringLiteral("reviews-v3-")).size() == 1);
+}
+
+QMap<QString, double> TestEndToEnd::reviewsRatesByVersion(const QString& window)
+{
+    std::optional<kube::PromResult> answer;
+    const QString query = QStringLiteral("sum by (destination_version) (rate(istio_requests_total{reporter=\"destination\","
+                                         "destination_service_namespace=\"bookinfo\",destination_service_name=\"reviews\"}[%1]))")
+                              .arg(window);
+    m_session->prometheus().query(query.toStdString(), [&](kube::PromResult r) { answer = std::move(r); });
+    QMap<QString, double> rates;
+    if (!QTest::qWaitFor([&] { return answer.has_value(); }, 10000) || !answer->error.ok())
+        return rates;
+    for (const kube::PromSeries& s : answer->series)
+        rates.insert(QString::fromStdString(s.labels.at("destination_version")), s.samples.back().value);
+    return rates;
+}
+
+void TestEndToEnd::appliedSplitShowsInPrometheus()
+{
+    // Apply the Istio sample as an operator would: its content, merged into the live object.
+    const auto documents = kube::YamlJsonConverter::loadAll(MESHDECK_SOURCE_DIR "/resources/istio-samples/virtual-service-reviews-80-20.yaml");
+    QCOMPARE(documents.size(), std::size_t(1));
+    std::optional<kube::JsonResult> applied;
+    m_session->kube().patch(kube::kinds::VirtualServices.objectPath("bookinfo", "reviews"), kube::PatchType::Merge,
+                            documents.front().dump(), [&](kube::JsonResult r) { applied = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(applied.has_value(), 10000);
+    QVERIFY2(applied->error.ok(), applied->error.describe().c_str());
+    QCOMPARE(applied->object->at("spec").at("http").at(0).at("route").size(), std::size_t(2));
+
+    // Once Prometheus holds 20 s of traffic after the change, v1 carries about 80 % and v2 about 20 %.
+    QTest::qWait(22000);
+    QMap<QString, double> rates;
+    double v1Share = 0;
+    const bool settled = QTest::qWaitFor([&] {
+        rates = reviewsRatesByVersion(QStringLiteral("20s"));
+        const double total = rates.value(QStringLiteral("v1")) + rates.value(QStringLiteral("v2")) + rates.value(QStringLiteral("v3"));
+        v1Share = total > 0 ? rates.value(QStringLiteral("v1")) / total : 0;
+        return total > 0 && v1Share > 0.72 && v1Share < 0.88 && rates.value(QStringLiteral("v3")) < total * 0.01;
+    }, 60000);
+    QVERIFY2(settled, qPrintable(QStringLiteral("reviews rates by version: v1 %1, v2 %2, v3 %3; v1 share %4")
+                                     .arg(rates.value(QStringLiteral("v1")))
+                                     .arg(rates.value(QStringLiteral("v2")))
+                                     .arg(rates.value(QStringLiteral("v3")))
+                                     .arg(v1Share)));
+}
+
+void TestEndToEnd::sliderMovesTheChart()
+{
+    MeshPage page(m_session.get());
+    page.resize(1400, 800);
+    page.show();
+    page.selectService(QStringLiteral("reviews"));
+    QTRY_VERIFY_WITH_TIMEOUT(page.showsLiveData(), 60000);
+    TrafficPanel* panel = page.trafficPanel();
+    QTRY_COMPARE_WITH_TIMEOUT(panel->sliderCount(), 3, 10000);
+
+    // The operator sends everything to v3 with the keyboard on its slider.
+    QSlider* v3 = panel->slider(2);
+    v3->setFocus();
+    QTest::keyClick(v3, Qt::Key_End);
+
+    // The panel shows the cluster's answer, then the chart shows v3 taking the traffic.
+    QTRY_VERIFY_WITH_TIMEOUT(panel->statusText().contains(QStringLiteral("accepted")), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(panel->slider(2)->value(), 100, 10000);
+    const bool moved = QTest::qWaitFor([&] {
+        const double v3Rate = page.rateChart()->lastPoint(QStringLiteral("v3")).y();
+        const double others = page.rateChart()->lastPoint(QStringLiteral("v1")).y()
+            + page.rateChart()->lastPoint(QStringLiteral("v2")).y();
+        return v3Rate > 0 && v3Rate > 4 * others;
+    }, 60000);
+    QVERIFY2(moved, qPrintable(QStringLiteral("chart's last points: v1 %1, v2 %2, v3 %3")
+                                   .arg(page.rateChart()->lastPoint(QStringLiteral("v1")).y())
+                                   .arg(page.rateChart()->lastPoint(QStringLiteral("v2")).y())
+                                   .arg(page.rateChart()->lastPoint(QStringLiteral("v3")).y())));
+}
+
+QTEST_MAIN(TestEndToEnd)
+#include "tst_endtoend.moc"

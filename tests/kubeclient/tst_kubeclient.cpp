@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "TestPki.h"
+#include "TestSupport.h"
+
+#include "kubeclient/KubeClient.h"
+#include "kubeclient/PrometheusClient.h"
+#include "kubeclient/ResourceKind.h"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <QScopeGuard>
+#include <QTest>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+using kube::ApiError;
+using kube::ClusterConnection;
+using kube::JsonResult;
+using kube::KubeClient;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The executor a GUI would give: tasks are queued and run later on the test thread, so the test
+// sees exactly what is delivered and when.
+class TaskQueue {
+public:
+    kube::Executor executor()
+    {
+        return [this](std::function<void()> task) {
+            std::lock_guard lock(m_mutex);
+            m_tasks.push_back(std::move(task));
+            ++m_posted;
+        };
+    }
+
+    int runPending()
+    {
+        std::deque<std::function<void()>> tasks;
+        {
+            std::lock_guard lock(m_mutex);
+            tasks.swap(m_tasks);
+        }
+        for (auto& task : tasks)
+            task();
+        return int(tasks.size());
+    }
+
+    bool runUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout = 10s)
+    {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            runPending();
+            if (done())
+                return true;
+            if (std::chrono::steady_clock::now() > deadline)
+                return false;
+            std::this_thread::sleep_for(5ms);
+        }
+    }
+
+    // Waits for a task to be queued without running it.
+    bool waitQueued(std::chrono::milliseconds timeout = 10s)
+    {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (queued() == 0) {
+            if (std::chrono::steady_clock::now() > deadline)
+                return false;
+            std::this_thread::sleep_for(5ms);
+        }
+        return true;
+    }
+
+    int queued() const
+    {
+        std::lock_guard lock(m_mutex);
+        return int(m_tasks.size());
+    }
+
+    int posted() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_posted;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::deque<std::function<void()>> m_tasks;
+    int m_posted = 0;
+};
+
+// Holds a handler until the test lets it answer.
+class Gate {
+public:
+    void open()
+    {
+        std::lock_guard lock(m_mutex);
+        m_open = true;
+        m_changed.notify_all();
+    }
+    void wait()
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait_for(lock, 10s, [this] { return m_open; });
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    bool m_open = false;
+};
+
+// What the server last received.
+struct Seen {
+    std::mutex mutex;
+    std::string method, path, authorization, accept, contentType, host, body;
+    int count = 0;
+
+    void record(const httplib::Request& request)
+    {
+        std::lock_guard lock(mutex);
+        method = request.method;
+        path = request.path;
+        authorization = request.get_header_value("Authorization");
+        accept = request.get_header_value("Accept");
+        contentType = request.get_header_value("Content-Type");
+        host = request.get_header_value("Host");
+        body = request.body;
+        ++count;
+    }
+};
+
+// An httplib server on 127.0.0.1 and a free port, running until destroyed.
+class LocalServer {
+public:
+    explicit LocalServer(std::unique_ptr<httplib::Server> server)
+        : m_server(std::move(server))
+    {
+        m_port = m_server->bind_to_any_port("127.0.0.1");
+        m_thread = std::thread([this] { m_server->listen_after_bind(); });
+        // stop() is a no-op until the accept loop runs, so wait for it.
+        while (!m_server->is_running())
+            std::this_thread::sleep_for(1ms);
+    }
+    ~LocalServer()
+    {
+        m_server->stop();
+        m_thread.join();
+    }
+
+    int port() const { return m_port; }
+
+private:
+    std::unique_ptr<httplib::Server> m_server;
+    std::thread m_thread;
+    int m_port = 0;
+};
+
+ClusterConnection plainConnection(int port)
+{
+    ClusterConnection connection;
+    connection.server = "http://127.0.0.1:" + std::to_string(port);
+    connection.bearerToken = "test-token";
+    return connection;
+}
+
+const char* PodJson = R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"bookinfo","resourceVersion":"17"}})";
+
+enum class Ca { None, Right, Wrong };
+
+} // namespace
+
+Q_DECLARE_METATYPE(Ca)
+
+class TestKubeClient : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+
+    void getReturnsParsedJson();
+    void patchSendsContentTypeAndBody_data();
+    void patchSendsContentTypeAndBody();
+    void notFoundStatusIsApiError();
+    void invalidJsonIsDecodeError();
+    void refusedConnectionIsTransportError();
+    void slowRequestDoesNotBlockFastOne_data();
+    void slowRequestDoesNotBlockFastOne();
+    void cancelBeforeAnswer();
+    void cancelAfterAnswerBeforeDelivery();
+    void destroyingClientDropsEverything();
+    void tls_data();
+    void tls();
+    void clientCertificate_data();
+    void clientCertificate();
+    void prometheusThroughServiceProxy();
+    void prometheusProxyStatusIsApiError();
+
+private:
+    std::optional<testpki::Identity> m_ca;
+    std::optional<testpki::Identity> m_otherCa;
+    std::optional<testpki::Identity> m_localhostCert;
+    std::optional<testpki::Identity> m_clusterNameCert;
+    std::optional<testpki::Identity> m_clientCert;
+};
+
+void TestKubeClient::initTestCase()
+{
+    m_ca.emplace(testpki::makeIdentity("MeshDeck test CA", nullptr, true));
+    m_otherCa.emplace(testpki::makeIdentity("Some other CA", nullptr, true));
+    m_localhostCert.emplace(testpki::makeIdentity("127.0.0.1", &*m_ca, false, "IP:127.0.0.1,DNS:localhost", "serverAuth"));
+    // What a cluster reached by IP often presents: only its in-cluster name, hence tls-server-name.
+    m_clusterNameCert.emplace(
+        testpki::makeIdentity("kube-apiserver", &*m_ca, false, "DNS:kubernetes.default.svc", "serverAuth"));
+    m_clientCert.emplace(testpki::makeIdentity("alice", &*m_ca, false, nullptr, "clientAuth"));
+}
+
+void TestKubeClient::getReturnsParsedJson()
+{
+    TaskQueue queue;
+    Seen seen;
+    auto server = std::make_unique<httplib::Server>();
+    server->Get("/api/v1/namespaces/bookinfo/pods/p", [&](const httplib::Request& request, httplib::Response& response) {
+        seen.record(request);
+        response.set_content(PodJson, "application/json");
+    });
+    LocalServer running(std::move(server));
+
+    std::optional<JsonResult> result;
+    std::thread::id deliveredOn;
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    client.get(kube::kinds::Pods.objectPath("bookinfo", "p"), [&](JsonResult r) {
+        result = std::move(r);
+        deliveredOn = std::this_thread::get_id();
+    });
+    QVERIFY(queue.runUntil([&] { return result.has_value(); }));
+
+    QVERIFY2(result->error.ok(), result->error.describe().c_str());
+    QVERIFY(result->object);
+    QCOMPARE((*result->object)["metadata"]["resourceVersion"].get<std::string>(), std::string("17"));
+    QVERIFY(deliveredOn == std::this_thread::get_id());
+    QCOMPARE(queue.posted(), 1);
+    QCOMPARE(seen.method, std::string("GET"));
+    QCOMPARE(seen.authorization, std::string("Bearer test-token"));
+    QCOMPARE(seen.accept, std::string("application/json"));
+}
+
+void TestKubeClient::patchSendsContentTypeAndBody_data()
+{
+    QTest::addColumn<kube::PatchType>("type");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("contentType");
+
+    QTest::newRow("merge") << kube::PatchType::Merge
+                           << QByteArray(R"({"spec":{"http":[{"route":[{"destination":{"host":"reviews","subset":"v2"},"weight":30}]}]}})")
+                           << QByteArray("application/merge-patch+json");
+    QTest::newRow("json") << kube::PatchType::Json
+                          << QByteArray(R"([{"op":"test","path":"/metadata/resourceVersion","value":"17"},)"
+                                        R"({"op":"replace","path":"/spec/http/0/route/0/weight","value":70}])")
+                          << QByteArray("application/json-patch+json");
+}
+
+void TestKubeClient::patchSendsContentTypeAndBody()
+{
+    QFETCH(kube::PatchType, type);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, contentType);
+
+    TaskQueue queue;
+    Seen seen;
+    auto server = std::make_unique<httplib::Server>();
+    server->Patch("/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices/reviews",
+                  [&](const httplib::Request& request, httplib::Response& response) {
+                      seen.record(request);
+                      response.set_content(R"({"kind":"VirtualService","metadata":{"resourceVersion":"18"}})",
+                                           "application/json");
+                  });
+    LocalServer running(std::move(server));
+
+    std::optional<JsonResult> result;
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    client.patch(kube::kinds::VirtualServices.objectPath("bookinfo", "reviews"), type, body.toStdString(),
+                 [&](JsonResult r) { result = std::move(r); });
+    QVERIFY(queue.runUntil([&] { return result.has_value(); }));
+
+    QVERIFY2(result->error.ok(), result->error.describe().c_str());
+    QCOMPARE((*result->object)["metadata"]["resourceVersion"].get<std::string>(), std::string("18"));
+    QCOMPARE(seen.method, std::string("PATCH"));
+    QCOMPARE(seen.contentType, str(contentType));
+    QCOMPARE(seen.body, str(body));
+    QCOMPARE(seen.accept, std::string("application/json"));
+}
+
+void TestKubeClient::notFoundStatusIsApiError()
+{
+    TaskQueue queue;
+    auto server = std::make_unique<httplib::Server>();
+    server->Get("/api/v1/namespaces/bookinfo/pods/gone", [](const httplib::Request&, httplib::Response& response) {
+        response.status = 404;
+        response.set_content(R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",)"
+                             R"("message":"pods \"gone\" not found","reason":"NotFound",)"
+                             R"("details":{"name":"gone","kind":"pods"},"code":404})",
+                             "application/json");
+    });
+    LocalServer running(std::move(server));
+
+    std::optional<JsonResult> result;
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    client.get("/api/v1/namespaces/bookinfo/pods/gone", [&](JsonResult r) { result = std::move(r); });
+    QVERIFY(queue.runUntil([&] { return result.has_value(); }));
+
+    const ApiError& error = result->error;
+    QCOMPARE(error.kind, ApiError::Kind::Api);
+    QCOMPARE(error.httpStatus, 404L);
+    QCOMPARE(error.reason, std::string("NotFound"));
+    QCOMPARE(error.message, std::string(R"(pods "gone" not found)"));
+    QCOMPARE(error.url, client.url("/api/v1/namespaces/bookinfo/pods/gone"));
+    QCOMPARE(error.describe(), "404 NotFound: pods \"gone\" not found (GET " + error.url + ")");
+    QVERIFY(!result->object);
+}
+
+void TestKubeClient::invalidJsonIsDecodeError()
+{
+    TaskQueue queue;
+    auto server = std::make_unique<httplib::Server>();
+    server->Get("/api/v1/pods", [](const httplib::Request&, httplib::Response& response) {
+        response.set_content(R"({"kind":"PodList","items":[)", "application/json");
+    });
+    LocalServer running(std::move(server));
+
+    std::optional<JsonResult> result;
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    client.get("/api/v1/pods", [&](JsonResult r) { result = std::move(r); });
+    QVERIFY(queue.runUntil([&] { return result.has_value(); }));
+
+    QCOMPARE(result->error.kind, ApiError::Kind::Decode);
+    QCOMPARE(result->error.httpStatus, 200L);
+    QCOMPARE(result->error.url, client.url("/api/v1/pods"));
+    QVERIFY2(result->error.describe().find(client.url("/api/v1/pods")) != std::string::npos,
+             result->error.describe().c_str());
+    QVERIFY(!result->object);
+}
+
+void TestKubeClient::refusedConnectionIsTransportError()
+{
+    int closedPort = 0;
+    {
+        // A port that was just free: nobody listens on it once this server is gone.
+        LocalServer gone(std::make_unique<httplib::Server>());
+        closedPort = gone.port();
+    }
+    TaskQueue queue;
+    std::optional<JsonResult> result;
+    KubeClient client(plainConnection(closedPort), queue.executor());
+    client.get("/api", [&](JsonResult r) { result = std::move(r); });
+    QVERIFY(queue.runUntil([&] { return result.has_value(); }));
+
+    QCOMPARE(result->error.kind, ApiError::Kind::Transport);
+    QCOMPARE(result->error.httpStatus, 0L);
+    QVERIFY(!result->error.message.empty());
+    QCOMPARE(result->error.url, client.url("/api"));
+}
+
+void TestKubeClient::slowRequestDoesNotBlockFastOne_data()
+{
+    QTest::addColumn<bool>("tls");
+    QTest::newRow("http") << false;
+    QTest::newRow("https") << true;
+}
+
+void TestKubeClient::slowRequestDoesNotBlockFastOne()
+{
+    QFETCH(bool, tls);
+
+    TaskQueue queue;
+    Gate gate;
+    std::unique_ptr<httplib::Server> server;
+    if (tls)
+        server = std::make_unique<httplib::SSLServer>(m_localhostCert->cert.get(), m_localhostCert->key.get());
+    else
+        server = std::make_unique<httplib::Server>();
+    server->Get("/slow", [&](const httplib::Request&, httplib::Response& response) {
+        gate.wait();
+        response.set_content(R"({"which":"slow"})", "application/json");
+    });
+    server->Get("/fast", [](const httplib::Request&, httplib::Response& response) {
+        response.set_content(R"({"which":"fast"})", "application/json");
+    });
+    LocalServer running(std::move(server));
+    const auto releaseSlow = qScopeGuard([&] { gate.open(); });
+
+    ClusterConnection connection = plainConnection(running.port());
+    if (tls) {
+        connection.server = "https://127.0.0.1:" + std::to_string(running.port());
+        connection.caPem = m_ca->certPem();
+    }
+    std::optional<JsonResult> slow;
+    std::optional<JsonResult> fast;
+    KubeClient client(connection, queue.executor());
+    client.get("/slow", [&](JsonResult r) { slow = std::move(r); });
+    client.get("/fast", [&](JsonResult r) { fast = std::move(r); });
+
+    QVERIFY(queue.runUntil([&] { return fast.has_value(); }));
+    QVERIFY(!slow.has_value());
+    QCOMPARE((*fast->object)["which"].get<std::string>(), std::string("fast"));
+
+    gate.open();
+    QVERIFY(queue.runUntil([&] { return slow.has_value(); }));
+    QCOMPARE((*slow->object)["which"].get<std::string>(), std::string("slow"));
+}
+
+void TestKubeClient::cancelBeforeAnswer()
+{
+    TaskQueue queue;
+    Gate gate;
+    Seen seen;
+    auto server = std::make_unique<httplib::Server>();
+    server->Get("/held", [&](const httplib::Request& request, httplib::Response& response) {
+        seen.record(request);
+        gate.wait();
+        response.set_content("{}", "application/json");
+    });
+    server->Get("/after", [](const httplib::Request&, httplib::Response& response) {
+        response.set_content("{}", "application/json");
+    });
+    LocalServer running(std::move(server));
+    const auto releaseHeld = qScopeGuard([&] { gate.open(); });
+
+    bool called = false;
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    const kube::RequestId id = client.get("/held", [&](JsonResult) { called = true; });
+    // Cancel once the request is really on the wire, the harder case for the transport.
+    QVERIFY(queue.runUntil([&] {
+        std::lock_guard lock(seen.mutex);
+        return seen.count == 1;
+    }));
+    client.cancel(id);
+    gate.open();
+
+    // A later request completes, so the cancelled one had every chance to be delivered.
+    bool afterDone = false;
+    client.get("/after", [&](JsonResult) { afterDone = true; });
+    QVERIFY(queue.runUntil([&] { return afterDone; }));
+    std::this_thread::sleep_for(100ms);
+    queue.runPending();
+    QVERIFY(!called);
+    QCOMPARE(queue.posted(), 1);
+}
+
+void TestKubeClient::cancelAfterAnswerBeforeDelivery()
+{
+    TaskQueue queue;
+    auto server = std::make_unique<httplib::Server>();
+    server->Get("/quick", [](const httplib::Request&, httplib::Response& response) {
+        response.set_content("{}", "application/json");
+    });
+    LocalServer running(std::move(server));
+
+    bool called = false;
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    const kube::RequestId id = client.get("/quick", [&](JsonResult) { called = true; });
+    // The answer is parsed and its delivery waits in the executor...
+    QVERIFY(queue.waitQueued());
+    // ...when the operator moves on.
+    client.cancel(id);
+    QCOMPARE(queue.runPending(), 1);
+    QVERIFY(!called);
+}
+
+void TestKubeClient::destroyingClientDropsEverything()
+{
+    TaskQueue queue;
+    Gate gate;
+    auto server = std::make_unique<httplib::Server>();
+    server->Get("/held", [&](const httplib::Request&, httplib::Response& response) {
+        gate.wait();
+        response.set_content("{}", "application/json");
+    });
+    server->Get("/quick", [](const httplib::Request&, httplib::Response& response) {
+        response.set_content("{}", "application/json");
+    });
+    LocalServer running(std::move(server));
+    const auto releaseHeld = qScopeGuard([&] { gate.open(); });
+
+    int calls = 0;
+    {
+        KubeClient client(plainConnection(running.port()), queue.executor());
+        client.get("/quick", [&](JsonResult) { ++calls; });
+        for (int i = 0; i < 3; ++i)
+            client.get("/held", [&](JsonResult) { ++calls; });
+        QVERIFY(queue.waitQueued());
+        // Destroyed with three requests on the wire and one answer waiting for delivery.
+    }
+    gate.open();
+    queue.runPending();
+    QCOMPARE(calls, 0);
+}
+
+void TestKubeClient::tls_data()
+{
+    QTest::addColumn<bool>("clusterNameOnly"); // the server certificate names only kubernetes.default.svc
+    QTest::addColumn<Ca>("ca");
+    QTest::addColumn<bool>("insecure");
+    QTest::addColumn<QByteArray>("tlsServerName");
+    QTest::addColumn<bool>("succeeds");
+
+    QTest::newRow("CA data verifies the server") << false << Ca::Right << false << QByteArray() << true;
+    QTest::newRow("wrong CA fails") << false << Ca::Wrong << false << QByteArray() << false;
+    QTest::newRow("system store does not trust a private CA") << false << Ca::None << false << QByteArray() << false;
+    QTest::newRow("insecure-skip-tls-verify") << false << Ca::None << true << QByteArray() << true;
+    QTest::newRow("certificate for another name fails") << true << Ca::Right << false << QByteArray() << false;
+    QTest::newRow("tls-server-name matches it") << true << Ca::Right << false << QByteArray("kubernetes.default.svc")
+                                                << true;
+    QTest::newRow("tls-server-name must still match")
+        << true << Ca::Right << false << QByteArray("other.example") << false;
+}
+
+void TestKubeClient::tls()
+{
+    QFETCH(bool, clusterNameOnly);
+    QFETCH(Ca, ca);
+    QFETCH(bool, insecure);
+    QFETCH(QByteArray, tlsServerName);
+    QFETCH(bool, succeeds);
+
+    const testpki::Identity& serverIdentity = clusterNameOnly ? *m_clusterNameCert : *m_localhostCert;
+    TaskQueue queue;
+    Seen seen;
+    auto server = std::make_unique<httplib::SSLServer>(serverIdentity.cert.get(), serverIdentity.key.get());
+    QVERIFY(server->is_valid());
+    server->Get("/version", [&](const httplib::Request& request, httplib::Response& response) {
+        seen.record(request);
+        response.set_content(R"({"major":"1","minor":"32"})", "application/json");
+    });
+    LocalServer running(std::move(server));
+
+    ClusterConnection connection;
+    connection.server = "https://127.0.0.1:" + std::to_string(running.port());
+    connection.caPem = ca == Ca::Right ? m_ca->certPem() : ca == Ca::Wrong ? m_otherCa->certPem() : std::string();
+    connection.insecureSkipTlsVerify = insecure;
+    connection.tlsServerName = str(tlsServerName);
+    connection.bearerToken = "tls-token";
+
+    std::optional<JsonResult> result;
+    KubeClient client(connection, queue.executor());
+    client.get("/version", [&](JsonResult r) { result = std::move(r); });
+    QVERIFY(queue.runUntil([&] { return result.has_value(); }));
+
+    if (succeeds) {
+        QVERIFY2(result->error.ok(), result->error.describe().c_str());
+        QCOMPARE((*result->object)["minor"].get<std::string>(), std::string("32"));
+        QCOMPARE(seen.authorization, std::string("Bearer tls-token"));
+        // tls-server-name changes what TLS checks, not which host the request is for.
+        QCOMPARE(seen.host, "127.0.0.1:" + std::to_string(running.port()));
+    } else {
+        QCOMPARE(result->error.kind, ApiError::Kind::Transport);
+        QVERIFY(!result->error.message.empty());
+        QCOMPARE(seen.count, 0);
+    }
+}
+
+void TestKubeClient::clientCertificate_data()
+{
+    QTest::addColumn<bool>("presentCertificate");
+    QTest::newRow("client certificate accepted") << true;
+    QTest::newRow("no client certificate refused") << false;
+}
+
+void TestKubeClient::clientCertificate()
+{
+    QFETCH(bool, presentCertificate);
+
+    TaskQueue queue;
+    Seen seen;
+    X509_STORE* clientCas = X509_STORE_new(); // owned by the server's SSL_CTX from here on
+    X509_STORE_add_cert(clientCas, m_ca->cert.get());
+    auto server = std::make_unique<httplib::SSLServer>(m_localhostCert->cert.get(), m_localhostCert->key.get(), clientCas);
+    QVERIFY(server->is_valid());
+    server->Get("/api", [&](const httplib::Request& request, httplib::Response& response) {
+        seen.record(request);
+        response.set_content(R"({"kind":"APIVersions","versions":["v1"]})", "application/json");
+    });
+    LocalServer running(std::move(server));
+
+    ClusterConnection connection;
+    connection.server = "https://127.0.0.1:" + std::to_string(running.port());
+    connection.caPem = m_ca->certPem();
+    if (presentCertificate) {
+        connection.clientCertPem = m_clientCert->certPem();
+        connection.clientKeyPem = m_clientCert->keyPem();
+    }
+
+    std::optional<JsonResult> result;
+    KubeClient client(connection, queue.executor());
+    client.get("/api", [&](JsonResult r) { result = std::move(r); });
+    QVERIFY(queue.runUntil([&] { return result.has_value(); }));
+
+    if (presentCertificate) {
+        QVERIFY2(result->error.ok(), result->error.describe().c_str());
+        QCOMPARE((*result->object)["kind"].get<std::string>(), std::string("APIVersions"));
+        QVERIFY(seen.authorization.empty());
+    } else {
+        QCOMPARE(result->error.kind, ApiError::Kind::Transport);
+        QCOMPARE(seen.count, 0);
+    }
+}
+
+void TestKubeClient::prometheusThroughServiceProxy()
+{
+    TaskQueue queue;
+    std::mutex mutex;
+    std::map<std::string, std::string> params;
+    std::string path;
+    auto server = std::make_unique<httplib::Server>();
+    const auto handler = [&](const httplib::Request& request, httplib::Response& response) {
+        {
+            std::lock_guard lock(mutex);
+            path = request.path;
+            params.clear();
+            for (const auto& [name, value] : request.params)
+                params[name] = value;
+        }
+        if (request.path.ends_with("/query_range"))
+            response.set_content(R"({"status":"success","data":{"resultType":"matrix","result":[)"
+                                 R"({"metric":{"destination_version":"v2"},"values":[[1732612300,"1"],[1732612315.5,"+Inf"]]}]}})",
+                                 "application/json");
+        else
+            response.set_content(R"({"status":"success","data":{"resultType":"vector","result":[)"
+                                 R"({"metric":{"destination_version":"v1"},"value":[1732612345,"2.5"]}]},"warnings":["w"]})",
+                                 "application/json");
+    };
+    server->Get(R"(/api/v1/namespaces/istio-system/services/prometheus:9090/proxy/api/v1/query(_range)?)", handler);
+    LocalServer running(std::move(server));
+
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    kube::PrometheusClient prometheus(client);
+    // Braces, quotes, =~, spaces and a '+' that a server would otherwise read as a space.
+    const std::string promql =
+        R"(sum by (destination_version) (rate(istio_requests_total{destination_service=~"reviews\\..*",response_code!="200"}[1m])) + 1)";
+
+    std::optional<kube::PromResult> instant;
+    prometheus.query(promql, [&](kube::PromResult r) { instant = std::move(r); });
+    QVERIFY(queue.runUntil([&] { return instant.has_value(); }));
+    QVERIFY2(instant->error.ok(), instant->error.describe().c_str());
+    QCOMPARE(instant->resultType, std::string("vector"));
+    QCOMPARE(instant->series.at(0).labels.at("destination_version"), std::string("v1"));
+    QCOMPARE(instant->series.at(0).samples.at(0).value, 2.5);
+    QCOMPARE(instant->warnings, std::vector<std::string>{"w"});
+    {
+        std::lock_guard lock(mutex);
+        QCOMPARE(path, std::string("/api/v1/namespaces/istio-system/services/prometheus:9090/proxy/api/v1/query"));
+        QCOMPARE(params.at("query"), promql);
+    }
+
+    std::optional<kube::PromResult> range;
+    prometheus.queryRange(promql, 1732612300, 1732612600.25, 15.5, [&](kube::PromResult r) { range = std::move(r); });
+    QVERIFY(queue.runUntil([&] { return range.has_value(); }));
+    QVERIFY2(range->error.ok(), range->error.describe().c_str());
+    QCOMPARE(range->resultType, std::string("matrix"));
+    QCOMPARE(range->series.at(0).samples.size(), std::size_t(2));
+    QCOMPARE(range->series.at(0).samples.at(1).time, 1732612315.5);
+    QVERIFY(std::isinf(range->series.at(0).samples.at(1).value));
+    {
+        std::lock_guard lock(mutex);
+        QCOMPARE(params.at("query"), promql);
+        QCOMPARE(params.at("start"), std::string("1732612300"));
+        QCOMPARE(params.at("end"), std::string("1732612600.25"));
+        QCOMPARE(params.at("step"), std::string("15.5"));
+    }
+    QCOMPARE(queue.posted(), 2);
+}
+
+void TestKubeClient::prometheusProxyStatusIsApiError()
+{
+    TaskQueue queue;
+    auto server = std::make_unique<httplib::Server>();
+    server->Get("/custom/prom/api/v1/query", [](const httplib::Request&, httplib::Response& response) {
+        response.status = 503;
+        response.set_content(R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":)"
+                             R"("no endpoints available for service \"prometheus:9090\"","reason":"ServiceUnavailable","code":503})",
+                             "application/json");
+    });
+    LocalServer running(std::move(server));
+
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    kube::PrometheusClient prometheus(client, "/custom/prom");
+    std::optional<kube::PromResult> result;
+    bool cancelledCalled = false;
+    const kube::RequestId cancelled = prometheus.query("up", [&](kube::PromResult) { cancelledCalled = true; });
+    client.cancel(cancelled);
+    prometheus.query("up", [&](kube::PromResult r) { result = std::move(r); });
+    QVERIFY(queue.runUntil([&] { return result.has_value(); }));
+
+    QCOMPARE(result->error.kind, ApiError::Kind::Api);
+    QCOMPARE(result->error.httpStatus, 503L);
+    QCOMPARE(result->error.reason, std::string("ServiceUnavailable"));
+    QCOMPARE(result->error.message, std::string(R"(no endpoints available for service "prometheus:9090")"));
+    QCOMPARE(result->error.method, std::string("GET"));
+    QVERIFY(result->series.empty());
+    QVERIFY(!cancelledCalled);
+}
+
+QTEST_APPLESS_MAIN(TestKubeClient)
+#include "tst_kubeclient.moc"

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "models/mesh/MeshTopologyParser.h"
+
+#include <nlohmann/json.hpp>
+
+// Bookinfo's objects as LIST answers, built by hand in the shape the API server returns, so model
+// tests run without a cluster. `reviewsRoute` is the reviews VirtualService's `route` array.
+inline MeshTopology bookinfoTopology(const nlohmann::json& reviewsRoute)
+{
+    using nlohmann::json;
+    auto list = [](json items) { return std::make_shared<const json>(json{{"items", std::move(items)}}); };
+    auto service = [](const char* name) {
+        return json{{"metadata", {{"name", name}}}, {"spec", {{"selector", {{"app", name}}}}}};
+    };
+    auto deployment = [](const std::string& app, const std::string& version) {
+        const json labels{{"app", app}, {"version", version}};
+        return json{{"metadata", {{"name", app + "-" + version}}},
+                    {"spec", {{"replicas", 1}, {"selector", {{"matchLabels", labels}}},
+                              {"template", {{"metadata", {{"labels", labels}}}}}}}};
+    };
+    auto pod = [](const std::string& app, const std::string& version) {
+        return json{{"metadata", {{"name", app + "-" + version + "-abc"}, {"labels", {{"app", app}, {"version", version}}}}},
+                    {"status", {{"conditions", json::array({{{"type", "Ready"}, {"status", "True"}}})}}}};
+    };
+    auto subsets = [](std::initializer_list<const char*> names) {
+        json result = json::array();
+        for (const char* n : names)
+            result.push_back({{"name", n}, {"labels", {{"version", n}}}});
+        return result;
+    };
+
+    MeshTopologyParser::Lists lists;
+    lists.services = list({service("productpage"), service("details"), service("reviews"), service("ratings")});
+    lists.deployments = list({deployment("productpage", "v1"), deployment("details", "v1"), deployment("reviews", "v1"),
+                              deployment("reviews", "v2"), deployment("reviews", "v3"), deployment("ratings", "v1")});
+    lists.pods = list({pod("productpage", "v1"), pod("details", "v1"), pod("reviews", "v1"), pod("reviews", "v2"),
+                       pod("reviews", "v3"), pod("ratings", "v1")});
+    lists.virtualServices = list(json::array(
+        {{{"metadata", {{"name", "reviews"}, {"resourceVersion", "41"}}},
+          {"spec", {{"hosts", {"reviews"}}, {"http", json::array({{{"route", reviewsRoute}}})}}}}}));
+    lists.destinationRules = list(json::array(
+        {{{"metadata", {{"name", "reviews"}}}, {"spec", {{"host", "reviews"}, {"subsets", subsets({"v1", "v2", "v3"})}}}},
+         {{"metadata", {{"name", "ratings"}}}, {"spec", {{"host", "ratings"}, {"subsets", subsets({"v1"})}}}}}));
+    return MeshTopologyParser::parse(QStringLiteral("bookinfo"), lists);
+}
+
+inline nlohmann::json weightedRoute(std::initializer_list<std::pair<const char*, int>> weights)
+{
+    nlohmann::json route = nlohmann::json::array();
+    for (const auto& [subset, weight] : weights)
+        route.push_back({{"destination", {{"host", "reviews"}, {"subset", subset}}}, {"weight", weight}});
+    return route;
+}

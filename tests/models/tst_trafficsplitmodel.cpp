@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "TopologyFixture.h"
+
+#include "models/traffic/TrafficSplitModel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using WeightMap = QMap<QString, int>;
+
+class TestTrafficSplitModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void rowsFollowDestinationRuleSubsets();
+    void refreshUpdatesInPlace();
+    void explainsWhyThereIsNoSplit();
+    void rebalances_data();
+    void rebalances();
+};
+
+void TestTrafficSplitModel::rowsFollowDestinationRuleSubsets()
+{
+    TrafficSplitModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setTopology(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})));
+    model.setService(QStringLiteral("reviews"));
+
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.problem(), QString());
+    QCOMPARE(model.virtualServiceName(), QStringLiteral("reviews"));
+    QCOMPARE(model.resourceVersion(), QStringLiteral("41"));
+    const QList<std::pair<QString, double>> expected{
+        {QStringLiteral("v1"), 80.0}, {QStringLiteral("v2"), 20.0}, {QStringLiteral("v3"), 0.0}};
+    for (int row = 0; row < 3; ++row) {
+        const QModelIndex index = model.index(row);
+        QCOMPARE(index.data(TrafficSplitModel::SubsetRole).toString(), expected[row].first);
+        QCOMPARE(index.data(TrafficSplitModel::ShareRole).toDouble(), expected[row].second);
+        QCOMPARE(index.data(TrafficSplitModel::ReadyPodsRole).toInt(), 1);
+    }
+}
+
+void TestTrafficSplitModel::refreshUpdatesInPlace()
+{
+    TrafficSplitModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setService(QStringLiteral("reviews"));
+    model.setTopology(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})));
+
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
+    model.setTopology(bookinfoTopology(weightedRoute({{"v1", 1}, {"v2", 3}})));
+    QCOMPARE(resets.count(), 0);
+    QVERIFY(changes.count() > 0);
+    QCOMPARE(model.index(0).data(TrafficSplitModel::ShareRole).toDouble(), 25.0);
+    QCOMPARE(model.index(1).data(TrafficSplitModel::ShareRole).toDouble(), 75.0);
+    QCOMPARE(model.index(1).data(TrafficSplitModel::WeightRole).toInt(), 3);
+}
+
+void TestTrafficSplitModel::explainsWhyThereIsNoSplit()
+{
+    TrafficSplitModel model;
+    model.setTopology(bookinfoTopology(weightedRoute({{"v1", 100}})));
+    model.setService(QStringLiteral("details"));
+    QCOMPARE(model.rowCount(), 0);
+    QVERIFY2(model.problem().contains(QStringLiteral("no VirtualService")), qPrintable(model.problem()));
+    model.setService(QStringLiteral("nonexistent"));
+    QVERIFY2(model.problem().contains(QStringLiteral("not in namespace bookinfo")), qPrintable(model.problem()));
+}
+
+void TestTrafficSplitModel::rebalances_data()
+{
+    QTest::addColumn<WeightMap>("current");
+    QTest::addColumn<QString>("subset");
+    QTest::addColumn<int>("percent");
+    QTest::addColumn<WeightMap>("expected");
+
+    const QString v1 = QStringLiteral("v1"), v2 = QStringLiteral("v2"), v3 = QStringLiteral("v3");
+    QTest::newRow("others share the rest in proportion")
+        << WeightMap{{v1, 60}, {v2, 30}, {v3, 10}} << v3 << 50 << WeightMap{{v1, 33}, {v2, 17}, {v3, 50}};
+    QTest::newRow("others with nothing share evenly")
+        << WeightMap{{v1, 100}, {v2, 0}, {v3, 0}} << v1 << 40 << WeightMap{{v1, 40}, {v2, 30}, {v3, 30}};
+    QTest::newRow("all to one") << WeightMap{{v1, 80}, {v2, 20}} << v2 << 100 << WeightMap{{v1, 0}, {v2, 100}};
+    QTest::newRow("rounding keeps the sum at 100")
+        << WeightMap{{v1, 1}, {v2, 1}, {v3, 1}} << v1 << 0 << WeightMap{{v1, 0}, {v2, 50}, {v3, 50}};
+    QTest::newRow("relative weights are read as shares")
+        << WeightMap{{v1, 1}, {v2, 3}} << v3 << 20 << WeightMap{{v1, 20}, {v2, 60}, {v3, 20}};
+    QTest::newRow("out of range is clamped") << WeightMap{{v1, 50}, {v2, 50}} << v1 << 140 << WeightMap{{v1, 100}, {v2, 0}};
+}
+
+void TestTrafficSplitModel::rebalances()
+{
+    QFETCH(WeightMap, current);
+    QFETCH(QString, subset);
+    QFETCH(int, percent);
+    QFETCH(WeightMap, expected);
+    const WeightMap result = TrafficSplitModel::rebalanced(current, subset, percent);
+    QCOMPARE(result, expected);
+    int sum = 0;
+    for (int w : result)
+        sum += w;
+    QCOMPARE(sum, 100);
+}
+
+QTEST_GUILESS_MAIN(TestTrafficSplitModel)
+#include "tst_trafficsplitmodel.moc"

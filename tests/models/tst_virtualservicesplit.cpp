@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "TopologyFixture.h"
+
+#include "models/traffic/VirtualServiceSplit.h"
+
+#include <QTest>
+
+using nlohmann::json;
+
+Q_DECLARE_METATYPE(json)
+
+class TestVirtualServiceSplit : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void readsWeights_data();
+    void readsWeights();
+    void patchChangesOnlyWeights_data();
+    void patchChangesOnlyWeights();
+    void patchIsGuardedByResourceVersion();
+};
+
+namespace {
+
+MeshTopology topology()
+{
+    return bookinfoTopology(weightedRoute({{"v1", 100}}));
+}
+
+json virtualService(const json& http)
+{
+    // Fields MeshDeck does not model must survive every edit.
+    return {{"apiVersion", "networking.istio.io/v1"},
+            {"kind", "VirtualService"},
+            {"metadata", {{"name", "reviews"}, {"resourceVersion", "7"}, {"annotations", {{"team", "books"}}}}},
+            {"spec", {{"hosts", {"reviews"}}, {"gateways", {"mesh"}}, {"http", http}}}};
+}
+
+} // namespace
+
+void TestVirtualServiceSplit::readsWeights_data()
+{
+    QTest::addColumn<json>("http");
+    QTest::addColumn<int>("routeIndex");
+    QTest::addColumn<QString>("expected"); // "subset=weight ..."
+
+    QTest::newRow("lone destination without weight gets everything")
+        << json::array({{{"route", {{{"destination", {{"host", "reviews"}, {"subset", "v1"}}}}}}}}) << 0
+        << QStringLiteral("v1=100");
+    QTest::newRow("80/20") << json::array({{{"route", weightedRoute({{"v1", 80}, {"v2", 20}})}}}) << 0
+                           << QStringLiteral("v1=80 v2=20");
+    QTest::newRow("relative weights need not sum to 100")
+        << json::array({{{"route", weightedRoute({{"v1", 1}, {"v2", 3}})}}}) << 0 << QStringLiteral("v1=1 v2=3");
+    QTest::newRow("match route first, default route second")
+        << json::array({{{"match", json::array({{{"headers", {{"end-user", {{"exact", "jason"}}}}}}})},
+                         {"route", weightedRoute({{"v2", 100}})}},
+                        {{"route", weightedRoute({{"v1", 100}})}}})
+        << 1 << QStringLiteral("v1=100");
+    QTest::newRow("only match routes: nothing to split")
+        << json::array({{{"match", json::array({{{"uri", {{"prefix", "/a"}}}}})}, {"route", weightedRoute({{"v1", 100}})}}})
+        << -1 << QString();
+    QTest::newRow("destinations of other hosts are not this service's")
+        << json::array({{{"route", json::array({{{"destination", {{"host", "mirror"}}}, {"weight", 50}},
+                                                {{"destination", {{"host", "reviews"}, {"subset", "v2"}}}, {"weight", 50}}})}}})
+        << 0 << QStringLiteral("v2=50");
+}
+
+void TestVirtualServiceSplit::readsWeights()
+{
+    QFETCH(json, http);
+    QFETCH(int, routeIndex);
+    QFETCH(QString, expected);
+
+    const VirtualServiceSplit split = VirtualServiceSplit::read(virtualService(http), topology(), QStringLiteral("reviews"));
+    QCOMPARE(split.routeIndex(), routeIndex);
+    QStringList actual;
+    for (const SplitDestination& d : split.destinations())
+        actual.append(d.subset + u'=' + QString::number(d.weight));
+    QCOMPARE(actual.join(u' '), expected);
+}
+
+void TestVirtualServiceSplit::patchChangesOnlyWeights_data()
+{
+    QTest::addColumn<json>("http");
+    QTest::addColumn<json>("expectedRoute");
+
+    QTest::newRow("all-v1 to 80/20 adds a weight and a destination")
+        << json::array({{{"route", {{{"destination", {{"host", "reviews"}, {"subset", "v1"}}}}}}, {"timeout", "5s"}}})
+        << weightedRoute({{"v1", 80}, {"v2", 20}});
+    QTest::newRow("existing weights are replaced, absent subsets go to 0")
+        << json::array({{{"route", weightedRoute({{"v1", 50}, {"v3", 50}})}, {"timeout", "5s"}}})
+        << weightedRoute({{"v1", 80}, {"v3", 0}, {"v2", 20}});
+}
+
+void TestVirtualServiceSplit::patchChangesOnlyWeights()
+{
+    QFETCH(json, http);
+    QFETCH(json, expectedRoute);
+
+    const json before = virtualService(http);
+    const VirtualServiceSplit split = VirtualServiceSplit::read(before, topology(), QStringLiteral("reviews"));
+    const json patch = json::parse(split.weightPatch({{QStringLiteral("v1"), 80}, {QStringLiteral("v2"), 20}},
+                                                     QStringLiteral("7")));
+    const json after = before.patch(patch);
+
+    QCOMPARE(after["spec"]["http"][0]["route"].dump(), expectedRoute.dump());
+    // Everything else is untouched, byte for byte.
+    json expected = before;
+    expected["spec"]["http"][0]["route"] = expectedRoute;
+    QCOMPARE(after.dump(), expected.dump());
+}
+
+void TestVirtualServiceSplit::patchIsGuardedByResourceVersion()
+{
+    const json before = virtualService(json::array({{{"route", weightedRoute({{"v1", 100}})}}}));
+    const VirtualServiceSplit split = VirtualServiceSplit::read(before, topology(), QStringLiteral("reviews"));
+    const json patch = json::parse(split.weightPatch({{QStringLiteral("v1"), 100}}, QStringLiteral("6")));
+    QCOMPARE(patch.front()["op"].get<std::string>(), std::string("test"));
+    QCOMPARE(patch.front()["path"].get<std::string>(), std::string("/metadata/resourceVersion"));
+    // A concurrent writer moved the object on: the patch must not apply.
+    QVERIFY_THROWS_EXCEPTION(json::exception, before.patch(patch));
+}
+
+QTEST_GUILESS_MAIN(TestVirtualServiceSplit)
+#include "tst_virtualservicesplit.moc"

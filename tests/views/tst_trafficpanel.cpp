@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "TopologyFixture.h"
+
+#include "views/traffic/TrafficPanel.h"
+
+#include "models/session/ClusterSession.h"
+#include "models/traffic/TrafficSplitModel.h"
+#include "models/traffic/TrafficSplitWriter.h"
+
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTest>
+
+class TestTrafficPanel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void oneSliderPerSubset();
+    void followsTheCluster();
+    void failedWriteReturnsToClusterState();
+};
+
+namespace {
+
+// A session whose server refuses connections at once: the panel's writes fail as they would when
+// the API server is down.
+kube::ClusterConnection unreachable()
+{
+    kube::ClusterConnection c;
+    c.contextName = "test";
+    c.server = "https://127.0.0.1:1";
+    c.namespaceName = "bookinfo";
+    return c;
+}
+
+struct Fixture {
+    ClusterSession session{unreachable()};
+    TrafficSplitModel model;
+    TrafficSplitWriter writer{&session};
+    TrafficPanel panel{&model, &writer};
+
+    Fixture()
+    {
+        model.setTopology(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})));
+        model.setService(QStringLiteral("reviews"));
+        panel.show();
+    }
+    QList<int> sliderValues() const
+    {
+        QList<int> values;
+        for (int i = 0; i < panel.sliderCount(); ++i)
+            values.append(panel.slider(i)->value());
+        return values;
+    }
+};
+
+} // namespace
+
+void TestTrafficPanel::oneSliderPerSubset()
+{
+    Fixture f;
+    QCOMPARE(f.panel.sliderCount(), 3);
+    QCOMPARE(f.sliderValues(), (QList<int>{80, 20, 0}));
+    QCOMPARE(f.panel.spinBox(0)->value(), 80);
+    QCOMPARE(f.panel.spinBox(1)->value(), 20);
+    QVERIFY(f.panel.statusText().contains(QStringLiteral("VirtualService reviews")));
+}
+
+void TestTrafficPanel::followsTheCluster()
+{
+    Fixture f;
+    QSlider* first = f.panel.slider(0);
+    f.model.setTopology(bookinfoTopology(weightedRoute({{"v1", 50}, {"v2", 25}, {"v3", 25}})));
+    QCOMPARE(f.sliderValues(), (QList<int>{50, 25, 25}));
+    QCOMPARE(f.panel.slider(0), first); // updated in place, not rebuilt
+
+    // While the operator holds a slider, a refresh must not move it.
+    first->setSliderDown(true);
+    Q_EMIT first->sliderPressed();
+    f.model.setTopology(bookinfoTopology(weightedRoute({{"v1", 10}, {"v2", 90}})));
+    QCOMPARE(first->value(), 50);
+}
+
+void TestTrafficPanel::failedWriteReturnsToClusterState()
+{
+    Fixture f;
+    QSignalSpy applying(&f.writer, &TrafficSplitWriter::applyingChanged);
+    QSignalSpy failed(&f.writer, &TrafficSplitWriter::failed);
+
+    // Keyboard: End moves v2 to 100 %, which rebalances the others to 0 and sends the change.
+    f.panel.slider(1)->setFocus();
+    QTest::keyClick(f.panel.slider(1), Qt::Key_End);
+    QCOMPARE(f.sliderValues(), (QList<int>{0, 100, 0}));
+    QTRY_COMPARE(applying.count(), 1);
+    QCOMPARE(f.panel.statusText(), QStringLiteral("Applying…"));
+
+    // The server is unreachable: nothing changed in the cluster, so the sliders go back.
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 15000);
+    QVERIFY(f.panel.statusText().startsWith(QStringLiteral("Not applied")));
+    QCOMPARE(f.sliderValues(), (QList<int>{80, 20, 0}));
+}
+
+QTEST_MAIN(TestTrafficPanel)
+#include "tst_trafficpanel.moc"

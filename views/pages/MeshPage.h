@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "models/graph/EdgeTelemetry.h"
+#include "models/mesh/MeshTopology.h"
+
+#include <QWidget>
+
+class ClusterSession;
+class EdgeTelemetryLoader;
+class GraphView;
+class MeshGraphModel;
+class MeshTopologyLoader;
+class RateChart;
+class TrafficPanel;
+class TrafficSplitModel;
+class TrafficSplitWriter;
+class VersionRateLoader;
+class VersionSeriesModel;
+
+// The home page: the live mesh graph, and for the selected service its traffic split and its
+// requests/s by version. Wires the loaders of one cluster session to the models the widgets show.
+class MeshPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit MeshPage(ClusterSession* session, QWidget* parent = nullptr);
+
+    void selectService(const QString& service);
+    QString selectedService() const { return m_selected; }
+    // The graph has traffic edges and the chart has points: what a screenshot should wait for.
+    bool showsLiveData() const;
+
+    GraphView* graphView() const { return m_graphView; }
+    TrafficPanel* trafficPanel() const { return m_trafficPanel; }
+    RateChart* rateChart() const { return m_rateChart; }
+
+Q_SIGNALS:
+    void statusMessage(const QString& message);
+    void liveDataChanged();
+
+private:
+    void onTopology(const MeshTopology& topology);
+    void onEdgeTelemetry(const EdgeTelemetry& telemetry);
+
+    ClusterSession* m_session;
+    MeshTopologyLoader* m_topologyLoader;
+    EdgeTelemetryLoader* m_edgeLoader;
+    VersionRateLoader* m_rateLoader;
+    MeshGraphModel* m_graph;
+    TrafficSplitModel* m_split;
+    TrafficSplitWriter* m_writer;
+    VersionSeriesModel* m_series;
+    GraphView* m_graphView;
+    TrafficPanel* m_trafficPanel;
+    RateChart* m_rateChart;
+    MeshTopology m_topology;
+    EdgeTelemetry m_telemetry;
+    bool m_haveTopology = false;
+    QString m_selected;
+};
