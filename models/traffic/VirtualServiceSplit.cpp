@@ -43,7 +43,8 @@ VirtualServiceSplit VirtualServiceSplit::read(const json& virtualService, const 
         }
         if (split.m_destinations.isEmpty())
             continue;
-        if (split.m_destinations.size() == 1)
+        // Istio sends everything to a lone destination whatever its weight says.
+        if (destinations->size() == 1)
             split.m_destinations.first().weight = 100;
         split.m_routeIndex = int(i);
         break;

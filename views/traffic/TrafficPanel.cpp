@@ -102,12 +102,11 @@ void TrafficPanel::rebuildRows()
             m_dragging = false;
             commit(i, m_rows.at(i).slider->value());
         });
-        // Keyboard and page steps on the slider change the value without a drag.
-        connect(row.slider, &QSlider::actionTriggered, this, [this, i](int action) {
-            if (action != QAbstractSlider::SliderMove && !m_dragging) {
-                QSlider* s = m_rows.at(i).slider;
-                QMetaObject::invokeMethod(this, [this, i, s] { commit(i, s->value()); }, Qt::QueuedConnection);
-            }
+        // Keyboard, wheel and page steps change the value without a drag; programmatic updates are
+        // made with signals blocked, so only the operator's changes arrive here.
+        connect(row.slider, &QSlider::valueChanged, this, [this, i](int value) {
+            if (!m_dragging)
+                commit(i, value);
         });
         connect(row.spin, &QSpinBox::editingFinished, this, [this, i] { commit(i, m_rows.at(i).spin->value()); });
         m_rows.append(row);
