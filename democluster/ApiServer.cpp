@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ApiServer.h"
+
+#include "ApiPath.h"
+#include "ApiRequest.h"
+#include "Authenticator.h"
+#include "ObjectStore.h"
+#include "PrometheusProxy.h"
+#include "ResourceRegistry.h"
+
+#include <nlohmann/json.hpp>
+
+namespace democluster {
+
+namespace {
+
+std::vector<std::string_view> segmentsOf(std::string_view path)
+{
+    std::vector<std::string_view> segments;
+    while (!path.empty()) {
+        const std::size_t slash = path.find('/');
+        if (slash != 0)
+            segments.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos)
+            break;
+        path.remove_prefix(slash + 1);
+    }
+    return segments;
+}
+
+// The proxy name segment is [scheme:]service[:port]; the scheme is optional.
+std::string_view withoutScheme(std::string_view proxyName)
+{
+    for (std::string_view scheme : {"http:", "https:"}) {
+        if (proxyName.starts_with(scheme) && proxyName.find(':', scheme.size()) != std::string_view::npos)
+            return proxyName.substr(scheme.size());
+    }
+    return proxyName;
+}
+
+std::string serviceNameOf(std::string_view proxyName)
+{
+    proxyName = withoutScheme(proxyName);
+    return std::string(proxyName.substr(0, proxyName.find(':')));
+}
+
+bool namesPrometheus(std::string_view proxyName)
+{
+    proxyName = withoutScheme(proxyName);
+    return proxyName == PrometheusProxy::ServiceName
+           || proxyName == std::string(PrometheusProxy::ServiceName) + ':' + std::to_string(PrometheusProxy::ServicePort);
+}
+
+} // namespace
+
+ApiServer::ApiServer(ObjectStore& store, const ResourceRegistry& registry, const Authenticator& authenticator,
+                     const PrometheusProxy& prometheus)
+    : m_store(store)
+    , m_registry(registry)
+    , m_authenticator(authenticator)
+    , m_prometheus(prometheus)
+    , m_discovery(registry)
+    , m_resources(store, registry, m_admission)
+{
+}
+
+ApiResponse ApiServer::handle(const ApiRequest& request) const
+{
+    if (!m_authenticator.authenticate(request.header("authorization")))
+        return ApiResponse::failure(ApiStatus::unauthorized());
+    if (request.body.size() > MaxBodyBytes)
+        return ApiResponse::failure(ApiStatus::requestEntityTooLarge(MaxBodyBytes));
+    if (auto document = discovery(request))
+        return *document;
+    const auto path = ApiPath::parse(request.path, m_registry);
+    if (!path)
+        return ApiResponse::failure(ApiStatus::pathNotFound());
+    if (path->type->group.empty() && path->type->plural == "services" && path->subresource == "proxy")
+        return serviceProxy(request, *path);
+    return m_resources.handle(request, *path);
+}
+
+std::optional<ApiResponse> ApiServer::discovery(const ApiRequest& request) const
+{
+    const auto segments = segmentsOf(request.path);
+    std::optional<std::string> document;
+    if (segments.size() == 1 && segments[0] == "version")
+        document = DiscoveryDocuments::version();
+    else if (segments.size() == 1 && segments[0] == "api")
+        document = m_discovery.coreVersions();
+    else if (segments.size() == 2 && segments[0] == "api")
+        document = m_discovery.resourceList("", segments[1]);
+    else if (segments.size() == 1 && segments[0] == "apis")
+        document = m_discovery.groupList();
+    else if (segments.size() == 2 && segments[0] == "apis")
+        document = m_discovery.group(segments[1]);
+    else if (segments.size() == 3 && segments[0] == "apis")
+        document = m_discovery.resourceList(segments[1], segments[2]);
+    else
+        return std::nullopt;
+    if (!document)
+        return ApiResponse::failure(ApiStatus::pathNotFound());
+    if (request.method != "GET")
+        return ApiResponse::failure(ApiStatus::methodNotAllowed());
+    return ApiResponse::json(std::move(*document));
+}
+
+ApiResponse ApiServer::serviceProxy(const ApiRequest& request, const ApiPath& path) const
+{
+    // The Service object must exist, whatever the proxy then reaches.
+    const std::string serviceName = serviceNameOf(path.name);
+    nlohmann::json service;
+    if (auto error = m_store.get(*path.type, path.namespaceName, serviceName, service))
+        return ApiResponse::failure(*error);
+    if (path.namespaceName != PrometheusProxy::Namespace || !namesPrometheus(path.name)) {
+        return ApiResponse::failure(ApiStatus::serviceUnavailable(
+            "no endpoints available for service \"" + path.name
+            + "\": the demo cluster simulates this service's traffic but runs no server for it"));
+    }
+    return m_prometheus.forward(request, path.remainder);
+}
+
+} // namespace democluster

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ApiStatus.h"
+
+#include "ResourceType.h"
+
+#include <nlohmann/json.hpp>
+
+namespace democluster {
+
+namespace {
+
+std::string inQuotes(std::string_view name)
+{
+    return '"' + std::string(name) + '"';
+}
+
+} // namespace
+
+ApiStatus::ApiStatus(int code, std::string reason, std::string message)
+    : m_code(code)
+    , m_reason(std::move(reason))
+    , m_message(std::move(message))
+{
+}
+
+ApiStatus& ApiStatus::withDetails(const ResourceType& type, std::string_view name)
+{
+    m_hasDetails = true;
+    m_detailsName = name;
+    m_detailsGroup = type.group;
+    // Status.details.kind holds the plural resource name, as apimachinery fills it.
+    m_detailsKind = type.plural;
+    return *this;
+}
+
+ApiStatus ApiStatus::notFound(const ResourceType& type, std::string_view name)
+{
+    return ApiStatus(404, "NotFound", type.groupResource() + ' ' + inQuotes(name) + " not found")
+        .withDetails(type, name);
+}
+
+ApiStatus ApiStatus::alreadyExists(const ResourceType& type, std::string_view name)
+{
+    return ApiStatus(409, "AlreadyExists", type.groupResource() + ' ' + inQuotes(name) + " already exists")
+        .withDetails(type, name);
+}
+
+ApiStatus ApiStatus::conflict(const ResourceType& type, std::string_view name)
+{
+    return ApiStatus(409, "Conflict",
+                     "Operation cannot be fulfilled on " + type.groupResource() + ' ' + inQuotes(name)
+                         + ": the object has been modified; please apply your changes to the latest "
+                           "version and try again")
+        .withDetails(type, name);
+}
+
+ApiStatus ApiStatus::unauthorized()
+{
+    return ApiStatus(401, "Unauthorized", "Unauthorized");
+}
+
+ApiStatus ApiStatus::methodNotAllowed(const ResourceType& type, std::string_view action)
+{
+    return ApiStatus(405, "MethodNotAllowed",
+                     std::string(action) + " is not supported on resources of kind " + inQuotes(type.groupResource()))
+        .withDetails(type, {});
+}
+
+ApiStatus ApiStatus::methodNotAllowed()
+{
+    return ApiStatus(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+}
+
+ApiStatus ApiStatus::unsupportedMediaType(const std::vector<std::string>& acceptedTypes)
+{
+    std::string message = "the body of the request was in an unknown format - accepted media types include: ";
+    for (std::size_t i = 0; i < acceptedTypes.size(); ++i)
+        message += (i ? ", " : "") + acceptedTypes[i];
+    return ApiStatus(415, "UnsupportedMediaType", std::move(message));
+}
+
+ApiStatus ApiStatus::requestEntityTooLarge(std::size_t limitBytes)
+{
+    return ApiStatus(413, "RequestEntityTooLarge",
+                     "Request entity too large: limit is " + std::to_string(limitBytes));
+}
+
+ApiStatus ApiStatus::badRequest(std::string message)
+{
+    return ApiStatus(400, "BadRequest", std::move(message));
+}
+
+ApiStatus ApiStatus::pathNotFound()
+{
+    ApiStatus status(404, "NotFound", "the server could not find the requested resource");
+    status.m_hasDetails = true;
+    return status;
+}
+
+ApiStatus ApiStatus::patchRejected()
+{
+    ApiStatus status(422, "Invalid", "the server rejected our request due to an error in our request");
+    status.m_hasDetails = true;
+    return status;
+}
+
+ApiStatus ApiStatus::admissionDenied(std::string_view webhook, std::string_view message)
+{
+    return ApiStatus(400, {}, "admission webhook " + inQuotes(webhook) + " denied the request: " + std::string(message));
+}
+
+ApiStatus ApiStatus::serviceUnavailable(std::string message)
+{
+    return ApiStatus(503, "ServiceUnavailable", std::move(message));
+}
+
+ApiStatus ApiStatus::internalError(std::string_view message)
+{
+    return ApiStatus(500, "InternalError", "Internal error occurred: " + std::string(message));
+}
+
+std::string ApiStatus::toJson() const
+{
+    nlohmann::json status = {{"kind", "Status"},
+                             {"apiVersion", "v1"},
+                             {"metadata", nlohmann::json::object()},
+                             {"status", "Failure"},
+                             {"message", m_message}};
+    if (!m_reason.empty())
+        status["reason"] = m_reason;
+    if (m_hasDetails) {
+        nlohmann::json details = nlohmann::json::object();
+        if (!m_detailsName.empty())
+            details["name"] = m_detailsName;
+        if (!m_detailsGroup.empty())
+            details["group"] = m_detailsGroup;
+        if (!m_detailsKind.empty())
+            details["kind"] = m_detailsKind;
+        status["details"] = std::move(details);
+    }
+    status["code"] = m_code;
+    return status.dump();
+}
+
+} // namespace democluster

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace democluster {
+
+struct ResourceType;
+
+// A Kubernetes Status failure, worded like kube-apiserver's k8s.io/apimachinery/pkg/api/errors so
+// clients that parse reason, code and details (kubectl, client-go, MeshDeck) react as they would
+// against a real cluster.
+class ApiStatus {
+public:
+    static ApiStatus notFound(const ResourceType& type, std::string_view name);
+    static ApiStatus alreadyExists(const ResourceType& type, std::string_view name);
+    // The optimistic-concurrency failure: a stale metadata.resourceVersion.
+    static ApiStatus conflict(const ResourceType& type, std::string_view name);
+    static ApiStatus unauthorized();
+    static ApiStatus methodNotAllowed(const ResourceType& type, std::string_view action);
+    // For paths that are not resources (discovery documents).
+    static ApiStatus methodNotAllowed();
+    static ApiStatus unsupportedMediaType(const std::vector<std::string>& acceptedTypes);
+    static ApiStatus requestEntityTooLarge(std::size_t limitBytes);
+    static ApiStatus badRequest(std::string message);
+    // A path outside every served group/version/resource.
+    static ApiStatus pathNotFound();
+    // What kube-apiserver answers when a JSON patch cannot be applied (a failed "test" op, a
+    // missing path): 422 Invalid with a generic message and empty details.
+    static ApiStatus patchRejected();
+    // A validating admission webhook said no. kube-apiserver keeps the webhook's (empty) reason and
+    // turns its missing code into 400.
+    static ApiStatus admissionDenied(std::string_view webhook, std::string_view message);
+    static ApiStatus serviceUnavailable(std::string message);
+    static ApiStatus internalError(std::string_view message);
+
+    int code() const { return m_code; }
+    const std::string& reason() const { return m_reason; }
+    const std::string& message() const { return m_message; }
+    std::string toJson() const;
+
+private:
+    ApiStatus(int code, std::string reason, std::string message);
+    ApiStatus& withDetails(const ResourceType& type, std::string_view name);
+
+    int m_code;
+    std::string m_reason;
+    std::string m_message;
+    bool m_hasDetails = false;
+    std::string m_detailsName;
+    std::string m_detailsGroup;
+    std::string m_detailsKind;
+};
+
+} // namespace democluster

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "CommandLineOptions.h"
+
+#include <charconv>
+#include <stdexcept>
+#include <string_view>
+
+namespace democluster {
+
+std::string CommandLineOptions::usage()
+{
+    return "usage: meshdeck-democluster --port N --kubeconfig-out PATH [--prometheus auto|off]\n"
+           "                            [--resources DIR] [--scenario NAME]\n"
+           "  --port N              HTTPS port of the Kubernetes API on 127.0.0.1 (0: any free port)\n"
+           "  --kubeconfig-out PATH where to write the kubeconfig (mode 0600)\n"
+           "  --prometheus auto|off start a private Prometheus scraping the mesh metrics (default auto)\n"
+           "  --resources DIR       the resources folder (default: the source tree's)\n"
+           "  --scenario NAME       resources/scenarios/NAME.yaml (default bookinfo)\n";
+}
+
+CommandLineOptions CommandLineOptions::parse(int argc, const char* const* argv)
+{
+    CommandLineOptions options;
+    options.resourcesDir = MESHDECK_RESOURCES_DIR;
+    bool portSeen = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view argument = argv[i];
+        if (argument == "--help" || argument == "-h") {
+            options.help = true;
+            return options;
+        }
+        std::string value;
+        const std::size_t equals = argument.find('=');
+        const std::string_view name = argument.substr(0, equals);
+        if (name != "--port" && name != "--kubeconfig-out" && name != "--prometheus" && name != "--resources"
+            && name != "--scenario")
+            throw std::invalid_argument("unknown option " + std::string(argument));
+        if (equals != std::string_view::npos) {
+            value = argument.substr(equals + 1);
+        } else {
+            if (i + 1 >= argc)
+                throw std::invalid_argument("option " + std::string(name) + " needs a value");
+            value = argv[++i];
+        }
+        if (name == "--port") {
+            int port = -1;
+            const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), port);
+            if (error != std::errc() || end != value.data() + value.size() || port < 0 || port > 65535)
+                throw std::invalid_argument("--port needs a number from 0 to 65535, not \"" + value + '"');
+            options.port = port;
+            portSeen = true;
+        } else if (name == "--kubeconfig-out") {
+            options.kubeconfigOut = value;
+        } else if (name == "--prometheus") {
+            if (value != "auto" && value != "off")
+                throw std::invalid_argument("--prometheus takes auto or off, not \"" + value + '"');
+            options.prometheus = value == "auto";
+        } else if (name == "--resources") {
+            options.resourcesDir = value;
+        } else {
+            if (value.empty() || value.find('/') != std::string::npos)
+                throw std::invalid_argument("--scenario takes a scenario name, not a path: \"" + value + '"');
+            options.scenario = value;
+        }
+    }
+    if (!portSeen)
+        throw std::invalid_argument("--port is required (0 picks a free port)");
+    if (options.kubeconfigOut.empty())
+        throw std::invalid_argument("--kubeconfig-out is required");
+    return options;
+}
+
+} // namespace democluster

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace democluster {
+
+// meshdeck-democluster --port N --kubeconfig-out PATH [--prometheus auto|off] [--resources DIR]
+//                      [--scenario NAME]
+struct CommandLineOptions {
+    int port = -1; // 0 picks a free port
+    std::filesystem::path kubeconfigOut;
+    bool prometheus = true;
+    std::filesystem::path resourcesDir;
+    std::string scenario = "bookinfo";
+    bool help = false;
+
+    // Throws std::invalid_argument with a message fit for the user.
+    static CommandLineOptions parse(int argc, const char* const* argv);
+    static std::string usage();
+};
+
+} // namespace democluster

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "DemoCluster.h"
+
+#include "ApiListener.h"
+#include "ClusterBootstrap.h"
+#include "DeploymentController.h"
+#include "KubeconfigWriter.h"
+#include "Log.h"
+#include "MetricsListener.h"
+#include "PrometheusProcess.h"
+#include "ResourceRegistry.h"
+#include "Scenario.h"
+#include "TempDirectory.h"
+#include "TlsCredentials.h"
+#include "TrafficSimulator.h"
+
+#include <condition_variable>
+#include <random>
+#include <stdexcept>
+
+namespace democluster {
+
+namespace {
+
+// The simulator's tick: fine enough for 1 s scrapes, coarse enough to cost nothing.
+constexpr std::chrono::milliseconds Tick{100};
+constexpr std::chrono::seconds PrometheusReadyTimeout{30};
+
+} // namespace
+
+DemoCluster::DemoCluster(CommandLineOptions options)
+    : m_options(std::move(options))
+    , m_api(m_store, ResourceRegistry::builtin(), m_authenticator, m_prometheusProxy)
+{
+}
+
+DemoCluster::~DemoCluster()
+{
+    stop();
+}
+
+std::string DemoCluster::start()
+{
+    const auto scenarioFile = m_options.resourcesDir / "scenarios" / (m_options.scenario + ".yaml");
+    if (!std::filesystem::exists(scenarioFile))
+        throw std::runtime_error("unknown scenario \"" + m_options.scenario + "\": " + scenarioFile.string()
+                                 + " does not exist (is --resources right?)");
+    Scenario scenario = Scenario::load(scenarioFile);
+    ClusterBootstrap(m_store, ResourceRegistry::builtin(), m_admission).seed(scenario, m_options.resourcesDir);
+
+    m_metricsListener = std::make_unique<MetricsListener>(m_metrics);
+    const int metricsPort = m_metricsListener->start();
+    logInfo("simulated sidecar metrics at http://127.0.0.1:" + std::to_string(metricsPort) + "/metrics");
+    m_background = std::jthread([this, scenario = std::move(scenario)](std::stop_token stop) mutable {
+        TrafficSimulator simulator(std::move(scenario), m_store, ResourceRegistry::builtin(), m_metrics,
+                                   std::random_device{}());
+        DeploymentController controller(m_store, ResourceRegistry::builtin());
+        std::mutex mutex;
+        std::condition_variable_any wakeUp;
+        auto last = std::chrono::steady_clock::now();
+        while (!stop.stop_requested()) {
+            controller.reconcile();
+            const auto now = std::chrono::steady_clock::now();
+            simulator.step(std::chrono::duration<double>(now - last).count());
+            last = now;
+            std::unique_lock lock(mutex);
+            wakeUp.wait_for(lock, stop, Tick, [] { return false; });
+        }
+    });
+
+    const std::string token = Authenticator::generateToken();
+    m_authenticator.addToken(token, UserInfo{AdminUser, {"system:masters", "system:authenticated"}});
+    m_tls = std::make_unique<TlsCredentials>(TlsCredentials::generate());
+    m_apiListener = std::make_unique<ApiListener>(m_api, *m_tls);
+    const int apiPort = m_apiListener->start(m_options.port);
+    const std::string serverUrl = "https://127.0.0.1:" + std::to_string(apiPort);
+
+    std::string prometheusUrl = "off";
+    if (m_options.prometheus) {
+        m_workDir = std::make_unique<TempDirectory>("meshdeck-democluster");
+        m_prometheus = std::make_unique<PrometheusProcess>(PrometheusProcess::DefaultBinary, m_workDir->path(), metricsPort);
+        m_prometheus->start(PrometheusReadyTimeout);
+        m_prometheusProxy.setTargetPort(m_prometheus->port());
+        prometheusUrl = "http://127.0.0.1:" + std::to_string(m_prometheus->port());
+    }
+
+    KubeconfigWriter::write(m_options.kubeconfigOut, serverUrl, m_tls->caCertificatePem(), token);
+    return "meshdeck-democluster: ready server=" + serverUrl + " kubeconfig=" + m_options.kubeconfigOut.string()
+           + " prometheus=" + prometheusUrl;
+}
+
+void DemoCluster::stop()
+{
+    m_prometheusProxy.setTargetPort(0);
+    if (m_apiListener)
+        m_apiListener->stop();
+    if (m_background.joinable()) {
+        m_background.request_stop();
+        m_background.join();
+    }
+    if (m_metricsListener)
+        m_metricsListener->stop();
+    if (m_prometheus)
+        m_prometheus->stop();
+    m_prometheus.reset();
+    m_workDir.reset();
+}
+
+} // namespace democluster

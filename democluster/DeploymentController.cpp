@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "DeploymentController.h"
+
+#include "Log.h"
+#include "ObjectStore.h"
+#include "ResourceRegistry.h"
+#include "TimeFormat.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <set>
+#include <stdexcept>
+
+namespace democluster {
+
+namespace {
+
+constexpr const char* NodeName = "meshdeck-demo-node";
+constexpr const char* NodeAddress = "192.168.49.2";
+constexpr const char* ProxyImage = "docker.io/istio/proxyv2:1.24.0";
+
+const ResourceType& requireType(const ResourceRegistry& registry, const char* group, const char* plural)
+{
+    const ResourceType* type = registry.find(group, "v1", plural);
+    if (!type)
+        throw std::logic_error(std::string("the resource registry lacks ") + plural);
+    return *type;
+}
+
+// The ReplicaSet that owns a pod, or empty for pods no controller owns.
+std::string ownerReplicaSet(const nlohmann::json& pod)
+{
+    const auto& metadata = pod.at("metadata");
+    if (!metadata.contains("ownerReferences") || !metadata["ownerReferences"].is_array())
+        return {};
+    for (const auto& owner : metadata["ownerReferences"]) {
+        if (owner.value("kind", "") == "ReplicaSet" && owner.value("controller", false))
+            return owner.value("name", "");
+    }
+    return {};
+}
+
+nlohmann::json condition(const char* type, const std::string& now)
+{
+    return {{"type", type}, {"status", "True"}, {"lastProbeTime", nullptr}, {"lastTransitionTime", now}};
+}
+
+} // namespace
+
+DeploymentController::DeploymentController(ObjectStore& store, const ResourceRegistry& registry)
+    : m_store(store)
+    , m_deployments(requireType(registry, "apps", "deployments"))
+    , m_pods(requireType(registry, "", "pods"))
+    , m_namespaces(requireType(registry, "", "namespaces"))
+{
+}
+
+std::string DeploymentController::templateHash(const nlohmann::json& podTemplate)
+{
+    std::uint64_t hash = 14695981039346656037ULL; // FNV-1a
+    for (unsigned char c : podTemplate.dump()) {
+        hash ^= c;
+        hash *= 1099511628211ULL;
+    }
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%010llx", static_cast<unsigned long long>(hash & 0xffffffffffULL));
+    return buffer;
+}
+
+void DeploymentController::reconcile()
+{
+    std::vector<nlohmann::json> deployments;
+    std::vector<nlohmann::json> pods;
+    std::vector<nlohmann::json> namespaces;
+    m_store.list(m_deployments, {}, deployments);
+    m_store.list(m_pods, {}, pods);
+    m_store.list(m_namespaces, {}, namespaces);
+
+    std::set<std::string> injectedNamespaces;
+    for (const auto& object : namespaces) {
+        const auto labels = object["metadata"].value("labels", nlohmann::json::object());
+        if (labels.value("istio-injection", "") == "enabled")
+            injectedNamespaces.insert(object["metadata"].value("name", ""));
+    }
+    std::set<std::string> liveOwners; // "namespace/deployment-" prefixes of live Deployments
+    for (const auto& deployment : deployments) {
+        const std::string namespaceName = deployment["metadata"].value("namespace", "");
+        liveOwners.insert(namespaceName + '/' + deployment["metadata"].value("name", "") + '-');
+        reconcileDeployment(deployment, pods, injectedNamespaces.count(namespaceName) > 0);
+    }
+    // Garbage collection: pods whose Deployment is gone.
+    for (const auto& pod : pods) {
+        const std::string owner = ownerReplicaSet(pod);
+        const std::string namespaceName = pod["metadata"].value("namespace", "");
+        if (owner.size() <= 11)
+            continue;
+        const std::string deploymentPrefix = namespaceName + '/' + owner.substr(0, owner.size() - 10);
+        if (!liveOwners.count(deploymentPrefix))
+            m_store.remove(m_pods, namespaceName, pod["metadata"].value("name", ""));
+    }
+}
+
+void DeploymentController::reconcileDeployment(const nlohmann::json& deployment, const std::vector<nlohmann::json>& pods,
+                                               bool injectSidecars)
+{
+    const auto& metadata = deployment.at("metadata");
+    const std::string name = metadata.value("name", "");
+    const std::string namespaceName = metadata.value("namespace", "");
+    const nlohmann::json spec = deployment.value("spec", nlohmann::json::object());
+    const auto replicasValue = spec.value("replicas", nlohmann::json(1));
+    const int replicas = replicasValue.is_number_integer() ? std::max(0, replicasValue.get<int>()) : 1;
+    const std::string hash = templateHash(spec.value("template", nlohmann::json::object()));
+    const std::string currentOwner = name + '-' + hash;
+
+    int current = 0;
+    for (const auto& pod : pods) {
+        if (pod["metadata"].value("namespace", "") != namespaceName)
+            continue;
+        const std::string owner = ownerReplicaSet(pod);
+        if (owner.size() != name.size() + 11 || owner.compare(0, name.size() + 1, name + '-') != 0)
+            continue;
+        if (owner == currentOwner && current < replicas)
+            ++current;
+        else
+            m_store.remove(m_pods, namespaceName, pod["metadata"].value("name", ""));
+    }
+    for (; current < replicas; ++current) {
+        if (auto error = m_store.create(m_pods, newPod(deployment, hash, injectSidecars)))
+            logInfo("cannot create a pod for deployment " + namespaceName + '/' + name + ": " + error->message());
+    }
+    updateStatus(deployment, replicas);
+}
+
+nlohmann::json DeploymentController::newPod(const nlohmann::json& deployment, const std::string& hash,
+                                            bool injectSidecar)
+{
+    const auto& metadata = deployment.at("metadata");
+    const std::string deploymentName = metadata.value("name", "");
+    const std::string namespaceName = metadata.value("namespace", "");
+    const std::string replicaSet = deploymentName + '-' + hash;
+    const nlohmann::json podTemplate = deployment["spec"].value("template", nlohmann::json::object());
+    const std::string now = rfc3339(std::chrono::system_clock::now());
+
+    nlohmann::json labels = podTemplate.value("metadata", nlohmann::json::object()).value("labels", nlohmann::json::object());
+    nlohmann::json annotations =
+        podTemplate.value("metadata", nlohmann::json::object()).value("annotations", nlohmann::json::object());
+    nlohmann::json podSpec = podTemplate.value("spec", nlohmann::json::object());
+    labels["pod-template-hash"] = hash;
+    if (injectSidecar && annotations.value("sidecar.istio.io/inject", "true") != "false") {
+        // What Istio's injector adds that clients (Kiali, MeshDeck) look at.
+        labels["security.istio.io/tlsMode"] = "istio";
+        labels["service.istio.io/canonical-name"] = labels.value("app", deploymentName);
+        labels["service.istio.io/canonical-revision"] = labels.value("version", "latest");
+        annotations["sidecar.istio.io/status"] =
+            R"({"initContainers":["istio-init"],"containers":["istio-proxy"],"volumes":["istio-envoy"],"imagePullSecrets":null,"revision":"default"})";
+        podSpec["containers"].push_back({{"name", "istio-proxy"},
+                                         {"image", ProxyImage},
+                                         {"args", {"proxy", "sidecar"}},
+                                         {"ports", {{{"containerPort", 15090}, {"name", "http-envoy-prom"}, {"protocol", "TCP"}}}}});
+    }
+    podSpec["nodeName"] = NodeName;
+
+    nlohmann::json containerStatuses = nlohmann::json::array();
+    for (const auto& container : podSpec.value("containers", nlohmann::json::array())) {
+        const std::string image = container.value("image", "");
+        containerStatuses.push_back({{"name", container.value("name", "")},
+                                     {"image", image},
+                                     {"imageID", image},
+                                     {"containerID", "containerd://" + templateHash(container) + m_names.suffix(8)},
+                                     {"ready", true},
+                                     {"started", true},
+                                     {"restartCount", 0},
+                                     {"state", {{"running", {{"startedAt", now}}}}}});
+    }
+    const unsigned address = m_nextPodAddress++;
+    const std::string podIp = "10.244." + std::to_string((address / 250) % 250) + '.' + std::to_string(address % 250 + 2);
+
+    nlohmann::json podMetadata = {{"name", replicaSet + '-' + m_names.suffix(5)},
+                                  {"namespace", namespaceName},
+                                  {"labels", labels},
+                                  {"ownerReferences",
+                                   {{{"apiVersion", "apps/v1"},
+                                     {"kind", "ReplicaSet"},
+                                     {"name", replicaSet},
+                                     {"uid", replicaSetUid(namespaceName, replicaSet)},
+                                     {"controller", true},
+                                     {"blockOwnerDeletion", true}}}}};
+    if (!annotations.empty())
+        podMetadata["annotations"] = annotations;
+    return {{"apiVersion", "v1"},
+            {"kind", "Pod"},
+            {"metadata", podMetadata},
+            {"spec", podSpec},
+            {"status",
+             {{"phase", "Running"},
+              {"conditions",
+               {condition("Initialized", now), condition("Ready", now), condition("ContainersReady", now),
+                condition("PodScheduled", now)}},
+              {"hostIP", NodeAddress},
+              {"podIP", podIp},
+              {"podIPs", {{{"ip", podIp}}}},
+              {"startTime", now},
+              {"qosClass", "BestEffort"},
+              {"containerStatuses", containerStatuses}}}};
+}
+
+void DeploymentController::updateStatus(const nlohmann::json& deployment, int replicas)
+{
+    const auto& metadata = deployment.at("metadata");
+    m_store.update(m_deployments, metadata.value("namespace", ""), metadata.value("name", ""),
+                   [replicas](nlohmann::json& object) -> std::optional<ApiStatus> {
+                       nlohmann::json& status = object["status"];
+                       const auto generation = object["metadata"].value("generation", 1);
+                       if (status.is_object() && status.value("observedGeneration", 0) == generation
+                           && status.value("replicas", -1) == replicas && status.value("readyReplicas", -1) == replicas)
+                           return std::nullopt; // unchanged: the store keeps the resourceVersion
+                       const std::string now = rfc3339(std::chrono::system_clock::now());
+                       status = {{"observedGeneration", generation},
+                                 {"replicas", replicas},
+                                 {"updatedReplicas", replicas},
+                                 {"readyReplicas", replicas},
+                                 {"availableReplicas", replicas},
+                                 {"conditions",
+                                  {{{"type", "Available"},
+                                    {"status", "True"},
+                                    {"reason", "MinimumReplicasAvailable"},
+                                    {"message", "Deployment has minimum availability."},
+                                    {"lastUpdateTime", now},
+                                    {"lastTransitionTime", now}},
+                                   {{"type", "Progressing"},
+                                    {"status", "True"},
+                                    {"reason", "NewReplicaSetAvailable"},
+                                    {"message", "ReplicaSet has successfully progressed."},
+                                    {"lastUpdateTime", now},
+                                    {"lastTransitionTime", now}}}}};
+                       return std::nullopt;
+                   });
+}
+
+std::string DeploymentController::replicaSetUid(const std::string& namespaceName, const std::string& replicaSetName)
+{
+    auto [found, inserted] = m_replicaSetUids.try_emplace(namespaceName + '/' + replicaSetName);
+    if (inserted)
+        found->second = m_names.uuid();
+    return found->second;
+}
+
+} // namespace democluster

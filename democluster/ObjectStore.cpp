@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ObjectStore.h"
+
+#include "RandomNames.h"
+#include "ResourceType.h"
+#include "TimeFormat.h"
+
+#include <nlohmann/json.hpp>
+
+namespace democluster {
+
+namespace {
+
+RandomNames& uidSource()
+{
+    static RandomNames names;
+    return names;
+}
+
+std::string metadataString(const nlohmann::json& object, const char* field)
+{
+    const auto metadata = object.find("metadata");
+    if (metadata == object.end() || !metadata->is_object())
+        return {};
+    const auto value = metadata->find(field);
+    return value != metadata->end() && value->is_string() ? value->get<std::string>() : std::string();
+}
+
+} // namespace
+
+ObjectStore::ObjectStore() = default;
+ObjectStore::~ObjectStore() = default;
+
+std::optional<ApiStatus> ObjectStore::create(const ResourceType& type, const nlohmann::json& object,
+                                             nlohmann::json* stored)
+{
+    if (!object.is_object())
+        return ApiStatus::badRequest("the object provided is not a JSON object");
+    auto created = std::make_shared<nlohmann::json>(object);
+    auto& metadata = (*created)["metadata"];
+    if (!metadata.is_object())
+        return ApiStatus::badRequest("metadata must be an object");
+    const std::string name = metadataString(*created, "name");
+    if (name.empty())
+        return ApiStatus::badRequest("metadata.name: Required value: name or generateName is required");
+    const std::string namespaceName = type.namespaced ? metadataString(*created, "namespace") : std::string();
+    if (type.namespaced && namespaceName.empty())
+        return ApiStatus::badRequest("metadata.namespace: Required value");
+    if (!type.namespaced)
+        metadata.erase("namespace");
+
+    (*created)["apiVersion"] = type.apiVersion();
+    (*created)["kind"] = type.kind;
+    metadata["uid"] = uidSource().uuid();
+    metadata["creationTimestamp"] = rfc3339(std::chrono::system_clock::now());
+    metadata["generation"] = 1;
+
+    std::lock_guard lock(m_mutex);
+    Key key{type.groupResource(), namespaceName, name};
+    if (m_objects.count(key))
+        return ApiStatus::alreadyExists(type, name);
+    metadata["resourceVersion"] = std::to_string(++m_resourceVersion);
+    std::shared_ptr<const nlohmann::json> frozen = std::move(created);
+    m_objects.emplace(std::move(key), frozen);
+    recordLocked(StoreEvent::Type::Added, type.groupResource(), frozen);
+    if (stored)
+        *stored = *frozen;
+    return std::nullopt;
+}
+
+std::optional<ApiStatus> ObjectStore::get(const ResourceType& type, const std::string& namespaceName,
+                                          const std::string& name, nlohmann::json& object) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto found = m_objects.find(Key{type.groupResource(), type.namespaced ? namespaceName : "", name});
+    if (found == m_objects.end())
+        return ApiStatus::notFound(type, name);
+    object = *found->second;
+    return std::nullopt;
+}
+
+std::string ObjectStore::list(const ResourceType& type, const std::string& namespaceName,
+                              std::vector<nlohmann::json>& objects) const
+{
+    const std::string resource = type.groupResource();
+    const std::string scope = type.namespaced ? namespaceName : std::string();
+    std::lock_guard lock(m_mutex);
+    for (auto it = m_objects.lower_bound(Key{resource, scope, ""}); it != m_objects.end(); ++it) {
+        const auto& [itemResource, itemNamespace, itemName] = it->first;
+        if (itemResource != resource || (!scope.empty() && itemNamespace != scope))
+            break;
+        objects.push_back(*it->second);
+    }
+    return std::to_string(m_resourceVersion);
+}
+
+std::optional<ApiStatus> ObjectStore::update(const ResourceType& type, const std::string& namespaceName,
+                                             const std::string& name, const Mutator& mutate,
+                                             nlohmann::json* stored)
+{
+    std::lock_guard lock(m_mutex);
+    const auto found = m_objects.find(Key{type.groupResource(), type.namespaced ? namespaceName : "", name});
+    if (found == m_objects.end())
+        return ApiStatus::notFound(type, name);
+    const nlohmann::json& current = *found->second;
+    auto updated = std::make_shared<nlohmann::json>(current);
+    if (auto error = mutate(*updated))
+        return error;
+    if (!updated->is_object() || !(*updated)["metadata"].is_object())
+        return ApiStatus::badRequest("the updated object must be a JSON object with metadata");
+
+    auto& metadata = (*updated)["metadata"];
+    const std::string currentVersion = metadataString(current, "resourceVersion");
+    const auto requestedVersion = metadata.find("resourceVersion");
+    if (requestedVersion != metadata.end() && !requestedVersion->is_null() && *requestedVersion != currentVersion)
+        return ApiStatus::conflict(type, name);
+
+    // Fields only the server may set survive whatever the client sent.
+    (*updated)["apiVersion"] = type.apiVersion();
+    (*updated)["kind"] = type.kind;
+    for (const char* field : {"name", "namespace", "uid", "creationTimestamp", "generation"}) {
+        const auto kept = current.at("metadata").find(field);
+        if (kept != current.at("metadata").end())
+            metadata[field] = *kept;
+        else
+            metadata.erase(field);
+    }
+    metadata["resourceVersion"] = currentVersion;
+    if (*updated == current) {
+        if (stored)
+            *stored = current;
+        return std::nullopt;
+    }
+    if (updated->value("spec", nlohmann::json()) != current.value("spec", nlohmann::json()))
+        metadata["generation"] = metadata.value("generation", 0) + 1;
+    metadata["resourceVersion"] = std::to_string(++m_resourceVersion);
+
+    std::shared_ptr<const nlohmann::json> frozen = std::move(updated);
+    found->second = frozen;
+    recordLocked(StoreEvent::Type::Modified, type.groupResource(), frozen);
+    if (stored)
+        *stored = *frozen;
+    return std::nullopt;
+}
+
+std::optional<ApiStatus> ObjectStore::remove(const ResourceType& type, const std::string& namespaceName,
+                                             const std::string& name, nlohmann::json* removed)
+{
+    std::lock_guard lock(m_mutex);
+    const auto found = m_objects.find(Key{type.groupResource(), type.namespaced ? namespaceName : "", name});
+    if (found == m_objects.end())
+        return ApiStatus::notFound(type, name);
+    auto last = std::make_shared<nlohmann::json>(*found->second);
+    (*last)["metadata"]["resourceVersion"] = std::to_string(++m_resourceVersion);
+    m_objects.erase(found);
+    if (removed)
+        *removed = *last;
+    recordLocked(StoreEvent::Type::Deleted, type.groupResource(), std::move(last));
+    return std::nullopt;
+}
+
+std::string ObjectStore::resourceVersion() const
+{
+    std::lock_guard lock(m_mutex);
+    return std::to_string(m_resourceVersion);
+}
+
+std::vector<StoreEvent> ObjectStore::eventsSince(std::uint64_t resourceVersion) const
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<StoreEvent> result;
+    for (const auto& event : m_events) {
+        if (event.resourceVersion > resourceVersion)
+            result.push_back(event);
+    }
+    return result;
+}
+
+void ObjectStore::recordLocked(StoreEvent::Type type, const std::string& groupResource,
+                               std::shared_ptr<const nlohmann::json> object)
+{
+    m_events.push_back(StoreEvent{type, m_resourceVersion, groupResource, std::move(object)});
+    if (m_events.size() > EventHistoryLimit)
+        m_events.pop_front();
+}
+
+} // namespace democluster

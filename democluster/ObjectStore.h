@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "ApiStatus.h"
+#include "StoreEvent.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace democluster {
+
+struct ResourceType;
+
+// The cluster's state: raw JSON objects keyed by (resource, namespace, name), guarded by one mutex
+// because the HTTP thread pool, the simulator and the controllers all touch it. It plays etcd plus
+// the generic registry: it owns resourceVersion, uid, creationTimestamp and generation, and it
+// refuses writes based on a stale resourceVersion.
+class ObjectStore {
+public:
+    // Edits a copy of the stored object; returning a status aborts the write with that error.
+    using Mutator = std::function<std::optional<ApiStatus>(nlohmann::json& object)>;
+
+    // How many events are kept for watchers; older ones are dropped (a watch from before gets 410).
+    static constexpr std::size_t EventHistoryLimit = 10000;
+
+    ObjectStore();
+    ~ObjectStore();
+    ObjectStore(const ObjectStore&) = delete;
+    ObjectStore& operator=(const ObjectStore&) = delete;
+
+    std::optional<ApiStatus> create(const ResourceType& type, const nlohmann::json& object,
+                                    nlohmann::json* stored = nullptr);
+    std::optional<ApiStatus> get(const ResourceType& type, const std::string& namespaceName,
+                                 const std::string& name, nlohmann::json& object) const;
+    // Objects of one type sorted by namespace and name; an empty namespace means all namespaces.
+    // Returns the store's resourceVersion at the time of the list.
+    std::string list(const ResourceType& type, const std::string& namespaceName,
+                     std::vector<nlohmann::json>& objects) const;
+    // Read-modify-write under the lock. A write that changes nothing keeps the resourceVersion,
+    // as kube-apiserver does for no-op updates.
+    std::optional<ApiStatus> update(const ResourceType& type, const std::string& namespaceName,
+                                    const std::string& name, const Mutator& mutate,
+                                    nlohmann::json* stored = nullptr);
+    std::optional<ApiStatus> remove(const ResourceType& type, const std::string& namespaceName,
+                                    const std::string& name, nlohmann::json* removed = nullptr);
+
+    std::string resourceVersion() const;
+    // Events with a resourceVersion greater than the given one, oldest first.
+    std::vector<StoreEvent> eventsSince(std::uint64_t resourceVersion) const;
+
+private:
+    using Key = std::tuple<std::string, std::string, std::string>; // group resource, namespace, name
+
+    void recordLocked(StoreEvent::Type type, const std::string& groupResource,
+                      std::shared_ptr<const nlohmann::json> object);
+
+    mutable std::mutex m_mutex;
+    std::map<Key, std::shared_ptr<const nlohmann::json>> m_objects;
+    std::deque<StoreEvent> m_events;
+    std::uint64_t m_resourceVersion = 1;
+};
+
+} // namespace democluster

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ResourceHandler.h"
+
+#include "AdmissionValidator.h"
+#include "ApiPath.h"
+#include "ApiRequest.h"
+#include "FieldSelector.h"
+#include "LabelSelector.h"
+#include "ObjectStore.h"
+#include "ResourceRegistry.h"
+
+#include <nlohmann/json.hpp>
+
+namespace democluster {
+
+namespace {
+
+constexpr const char* MergePatch = "application/merge-patch+json";
+constexpr const char* JsonPatch = "application/json-patch+json";
+
+// "application/json; charset=utf-8" -> "application/json"
+std::string mediaType(const std::string& contentType)
+{
+    std::string type = contentType.substr(0, contentType.find(';'));
+    while (!type.empty() && type.back() == ' ')
+        type.pop_back();
+    return type;
+}
+
+std::optional<ApiStatus> parseBody(const std::string& body, nlohmann::json& parsed, const char* what)
+{
+    parsed = nlohmann::json::parse(body, nullptr, false);
+    if (parsed.is_discarded())
+        return ApiStatus::badRequest(std::string("error decoding ") + what + ": the body is not valid JSON");
+    return std::nullopt;
+}
+
+std::optional<ApiStatus> requireJsonBody(const ApiRequest& request)
+{
+    const std::string type = mediaType(request.header("content-type"));
+    if (type != "application/json")
+        return ApiStatus::unsupportedMediaType({"application/json"});
+    return std::nullopt;
+}
+
+} // namespace
+
+ResourceHandler::ResourceHandler(ObjectStore& store, const ResourceRegistry& registry,
+                                 const AdmissionValidator& admission)
+    : m_store(store)
+    , m_registry(registry)
+    , m_admission(admission)
+{
+}
+
+ApiResponse ResourceHandler::handle(const ApiRequest& request, const ApiPath& path) const
+{
+    const ResourceType& type = *path.type;
+    if (!path.subresource.empty() || (type.namespaced && !path.name.empty() && path.namespaceName.empty()))
+        return ApiResponse::failure(ApiStatus::pathNotFound());
+    const bool collection = path.name.empty();
+    if (request.method == "GET") {
+        if (request.param("watch") == "true" || request.param("watch") == "1")
+            return ApiResponse::failure(ApiStatus::methodNotAllowed(type, "watch"));
+        return collection ? list(request, path) : get(path);
+    }
+    if (request.method == "POST" && collection)
+        return create(request, path);
+    if (request.method == "PUT" && !collection)
+        return replace(request, path);
+    if (request.method == "PATCH" && !collection)
+        return patch(request, path);
+    if (request.method == "DELETE" && !collection)
+        return remove(path);
+    return ApiResponse::failure(ApiStatus::methodNotAllowed(type, request.method));
+}
+
+ApiResponse ResourceHandler::get(const ApiPath& path) const
+{
+    nlohmann::json object;
+    if (auto error = m_store.get(*path.type, path.namespaceName, path.name, object))
+        return ApiResponse::failure(*error);
+    return ApiResponse::json(object.dump());
+}
+
+ApiResponse ResourceHandler::list(const ApiRequest& request, const ApiPath& path) const
+{
+    std::string error;
+    const auto labels = LabelSelector::parse(request.param("labelSelector"), error);
+    if (!labels)
+        return ApiResponse::failure(ApiStatus::badRequest(error));
+    const auto fields = FieldSelector::parse(request.param("fieldSelector"), error);
+    if (!fields)
+        return ApiResponse::failure(ApiStatus::badRequest(error));
+
+    std::vector<nlohmann::json> objects;
+    const std::string resourceVersion = m_store.list(*path.type, path.namespaceName, objects);
+    nlohmann::json items = nlohmann::json::array();
+    for (auto& object : objects) {
+        if (labels->matches(object["metadata"].value("labels", nlohmann::json())) && fields->matches(object))
+            items.push_back(std::move(object));
+    }
+    const nlohmann::json response = {{"kind", path.type->listKind()},
+                                     {"apiVersion", path.type->apiVersion()},
+                                     {"metadata", {{"resourceVersion", resourceVersion}}},
+                                     {"items", std::move(items)}};
+    return ApiResponse::json(response.dump());
+}
+
+ApiResponse ResourceHandler::create(const ApiRequest& request, const ApiPath& path) const
+{
+    const ResourceType& type = *path.type;
+    if (auto error = requireJsonBody(request))
+        return ApiResponse::failure(*error);
+    nlohmann::json object;
+    if (auto error = parseBody(request.body, object, "object"))
+        return ApiResponse::failure(*error);
+    if (!object.is_object() || !object.value("metadata", nlohmann::json::object()).is_object())
+        return ApiResponse::failure(ApiStatus::badRequest("the object provided is not a Kubernetes object"));
+    if (object.contains("kind") && object["kind"] != type.kind)
+        return ApiResponse::failure(ApiStatus::badRequest("the kind of the object (" + object["kind"].dump()
+                                                          + ") does not match the resource " + type.groupResource()));
+    if (type.namespaced) {
+        const std::string bodyNamespace = object["metadata"].value("namespace", std::string());
+        if (!bodyNamespace.empty() && bodyNamespace != path.namespaceName)
+            return ApiResponse::failure(ApiStatus::badRequest(
+                "the namespace of the provided object does not match the namespace sent on the request"));
+        object["metadata"]["namespace"] = path.namespaceName;
+        if (auto error = requireNamespace(path.namespaceName))
+            return ApiResponse::failure(*error);
+    }
+    object["metadata"].erase("resourceVersion");
+    if (auto error = m_admission.validate(type, object))
+        return ApiResponse::failure(*error);
+    nlohmann::json stored;
+    if (auto error = m_store.create(type, object, &stored))
+        return ApiResponse::failure(*error);
+    return ApiResponse::json(stored.dump(), 201);
+}
+
+ApiResponse ResourceHandler::replace(const ApiRequest& request, const ApiPath& path) const
+{
+    const ResourceType& type = *path.type;
+    if (auto error = requireJsonBody(request))
+        return ApiResponse::failure(*error);
+    nlohmann::json replacement;
+    if (auto error = parseBody(request.body, replacement, "object"))
+        return ApiResponse::failure(*error);
+    if (!replacement.is_object() || !replacement.value("metadata", nlohmann::json()).is_object())
+        return ApiResponse::failure(ApiStatus::badRequest("the object provided is not a Kubernetes object"));
+    const std::string bodyName = replacement["metadata"].value("name", std::string());
+    if (bodyName != path.name)
+        return ApiResponse::failure(ApiStatus::badRequest("the name of the object (" + bodyName
+                                                          + ") does not match the name on the URL (" + path.name + ")"));
+    nlohmann::json stored;
+    auto error = m_store.update(type, path.namespaceName, path.name,
+                                [&](nlohmann::json& object) -> std::optional<ApiStatus> {
+                                    object = replacement;
+                                    return m_admission.validate(type, object);
+                                },
+                                &stored);
+    return error ? ApiResponse::failure(*error) : ApiResponse::json(stored.dump());
+}
+
+ApiResponse ResourceHandler::patch(const ApiRequest& request, const ApiPath& path) const
+{
+    const ResourceType& type = *path.type;
+    const std::string patchType = mediaType(request.header("content-type"));
+    if (patchType != MergePatch && patchType != JsonPatch)
+        return ApiResponse::failure(ApiStatus::unsupportedMediaType({JsonPatch, MergePatch}));
+    nlohmann::json patchDocument;
+    if (auto error = parseBody(request.body, patchDocument, "patch"))
+        return ApiResponse::failure(*error);
+    if (patchType == JsonPatch && !patchDocument.is_array())
+        return ApiResponse::failure(ApiStatus::badRequest("error decoding patch: a JSON patch must be an array of operations"));
+
+    nlohmann::json stored;
+    auto error = m_store.update(type, path.namespaceName, path.name,
+                                [&](nlohmann::json& object) -> std::optional<ApiStatus> {
+                                    if (patchType == MergePatch) {
+                                        object.merge_patch(patchDocument);
+                                    } else {
+                                        try {
+                                            object = object.patch(patchDocument);
+                                        } catch (const nlohmann::json::exception&) {
+                                            return ApiStatus::patchRejected();
+                                        }
+                                    }
+                                    if (!object.is_object() || !object.value("metadata", nlohmann::json()).is_object())
+                                        return ApiStatus::badRequest("the patched object is not a Kubernetes object");
+                                    return m_admission.validate(type, object);
+                                },
+                                &stored);
+    return error ? ApiResponse::failure(*error) : ApiResponse::json(stored.dump());
+}
+
+ApiResponse ResourceHandler::remove(const ApiPath& path) const
+{
+    nlohmann::json removed;
+    if (auto error = m_store.remove(*path.type, path.namespaceName, path.name, &removed))
+        return ApiResponse::failure(*error);
+    return ApiResponse::json(removed.dump());
+}
+
+std::optional<ApiStatus> ResourceHandler::requireNamespace(const std::string& namespaceName) const
+{
+    const ResourceType* namespaces = m_registry.find("", "v1", "namespaces");
+    nlohmann::json ignored;
+    return m_store.get(*namespaces, {}, namespaceName, ignored);
+}
+
+} // namespace democluster

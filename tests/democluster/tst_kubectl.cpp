@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: Apache-2.0
+// The real meshdeck-democluster binary under the real kubectl: if kubectl cannot tell it from a
+// cluster, neither can MeshDeck.
+
+#include <httplib.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+const QString Kubectl = QStringLiteral("/usr/bin/kubectl");
+
+struct Result {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+} // namespace
+
+class TestKubectl : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void getPods();
+    void getVirtualServicesAsJson();
+    void mergePatchShowsUp();
+    void admissionRefusesNegativeWeight();
+    void missingObjectIsNotFound();
+    void metricsEndpointServesIstioMetrics();
+    void kubeconfigIsPrivate();
+
+private:
+    Result kubectl(const QStringList& arguments);
+
+    QTemporaryDir m_dir;
+    QProcess m_cluster;
+    QString m_kubeconfig;
+    QString m_metricsUrl;
+    QString m_stderr;
+};
+
+void TestKubectl::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    if (!QFile::exists(Kubectl))
+        QSKIP("kubectl is not installed (/usr/bin/kubectl)");
+    m_kubeconfig = m_dir.filePath(QStringLiteral("kubeconfig"));
+    m_cluster.start(QStringLiteral(MESHDECK_DEMOCLUSTER_BIN),
+                    {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--kubeconfig-out"), m_kubeconfig,
+                     QStringLiteral("--prometheus"), QStringLiteral("off")});
+    QVERIFY2(m_cluster.waitForStarted(10000), qPrintable(m_cluster.errorString()));
+
+    QString readyLine;
+    QElapsedTimer timer;
+    timer.start();
+    while (!m_cluster.canReadLine() && timer.elapsed() < 30000 && m_cluster.state() == QProcess::Running)
+        m_cluster.waitForReadyRead(200);
+    m_stderr = QString::fromUtf8(m_cluster.readAllStandardError());
+    QVERIFY2(m_cluster.canReadLine(), qPrintable(QStringLiteral("no ready line; stderr: ") + m_stderr));
+    readyLine = QString::fromUtf8(m_cluster.readLine()).trimmed();
+    const QRegularExpression ready(QStringLiteral(
+        R"(^meshdeck-democluster: ready server=https://127\.0\.0\.1:(\d+) kubeconfig=(\S+) prometheus=off$)"));
+    const auto match = ready.match(readyLine);
+    QVERIFY2(match.hasMatch(), qPrintable(readyLine));
+    QCOMPARE(match.captured(2), m_kubeconfig);
+
+    const QRegularExpression metrics(QStringLiteral(R"(sidecar metrics at (http://127\.0\.0\.1:\d+/metrics))"));
+    const auto metricsMatch = metrics.match(m_stderr);
+    QVERIFY2(metricsMatch.hasMatch(), qPrintable(m_stderr));
+    m_metricsUrl = metricsMatch.captured(1);
+}
+
+void TestKubectl::cleanupTestCase()
+{
+    if (m_cluster.state() != QProcess::Running)
+        return;
+    m_cluster.terminate(); // SIGTERM: must stop cleanly with exit code 0
+    QVERIFY(m_cluster.waitForFinished(15000));
+    QCOMPARE(m_cluster.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(m_cluster.exitCode(), 0);
+}
+
+Result TestKubectl::kubectl(const QStringList& arguments)
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("KUBECACHEDIR"), m_dir.filePath(QStringLiteral("kubecache")));
+    environment.insert(QStringLiteral("HOME"), m_dir.path()); // no ~/.kube of the developer's
+    environment.remove(QStringLiteral("KUBECONFIG"));
+    process.setProcessEnvironment(environment);
+    process.start(Kubectl, QStringList{QStringLiteral("--kubeconfig"), m_kubeconfig} + arguments);
+    Result result;
+    if (!process.waitForFinished(60000)) {
+        result.err = QStringLiteral("kubectl did not finish: ") + process.errorString();
+        return result;
+    }
+    result.exitCode = process.exitCode();
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+void TestKubectl::getPods()
+{
+    const Result result = kubectl({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("bookinfo")});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    for (const char* deployment : {"productpage-v1", "details-v1", "ratings-v1", "reviews-v1", "reviews-v2", "reviews-v3"}) {
+        const QRegularExpression pod(QStringLiteral("(^|\\n)") + QLatin1String(deployment)
+                                     + QStringLiteral("-[0-9a-f]{10}-[a-z0-9]{5}\\s"));
+        QVERIFY2(pod.match(result.out).hasMatch(), qPrintable(QLatin1String(deployment) + QStringLiteral(" missing in:\n") + result.out));
+    }
+}
+
+void TestKubectl::getVirtualServicesAsJson()
+{
+    const Result result = kubectl({QStringLiteral("get"), QStringLiteral("virtualservices"), QStringLiteral("-o"),
+                                   QStringLiteral("json"), QStringLiteral("-n"), QStringLiteral("bookinfo")});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    const QJsonObject list = QJsonDocument::fromJson(result.out.toUtf8()).object();
+    const QJsonArray items = list.value(QStringLiteral("items")).toArray();
+    QCOMPARE(items.size(), 4);
+    QStringList names;
+    for (const auto& item : items) {
+        const QJsonObject object = item.toObject();
+        const QString name = object[QStringLiteral("metadata")][QStringLiteral("name")].toString();
+        names << name;
+        if (name != QStringLiteral("reviews"))
+            continue;
+        const QJsonArray route = object[QStringLiteral("spec")][QStringLiteral("http")][0][QStringLiteral("route")].toArray();
+        QCOMPARE(route.size(), 1);
+        QCOMPARE(route[0][QStringLiteral("destination")][QStringLiteral("subset")].toString(), QStringLiteral("v1"));
+    }
+    names.sort();
+    QCOMPARE(names, (QStringList{QStringLiteral("details"), QStringLiteral("productpage"), QStringLiteral("ratings"),
+                                 QStringLiteral("reviews")}));
+}
+
+void TestKubectl::mergePatchShowsUp()
+{
+    const QString patch = QStringLiteral(
+        R"({"spec":{"http":[{"route":[{"destination":{"host":"reviews","subset":"v1"},"weight":80},)"
+        R"({"destination":{"host":"reviews","subset":"v2"},"weight":20}]}]}})");
+    const Result patched = kubectl({QStringLiteral("patch"), QStringLiteral("virtualservice"), QStringLiteral("reviews"),
+                                    QStringLiteral("-n"), QStringLiteral("bookinfo"), QStringLiteral("--type"),
+                                    QStringLiteral("merge"), QStringLiteral("-p"), patch});
+    QVERIFY2(patched.exitCode == 0, qPrintable(patched.err));
+    QVERIFY2(patched.out.contains(QStringLiteral("virtualservice.networking.istio.io/reviews patched")), qPrintable(patched.out));
+
+    const Result read = kubectl({QStringLiteral("get"), QStringLiteral("vs"), QStringLiteral("reviews"), QStringLiteral("-n"),
+                                 QStringLiteral("bookinfo"), QStringLiteral("-o"), QStringLiteral("json")});
+    QVERIFY2(read.exitCode == 0, qPrintable(read.err));
+    const QJsonObject object = QJsonDocument::fromJson(read.out.toUtf8()).object();
+    const QJsonArray route = object[QStringLiteral("spec")][QStringLiteral("http")][0][QStringLiteral("route")].toArray();
+    QCOMPARE(route.size(), 2);
+    QCOMPARE(route[0][QStringLiteral("weight")].toInt(), 80);
+    QCOMPARE(route[1][QStringLiteral("destination")][QStringLiteral("subset")].toString(), QStringLiteral("v2"));
+    QCOMPARE(route[1][QStringLiteral("weight")].toInt(), 20);
+    QCOMPARE(object[QStringLiteral("metadata")][QStringLiteral("generation")].toInt(), 2);
+}
+
+void TestKubectl::admissionRefusesNegativeWeight()
+{
+    const QString patch = QStringLiteral(
+        R"({"spec":{"http":[{"route":[{"destination":{"host":"reviews","subset":"v1"},"weight":-10},)"
+        R"({"destination":{"host":"reviews","subset":"v2"},"weight":110}]}]}})");
+    const Result refused = kubectl({QStringLiteral("patch"), QStringLiteral("vs"), QStringLiteral("reviews"), QStringLiteral("-n"),
+                                    QStringLiteral("bookinfo"), QStringLiteral("--type=merge"), QStringLiteral("-p"), patch});
+    QVERIFY(refused.exitCode != 0);
+    QVERIFY2(refused.err.contains(QStringLiteral(
+                 "admission webhook \"validation.istio.io\" denied the request: configuration is invalid: weight -10 < 0")),
+             qPrintable(refused.err));
+}
+
+void TestKubectl::missingObjectIsNotFound()
+{
+    const Result result = kubectl({QStringLiteral("get"), QStringLiteral("vs"), QStringLiteral("nope"), QStringLiteral("-n"),
+                                   QStringLiteral("bookinfo")});
+    QVERIFY(result.exitCode != 0);
+    QVERIFY2(result.err.contains(QStringLiteral("(NotFound): virtualservices.networking.istio.io \"nope\" not found")),
+             qPrintable(result.err));
+}
+
+void TestKubectl::metricsEndpointServesIstioMetrics()
+{
+    const QUrl url(m_metricsUrl);
+    httplib::Client client(url.host().toStdString(), url.port());
+    std::string body;
+    // The simulator ticks every 100 ms; give it a moment to have traffic to show.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const auto response = client.Get("/metrics");
+            body = response && response->status == 200 ? response->body : std::string();
+            return body.find("istio_requests_total{reporter=\"destination\"") != std::string::npos;
+        }(),
+        10000);
+    QVERIFY(body.find("destination_service=\"productpage.bookinfo.svc.cluster.local\"") != std::string::npos);
+    QVERIFY(body.find("istio_request_duration_milliseconds_bucket{") != std::string::npos);
+}
+
+void TestKubectl::kubeconfigIsPrivate()
+{
+    const QFile::Permissions permissions = QFile(m_kubeconfig).permissions();
+    QVERIFY(permissions.testFlag(QFileDevice::ReadOwner));
+    QVERIFY(!permissions.testFlag(QFileDevice::ReadGroup));
+    QVERIFY(!permissions.testFlag(QFileDevice::ReadOther));
+    QFile file(m_kubeconfig);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(file.readAll());
+    QVERIFY(text.contains(QStringLiteral("current-context: meshdeck-demo")));
+    QVERIFY(text.contains(QStringLiteral("certificate-authority-data:")));
+    QVERIFY(text.contains(QStringLiteral("namespace: bookinfo")));
+}
+
+QTEST_GUILESS_MAIN(TestKubectl)
+#include "tst_kubectl.moc"
