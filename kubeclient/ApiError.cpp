@@ -125,6 +125,9 @@ std::string ApiError::describe() const
     case Kind::Cancelled:
         line = "cancelled";
         break;
+    case Kind::Credential:
+        line = "cannot get credentials: " + message;
+        break;
     }
     if (!url.empty())
         line += " (" + (method.empty() ? std::string() : method + " ") + withoutUserInfo(url) + ")";
@@ -162,6 +165,15 @@ ApiError ApiError::transport(std::string message, std::string url)
 {
     ApiError error;
     error.kind = Kind::Transport;
+    error.message = std::move(message);
+    error.url = std::move(url);
+    return error;
+}
+
+ApiError ApiError::credential(std::string message, std::string url)
+{
+    ApiError error;
+    error.kind = Kind::Credential;
     error.message = std::move(message);
     error.url = std::move(url);
     return error;

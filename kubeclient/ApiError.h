@@ -9,7 +9,9 @@ namespace kube {
 // What went wrong with a request. Transport failures (DNS, TLS, refused, timeout) are kept apart
 // from API errors (the server answered with a Kubernetes Status), so the UI can say which it was.
 struct ApiError {
-    enum class Kind { None, Transport, Api, Decode, Cancelled };
+    // Credential: no request was sent because no credential could be obtained (an exec plugin
+    // failed, is missing or timed out); message says why, with the plugin's own words.
+    enum class Kind { None, Transport, Api, Decode, Cancelled, Credential };
 
     Kind kind = Kind::None;
     long httpStatus = 0;   // 0 for transport errors
@@ -29,6 +31,7 @@ struct ApiError {
     static ApiError fromHttp(long httpStatus, std::string_view body, std::string url);
     static ApiError transport(std::string message, std::string url);
     static ApiError decode(std::string message, std::string url);
+    static ApiError credential(std::string message, std::string url);
 };
 
 } // namespace kube

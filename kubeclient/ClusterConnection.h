@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "CredentialSource.h"
+
+#include <memory>
 #include <string>
 
 namespace kube {
@@ -16,9 +19,13 @@ struct ClusterConnection {
     std::string caPem;             // PEM bundle; empty means the system trust store
     std::string tlsServerName;
     bool insecureSkipTlsVerify = false;
+    std::string proxyUrl;          // http, https or socks5; empty: the proxy environment variables apply
     std::string bearerToken;
     std::string clientCertPem;
     std::string clientKeyPem;
+    // When set, consulted for every request instead of bearerToken / clientCertPem / clientKeyPem
+    // (exec plugins, token files). Shared by copies of the connection, so they share one cache.
+    std::shared_ptr<CredentialSource> credentials;
 };
 
 } // namespace kube

@@ -71,17 +71,13 @@ std::string replaceHost(const std::string& url, const std::string& host)
     return out;
 }
 
-size_t appendBody(char* data, size_t size, size_t count, void* userData)
-{
-    static_cast<std::string*>(userData)->append(data, size * count);
-    return size * count;
-}
-
 // One request on its way through curl. Owns everything curl points into until the handle is gone.
 struct Transfer {
     RequestId id = 0;
     HttpRequest request;
     HttpTransport::Completion completion;
+    std::shared_ptr<const Credential> credential; // from the connection's source, when it has one
+    bool retriedAfter401 = false;
     CURL* easy = nullptr;
     curl_slist* headers = nullptr;
     curl_slist* connectTo = nullptr;
@@ -100,6 +96,37 @@ struct Transfer {
     }
 };
 
+size_t receiveBody(char* data, size_t size, size_t count, void* userData)
+{
+    auto& transfer = *static_cast<Transfer*>(userData);
+    const size_t bytes = size * count;
+    if (transfer.request.onData) {
+        long status = 0;
+        curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status < 300)
+            return transfer.request.onData(std::string_view(data, bytes)) ? bytes : 0;
+    }
+    transfer.response.body.append(data, bytes);
+    return bytes;
+}
+
+// Where credential sources post their answers. Shared with their callbacks, which may outlive the
+// worker (a plugin still running when the client is destroyed).
+struct CredentialMailbox {
+    std::mutex mutex;
+    CURLM* multi = nullptr; // null once the worker is gone
+    std::vector<std::pair<RequestId, CredentialResult>> answers;
+
+    void post(RequestId id, CredentialResult result)
+    {
+        std::lock_guard lock(mutex);
+        if (!multi)
+            return;
+        answers.emplace_back(id, std::move(result));
+        curl_multi_wakeup(multi);
+    }
+};
+
 } // namespace
 
 class HttpTransport::Worker {
@@ -111,6 +138,7 @@ public:
         m_multi = curl_multi_init();
         // Several requests to the API server share one HTTP/2 connection.
         curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+        m_mailbox->multi = m_multi;
         m_thread = std::thread([this] { run(); });
     }
 
@@ -122,6 +150,10 @@ public:
         }
         curl_multi_wakeup(m_multi);
         m_thread.join();
+        {
+            std::lock_guard lock(m_mailbox->mutex);
+            m_mailbox->multi = nullptr;
+        }
         curl_multi_cleanup(m_multi);
     }
 
@@ -179,6 +211,7 @@ private:
         for (auto& [id, transfer] : m_active)
             curl_multi_remove_handle(m_multi, transfer->easy);
         m_active.clear();
+        m_awaitingCredential.clear();
     }
 
     // Moves new requests into curl and drops cancelled ones. Returns false when the worker stops.
@@ -199,17 +232,55 @@ private:
                 curl_multi_remove_handle(m_multi, it->second->easy);
                 m_active.erase(it);
             }
+            m_awaitingCredential.erase(id);
         }
         for (auto& transfer : queued) {
-            if (!setUp(*transfer)) {
+            if (m_connection.credentials)
+                askForCredential(std::move(transfer));
+            else
+                begin(std::move(transfer));
+        }
+        // Answers of credential sources, including those given at once from a cache just now.
+        std::vector<std::pair<RequestId, CredentialResult>> answers;
+        {
+            std::lock_guard lock(m_mailbox->mutex);
+            answers.swap(m_mailbox->answers);
+        }
+        for (auto& [id, answer] : answers) {
+            auto node = m_awaitingCredential.extract(id);
+            if (node.empty())
+                continue; // cancelled meanwhile
+            std::unique_ptr<Transfer> transfer = std::move(node.mapped());
+            if (!answer.credential) {
+                transfer->response.credentialError = answer.error;
+                transfer->response.transportError = "no credential: " + answer.error;
                 deliver(*transfer);
                 continue;
             }
-            curl_multi_add_handle(m_multi, transfer->easy);
-            const RequestId id = transfer->id;
-            m_active.emplace(id, std::move(transfer));
+            transfer->credential = std::move(answer.credential);
+            begin(std::move(transfer));
         }
         return true;
+    }
+
+    void askForCredential(std::unique_ptr<Transfer> transfer)
+    {
+        const RequestId id = transfer->id;
+        m_awaitingCredential.emplace(id, std::move(transfer));
+        m_connection.credentials->fetch([mailbox = m_mailbox, id](CredentialResult result) {
+            mailbox->post(id, std::move(result));
+        });
+    }
+
+    void begin(std::unique_ptr<Transfer> transfer)
+    {
+        if (!setUp(*transfer)) {
+            deliver(*transfer);
+            return;
+        }
+        curl_multi_add_handle(m_multi, transfer->easy);
+        const RequestId id = transfer->id;
+        m_active.emplace(id, std::move(transfer));
     }
 
     bool setUp(Transfer& transfer)
@@ -243,8 +314,8 @@ private:
         curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
         curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
         curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer);
-        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, appendBody);
-        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer.response.body);
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, receiveBody);
+        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
         // Signals would hit whatever thread the process happens to run; never use them.
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -270,20 +341,25 @@ private:
             // Trust only the cluster's CA, as client-go does, not the system store next to it.
             curl_easy_setopt(easy, CURLOPT_CAPATH, nullptr);
         }
-        if (!m_connection.clientCertPem.empty()) {
-            curl_blob cert{const_cast<char*>(m_connection.clientCertPem.data()), m_connection.clientCertPem.size(),
-                           CURL_BLOB_COPY};
-            curl_blob key{const_cast<char*>(m_connection.clientKeyPem.data()), m_connection.clientKeyPem.size(),
-                          CURL_BLOB_COPY};
+        if (!m_connection.proxyUrl.empty())
+            curl_easy_setopt(easy, CURLOPT_PROXY, m_connection.proxyUrl.c_str());
+
+        // A credential source replaces the static credentials of the connection entirely.
+        const std::string& token = transfer.credential ? transfer.credential->token : m_connection.bearerToken;
+        const std::string& certPem = transfer.credential ? transfer.credential->clientCertPem : m_connection.clientCertPem;
+        const std::string& keyPem = transfer.credential ? transfer.credential->clientKeyPem : m_connection.clientKeyPem;
+        if (!certPem.empty()) {
+            // Blobs are copied by curl, so no key ever lands in a temporary file.
+            curl_blob cert{const_cast<char*>(certPem.data()), certPem.size(), CURL_BLOB_COPY};
+            curl_blob key{const_cast<char*>(keyPem.data()), keyPem.size(), CURL_BLOB_COPY};
             curl_easy_setopt(easy, CURLOPT_SSLCERTTYPE, "PEM");
             curl_easy_setopt(easy, CURLOPT_SSLCERT_BLOB, &cert);
             curl_easy_setopt(easy, CURLOPT_SSLKEYTYPE, "PEM");
             curl_easy_setopt(easy, CURLOPT_SSLKEY_BLOB, &key);
         }
 
-        if (!m_connection.bearerToken.empty())
-            transfer.headers =
-                curl_slist_append(transfer.headers, ("Authorization: Bearer " + m_connection.bearerToken).c_str());
+        if (!token.empty())
+            transfer.headers = curl_slist_append(transfer.headers, ("Authorization: Bearer " + token).c_str());
         for (const auto& header : request.headers)
             transfer.headers = curl_slist_append(transfer.headers, header.c_str());
         // curl would otherwise pause large bodies for a 100-continue the API server never needs.
@@ -314,6 +390,18 @@ private:
         HttpResponse& response = transfer.response;
         if (result == CURLE_OK) {
             curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
+            // A rejected credential may just have expired early or been revoked: renew it and
+            // send the request once more (client-go renews too; the retry spares callers a failure).
+            if (response.status == 401 && transfer.credential && !transfer.retriedAfter401) {
+                m_connection.credentials->invalidate(transfer.credential);
+                auto retry = std::make_unique<Transfer>();
+                retry->id = transfer.id;
+                retry->request = std::move(transfer.request);
+                retry->completion = std::move(transfer.completion);
+                retry->retriedAfter401 = true;
+                askForCredential(std::move(retry));
+                return;
+            }
             const char* contentType = nullptr;
             curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &contentType);
             response.contentType = contentType ? contentType : "";
@@ -347,7 +435,11 @@ private:
     RequestId m_lastId = 0;
     bool m_stopping = false;
 
-    std::unordered_map<RequestId, std::unique_ptr<Transfer>> m_active; // I/O thread only
+    // I/O thread only.
+    std::unordered_map<RequestId, std::unique_ptr<Transfer>> m_active;
+    std::unordered_map<RequestId, std::unique_ptr<Transfer>> m_awaitingCredential;
+
+    const std::shared_ptr<CredentialMailbox> m_mailbox = std::make_shared<CredentialMailbox>();
     std::thread m_thread;
 };
 

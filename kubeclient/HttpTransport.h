@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kube {
@@ -18,7 +19,11 @@ struct HttpRequest {
     std::string url;                  // absolute
     std::vector<std::string> headers; // "Name: value"
     std::string body;
-    long timeoutMs = 30000;
+    long timeoutMs = 30000;           // 0: no limit (watches, which the server ends itself)
+    // When set, each piece of a 2xx body is handed to it on the I/O thread as it arrives (watch
+    // streams, logs) instead of being collected in HttpResponse::body; returning false stops the
+    // transfer, which then completes with a transport error. Other statuses are collected as usual.
+    std::function<bool(std::string_view)> onData;
 };
 
 struct HttpResponse {
@@ -26,11 +31,14 @@ struct HttpResponse {
     std::string body;
     std::string contentType;
     std::string transportError; // curl's message when status is 0
+    std::string credentialError; // set (with status 0) when no credential could be obtained
 };
 
 // One I/O thread running libcurl's multi interface, with the TLS and authentication settings of one
 // ClusterConnection applied to every request (HTTP/2 when the server offers it, so requests share a
 // connection). start() and cancel() are thread-safe and never block on the network.
+// With a credential source, every request asks it for the credential first (without blocking the
+// I/O thread), and a 401 answer renews the credential and sends the request once more.
 class HttpTransport {
 public:
     using Completion = std::function<void(HttpResponse)>; // runs on the I/O thread

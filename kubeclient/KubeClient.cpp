@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "KubeClient.h"
 
+#include "WatchStreamDecoder.h"
+
 #include <nlohmann/json.hpp>
 
 #include <mutex>
@@ -28,7 +30,9 @@ namespace {
 JsonResult toJsonResult(HttpResponse response, const std::string& url, const std::string& method)
 {
     JsonResult result;
-    if (response.status == 0) {
+    if (!response.credentialError.empty()) {
+        result.error = ApiError::credential(std::move(response.credentialError), url);
+    } else if (response.status == 0) {
         result.error = ApiError::transport(std::move(response.transportError), url);
     } else if (response.status < 200 || response.status >= 300) {
         result.error = ApiError::fromHttp(response.status, response.body, url);
@@ -108,6 +112,68 @@ RequestId KubeClient::sendParsed(HttpRequest request, Parser parse)
             }
             task();
         });
+    };
+    const RequestId id = m_transport->start(std::move(request), std::move(completion));
+    std::lock_guard lock(deliveries->mutex);
+    token->id = id;
+    if (!token->done)
+        deliveries->pending.emplace(id, token);
+    return id;
+}
+
+RequestId KubeClient::watch(const std::string& path, WatchEventCallback onEvent, WatchEndCallback onEnd)
+{
+    auto token = std::make_shared<Deliveries::Token>();
+    auto deliveries = m_deliveries;
+    // Every event and the end go through the executor in stream order; each checks for cancel()
+    // right before it runs, as sendParsed's single delivery does.
+    auto post = [this, deliveries, token](std::function<void()> task, bool last) {
+        {
+            std::lock_guard lock(deliveries->mutex);
+            if (token->cancelled || deliveries->closed)
+                return;
+        }
+        m_deliver([deliveries, token, task = std::move(task), last] {
+            {
+                std::lock_guard lock(deliveries->mutex);
+                if (token->cancelled || deliveries->closed)
+                    return;
+                if (last) {
+                    token->done = true;
+                    if (token->id != 0)
+                        deliveries->pending.erase(token->id);
+                }
+            }
+            task();
+        });
+    };
+
+    HttpRequest request;
+    request.url = url(path);
+    request.headers = {"Accept: application/json"};
+    // The server ends a watch after its timeoutSeconds; a total timeout here would cut it short.
+    request.timeoutMs = 0;
+    auto decoder = std::make_shared<WatchStreamDecoder>();
+    request.onData = [decoder, post, onEvent = std::move(onEvent)](std::string_view bytes) {
+        return decoder->feed(bytes, [&](WatchEvent event) {
+            post([onEvent, event = std::move(event)] { onEvent(event); }, false);
+        });
+    };
+    auto completion = [decoder, post, onEnd = std::move(onEnd), url = request.url](HttpResponse response) {
+        ApiError error;
+        if (!decoder->error().empty())
+            error = ApiError::decode(decoder->error(), url);
+        else if (!response.credentialError.empty())
+            error = ApiError::credential(std::move(response.credentialError), url);
+        else if (response.status == 0)
+            error = ApiError::transport(std::move(response.transportError), url);
+        else if (response.status < 200 || response.status >= 300)
+            error = ApiError::fromHttp(response.status, response.body, url);
+        else if (!decoder->atBoundary())
+            error = ApiError::decode("the watch stream ended inside an event", url);
+        if (error)
+            error.method = "GET";
+        post([onEnd, error] { onEnd(error); }, true);
     };
     const RequestId id = m_transport->start(std::move(request), std::move(completion));
     std::lock_guard lock(deliveries->mutex);

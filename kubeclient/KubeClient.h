@@ -4,6 +4,7 @@
 #include "ApiError.h"
 #include "ClusterConnection.h"
 #include "HttpTransport.h"
+#include "WatchEvent.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -23,6 +24,9 @@ struct JsonResult {
     std::shared_ptr<const nlohmann::json> object; // set when error.ok()
 };
 using JsonCallback = std::function<void(JsonResult)>;
+using WatchEventCallback = std::function<void(WatchEvent)>;
+// The end of a watch: ok when the server closed it (its timeoutSeconds passed), else why it broke.
+using WatchEndCallback = std::function<void(ApiError)>;
 
 // The Kubernetes API of one context. Bodies are parsed on the I/O thread; callbacks run through the
 // executor given at construction. Destroying the client cancels everything in flight.
@@ -39,6 +43,10 @@ public:
     // of a collection path.
     RequestId get(const std::string& path, JsonCallback callback);
     RequestId patch(const std::string& path, PatchType type, std::string body, JsonCallback callback);
+    // Streams a watch (path carries watch=true and its resourceVersion): events are decoded on the
+    // I/O thread as bytes arrive and delivered in order through the executor, then onEnd once.
+    // After cancel() neither is called.
+    RequestId watch(const std::string& path, WatchEventCallback onEvent, WatchEndCallback onEnd);
 
     std::string url(const std::string& path) const { return m_connection.server + path; }
 

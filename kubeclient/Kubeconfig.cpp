@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "Kubeconfig.h"
 
+#include "ExecCredentialPlugin.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -116,6 +118,7 @@ public:
     {
         Kubeconfig config;
         config.m_file = m_path;
+        config.m_files = {m_path};
         // An empty file is a valid, empty kubeconfig for kubectl (it happens after `touch`).
         if (!root || root.IsNull())
             return config;
@@ -123,6 +126,8 @@ public:
             throw ParseFailure("the top level is not a mapping of clusters, users and contexts" + at(root.Mark()));
 
         config.m_currentContext = text(root, "current-context", "current-context");
+        if (!config.m_currentContext.empty())
+            config.m_currentContextSource = m_path;
         forEachEntry(root, "clusters", "cluster", [&](const std::string& name, const YAML::Node& node) {
             config.m_clusters.push_back(parseCluster(name, node));
         });
@@ -133,7 +138,7 @@ public:
             const std::string where = "context " + quoted(name);
             std::string ns = text(node, "namespace", where);
             config.m_contexts.push_back({name, text(node, "cluster", where), text(node, "user", where),
-                                         ns.empty() ? "default" : ns});
+                                         ns.empty() ? "default" : ns, m_path});
         });
         return config;
     }
@@ -224,6 +229,7 @@ private:
         cluster.caFile = pathField(node, "certificate-authority", where);
         cluster.tlsServerName = text(node, "tls-server-name", where);
         cluster.insecureSkipTlsVerify = flag(node, "insecure-skip-tls-verify", where);
+        cluster.proxyUrl = text(node, "proxy-url", where);
         return cluster;
     }
 
@@ -239,16 +245,68 @@ private:
         user.clientCertFile = pathField(node, "client-certificate", where);
         user.clientKeyPem = base64Field(node, "client-key-data", where);
         user.clientKeyFile = pathField(node, "client-key", where);
-        if (const YAML::Node exec = node["exec"]; exec && exec.IsMap()) {
-            const std::string command = text(exec, "command", where + ": exec");
-            user.unsupportedAuth = "authenticates with the exec credential plugin " + quoted(command) +
-                                   "; exec credential plugins are not supported yet";
-        } else if (const YAML::Node provider = node["auth-provider"]; provider && provider.IsMap()) {
-            const std::string providerName = text(provider, "name", where + ": auth-provider");
-            user.unsupportedAuth = "authenticates with the auth-provider " + quoted(providerName) +
-                                   "; auth-provider plugins are not supported yet";
+        if (const YAML::Node exec = node["exec"]; exec && !exec.IsNull())
+            user.exec = parseExec(exec, where + ": exec", user.execProblem);
+        if (const YAML::Node provider = node["auth-provider"]; provider && !provider.IsNull()) {
+            const std::string providerWhere = where + ": auth-provider";
+            if (!provider.IsMap())
+                throw ParseFailure(providerWhere + " must be a mapping" + at(provider.Mark()));
+            user.authProvider = text(provider, "name", providerWhere);
+            if (const YAML::Node config = provider["config"]; config && config.IsMap())
+                user.idToken = text(config, "id-token", providerWhere + ": config");
         }
         return user;
+    }
+
+    // Shapes are checked here; what makes the plugin unusable (a missing interactiveMode for v1,
+    // an unknown mode) goes to `problem` and is reported only when a context uses this user, as
+    // client-go validates only the context in use.
+    ExecConfig parseExec(const YAML::Node& node, const std::string& where, std::string& problem) const
+    {
+        if (!node.IsMap())
+            throw ParseFailure(where + " must be a mapping" + at(node.Mark()));
+        ExecConfig exec;
+        exec.apiVersion = text(node, "apiVersion", where);
+        exec.command = text(node, "command", where);
+        // client-go resolves the command against the file's folder only when it is a path, not a
+        // name to look up in PATH.
+        if (exec.command.find('/') != std::string::npos)
+            exec.command = pathField(node, "command", where);
+        if (const YAML::Node args = node["args"]; args && !args.IsNull()) {
+            if (!args.IsSequence())
+                throw ParseFailure(where + ": args must be a list of strings" + at(args.Mark()));
+            for (const YAML::Node& arg : args) {
+                if (!arg.IsScalar())
+                    throw ParseFailure(where + ": args must be a list of strings" + at(arg.Mark()));
+                exec.args.push_back(arg.Scalar());
+            }
+        }
+        if (const YAML::Node env = node["env"]; env && !env.IsNull()) {
+            if (!env.IsSequence())
+                throw ParseFailure(where + ": env must be a list of name/value pairs" + at(env.Mark()));
+            for (const YAML::Node& pair : env) {
+                if (!pair.IsMap())
+                    throw ParseFailure(where + ": env must be a list of name/value pairs" + at(pair.Mark()));
+                const std::string name = text(pair, "name", where + ": env");
+                if (name.empty())
+                    throw ParseFailure(where + ": an env entry has no name" + at(pair.Mark()));
+                exec.env.emplace_back(name, text(pair, "value", where + ": env " + quoted(name)));
+            }
+        }
+        exec.installHint = text(node, "installHint", where);
+        exec.provideClusterInfo = flag(node, "provideClusterInfo", where);
+        const std::string mode = text(node, "interactiveMode", where);
+        if (mode == "Never")
+            exec.interactiveMode = ExecConfig::InteractiveMode::Never;
+        else if (mode == "Always")
+            exec.interactiveMode = ExecConfig::InteractiveMode::Always;
+        else if (mode == "IfAvailable" || (mode.empty() && exec.apiVersion != "client.authentication.k8s.io/v1"))
+            exec.interactiveMode = ExecConfig::InteractiveMode::IfAvailable; // v1beta1's default
+        else if (mode.empty())
+            problem = "exec: interactiveMode must be set for client.authentication.k8s.io/v1 (Never, IfAvailable or Always)";
+        else
+            problem = "exec: interactiveMode " + quoted(mode) + " is not one of Never, IfAvailable, Always";
+        return exec;
     }
 
     std::string m_path;
@@ -271,22 +329,96 @@ std::variant<Kubeconfig, KubeconfigError> Kubeconfig::load(const std::string& pa
     }
 }
 
-std::string Kubeconfig::defaultPath()
+std::variant<Kubeconfig, KubeconfigError> Kubeconfig::loadMerged(const std::vector<std::string>& files)
 {
+    std::vector<std::string> unique;
+    for (const auto& file : files) {
+        if (!file.empty() && std::find(unique.begin(), unique.end(), file) == unique.end())
+            unique.push_back(file);
+    }
+    if (unique.empty())
+        return KubeconfigError{{}, "no kubeconfig file was given"};
+
+    std::optional<Kubeconfig> merged;
+    for (const auto& file : unique) {
+        std::error_code error;
+        // kubectl skips files of $KUBECONFIG that do not exist (yet); anything else must load.
+        if (!std::filesystem::exists(file, error) && !error)
+            continue;
+        auto loaded = load(file);
+        if (auto* failure = std::get_if<KubeconfigError>(&loaded))
+            return std::move(*failure);
+        if (!merged)
+            merged = std::get<Kubeconfig>(std::move(loaded));
+        else
+            merged->mergeFrom(std::get<Kubeconfig>(std::move(loaded)));
+    }
+    if (!merged) {
+        if (unique.size() == 1)
+            return load(unique.front());
+        std::string list;
+        for (const auto& file : unique)
+            list += (list.empty() ? "" : ", ") + quoted(file);
+        return KubeconfigError{unique.front(), "none of the kubeconfig files exists: " + list};
+    }
+    return std::move(*merged);
+}
+
+std::variant<Kubeconfig, KubeconfigError> Kubeconfig::loadDefault(const std::string& explicitPath)
+{
+    // An explicit --kubeconfig is loaded alone, and must exist, as in kubectl.
+    if (!explicitPath.empty())
+        return load(explicitPath);
+    return loadMerged(defaultFiles());
+}
+
+std::vector<std::string> Kubeconfig::defaultFiles()
+{
+    std::vector<std::string> files;
     if (const char* list = std::getenv("KUBECONFIG"); list && *list) {
         std::string_view entries(list);
-        while (!entries.empty()) {
+        for (;;) {
             const auto colon = entries.find(':');
-            const auto entry = entries.substr(0, colon);
-            if (!entry.empty())
-                return std::string(entry);
+            const std::string entry(entries.substr(0, colon));
+            if (!entry.empty() && std::find(files.begin(), files.end(), entry) == files.end())
+                files.push_back(entry);
             if (colon == std::string_view::npos)
                 break;
             entries.remove_prefix(colon + 1);
         }
     }
-    const char* home = std::getenv("HOME");
-    return std::string(home ? home : "") + "/.kube/config";
+    if (files.empty()) {
+        const char* home = std::getenv("HOME");
+        files.push_back(std::string(home ? home : "") + "/.kube/config");
+    }
+    return files;
+}
+
+std::string Kubeconfig::defaultPath()
+{
+    return defaultFiles().front();
+}
+
+void Kubeconfig::mergeFrom(Kubeconfig&& later)
+{
+    // First definition wins, whole: a later entry of the same name is dropped even where it has
+    // fields the first one lacks.
+    const auto mergeList = [](auto& into, auto& from) {
+        for (auto& entry : from) {
+            const bool known =
+                std::any_of(into.begin(), into.end(), [&](const auto& existing) { return existing.name == entry.name; });
+            if (!known)
+                into.push_back(std::move(entry));
+        }
+    };
+    mergeList(m_clusters, later.m_clusters);
+    mergeList(m_users, later.m_users);
+    mergeList(m_contexts, later.m_contexts);
+    if (m_currentContext.empty()) {
+        m_currentContext = std::move(later.m_currentContext);
+        m_currentContextSource = std::move(later.m_currentContextSource);
+    }
+    m_files.insert(m_files.end(), later.m_files.begin(), later.m_files.end());
 }
 
 const Kubeconfig::Cluster* Kubeconfig::findCluster(const std::string& name) const
@@ -301,9 +433,14 @@ const Kubeconfig::User* Kubeconfig::findUser(const std::string& name) const
     return it == m_users.end() ? nullptr : &*it;
 }
 
+std::optional<ExecConfig> Kubeconfig::execConfig(const std::string& userName) const
+{
+    const User* user = findUser(userName);
+    return user ? user->exec : std::nullopt;
+}
+
 std::variant<ClusterConnection, KubeconfigError> Kubeconfig::connection(const std::string& contextName) const
 {
-    const auto fail = [this](std::string message) { return KubeconfigError{m_file, std::move(message)}; };
     // Credentials and certificates named by path are read now, not at load, so they are fresh.
     const auto read = [](const std::string& file, const std::string& what, std::string& out) -> std::optional<std::string> {
         std::string error;
@@ -316,12 +453,16 @@ std::variant<ClusterConnection, KubeconfigError> Kubeconfig::connection(const st
 
     const std::string name = contextName.empty() ? m_currentContext : contextName;
     if (name.empty())
-        return fail("no context was chosen and current-context is not set");
+        return KubeconfigError{m_file, "no context was chosen and current-context is not set"};
     const auto context =
         std::find_if(m_contexts.begin(), m_contexts.end(), [&](const Context& c) { return c.name == name; });
-    if (context == m_contexts.end())
-        return fail((contextName.empty() ? "current-context " : "context ") + quoted(name) + " is not defined");
+    if (context == m_contexts.end()) {
+        if (contextName.empty())
+            return KubeconfigError{m_currentContextSource, "current-context " + quoted(name) + " is not defined"};
+        return KubeconfigError{m_file, "context " + quoted(name) + " is not defined"};
+    }
 
+    const auto fail = [&context](std::string message) { return KubeconfigError{context->source, std::move(message)}; };
     const std::string where = "context " + quoted(name);
     if (context->cluster.empty())
         return fail(where + " names no cluster");
@@ -334,8 +475,6 @@ std::variant<ClusterConnection, KubeconfigError> Kubeconfig::connection(const st
         user = findUser(context->user);
         if (!user)
             return fail(where + " refers to user " + quoted(context->user) + " which is not defined");
-        if (!user->unsupportedAuth.empty())
-            return KubeconfigError{user->source, "user " + quoted(user->name) + " " + user->unsupportedAuth};
     }
 
     ClusterConnection conn;
@@ -354,6 +493,7 @@ std::variant<ClusterConnection, KubeconfigError> Kubeconfig::connection(const st
         conn.server.pop_back();
     conn.tlsServerName = cluster->tlsServerName;
     conn.insecureSkipTlsVerify = cluster->insecureSkipTlsVerify;
+    conn.proxyUrl = cluster->proxyUrl;
     // The -data field wins over the path, as in client-go.
     conn.caPem = cluster->caPem;
     if (conn.caPem.empty() && !cluster->caFile.empty()) {
@@ -366,6 +506,31 @@ std::variant<ClusterConnection, KubeconfigError> Kubeconfig::connection(const st
     const auto userFail = [user](const std::string& message) {
         return KubeconfigError{user->source, "user " + quoted(user->name) + ": " + message};
     };
+
+    if (user->exec) {
+        if (!user->authProvider.empty())
+            return userFail("exec and auth-provider cannot be used together");
+        if (!user->execProblem.empty())
+            return userFail(user->execProblem);
+        if (auto invalid = ExecCredentialPlugin::validate(*user->exec))
+            return userFail(*invalid);
+        ExecConfig exec = *user->exec;
+        exec.cluster = {conn.server, conn.tlsServerName, conn.insecureSkipTlsVerify, conn.caPem, conn.proxyUrl};
+        conn.credentials = std::make_shared<ExecCredentialPlugin>(std::move(exec), user->name);
+        return conn;
+    }
+    if (!user->authProvider.empty()) {
+        // client-go dropped its built-in providers except oidc; an oidc login helper has usually
+        // left a current id-token behind, which is a bearer token like any other.
+        if (user->authProvider != "oidc")
+            return userFail("auth-provider " + quoted(user->authProvider) +
+                            " was removed from kubectl (1.26); use the exec credential plugin your provider documents");
+        if (user->idToken.empty())
+            return userFail("auth-provider \"oidc\" has no id-token stored; log in with your OIDC tool first");
+        conn.bearerToken = user->idToken;
+        return conn;
+    }
+
     conn.bearerToken = user->token;
     // client-go prefers tokenFile (it is what rotates) and falls back to the inline token.
     if (!user->tokenFile.empty()) {

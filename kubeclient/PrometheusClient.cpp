@@ -215,7 +215,9 @@ RequestId PrometheusClient::run(const std::string& pathAndQuery, Callback callba
     // The callback may outlive this object, so nothing here captures `this`.
     auto parse = [url = request.url, callback = std::move(callback)](HttpResponse response) {
         PromResult result;
-        if (response.status == 0)
+        if (!response.credentialError.empty())
+            result.error = ApiError::credential(std::move(response.credentialError), url);
+        else if (response.status == 0)
             result.error = ApiError::transport(std::move(response.transportError), url);
         else
             result = parsePrometheusResponse(response.status, response.body, url);

@@ -151,6 +151,12 @@ void TestApiError::transportAndDecode()
     const ApiError decode = ApiError::decode("the answer is not valid JSON", "https://c/api/v1/pods");
     QCOMPARE(decode.kind, ApiError::Kind::Decode);
     QCOMPARE(decode.describe(), std::string("unreadable answer: the answer is not valid JSON (https://c/api/v1/pods)"));
+
+    const ApiError credential = ApiError::credential("the exec credential plugin \"aws\" failed", "https://c/api");
+    QCOMPARE(credential.kind, ApiError::Kind::Credential);
+    QCOMPARE(credential.httpStatus, 0L);
+    QCOMPARE(credential.describe(),
+             std::string("cannot get credentials: the exec credential plugin \"aws\" failed (https://c/api)"));
 }
 
 QTEST_APPLESS_MAIN(TestApiError)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "TestPki.h"
+#include "TestServer.h"
 #include "TestSupport.h"
 
 #include "kubeclient/KubeClient.h"
@@ -13,8 +14,6 @@
 #include <QTest>
 
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -26,95 +25,6 @@ using kube::KubeClient;
 using namespace std::chrono_literals;
 
 namespace {
-
-// The executor a GUI would give: tasks are queued and run later on the test thread, so the test
-// sees exactly what is delivered and when.
-class TaskQueue {
-public:
-    kube::Executor executor()
-    {
-        return [this](std::function<void()> task) {
-            std::lock_guard lock(m_mutex);
-            m_tasks.push_back(std::move(task));
-            ++m_posted;
-        };
-    }
-
-    int runPending()
-    {
-        std::deque<std::function<void()>> tasks;
-        {
-            std::lock_guard lock(m_mutex);
-            tasks.swap(m_tasks);
-        }
-        for (auto& task : tasks)
-            task();
-        return int(tasks.size());
-    }
-
-    bool runUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout = 10s)
-    {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        for (;;) {
-            runPending();
-            if (done())
-                return true;
-            if (std::chrono::steady_clock::now() > deadline)
-                return false;
-            std::this_thread::sleep_for(5ms);
-        }
-    }
-
-    // Waits for a task to be queued without running it.
-    bool waitQueued(std::chrono::milliseconds timeout = 10s)
-    {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (queued() == 0) {
-            if (std::chrono::steady_clock::now() > deadline)
-                return false;
-            std::this_thread::sleep_for(5ms);
-        }
-        return true;
-    }
-
-    int queued() const
-    {
-        std::lock_guard lock(m_mutex);
-        return int(m_tasks.size());
-    }
-
-    int posted() const
-    {
-        std::lock_guard lock(m_mutex);
-        return m_posted;
-    }
-
-private:
-    mutable std::mutex m_mutex;
-    std::deque<std::function<void()>> m_tasks;
-    int m_posted = 0;
-};
-
-// Holds a handler until the test lets it answer.
-class Gate {
-public:
-    void open()
-    {
-        std::lock_guard lock(m_mutex);
-        m_open = true;
-        m_changed.notify_all();
-    }
-    void wait()
-    {
-        std::unique_lock lock(m_mutex);
-        m_changed.wait_for(lock, 10s, [this] { return m_open; });
-    }
-
-private:
-    std::mutex m_mutex;
-    std::condition_variable m_changed;
-    bool m_open = false;
-};
 
 // What the server last received.
 struct Seen {
@@ -136,32 +46,6 @@ struct Seen {
     }
 };
 
-// An httplib server on 127.0.0.1 and a free port, running until destroyed.
-class LocalServer {
-public:
-    explicit LocalServer(std::unique_ptr<httplib::Server> server)
-        : m_server(std::move(server))
-    {
-        m_port = m_server->bind_to_any_port("127.0.0.1");
-        m_thread = std::thread([this] { m_server->listen_after_bind(); });
-        // stop() is a no-op until the accept loop runs, so wait for it.
-        while (!m_server->is_running())
-            std::this_thread::sleep_for(1ms);
-    }
-    ~LocalServer()
-    {
-        m_server->stop();
-        m_thread.join();
-    }
-
-    int port() const { return m_port; }
-
-private:
-    std::unique_ptr<httplib::Server> m_server;
-    std::thread m_thread;
-    int m_port = 0;
-};
-
 ClusterConnection plainConnection(int port)
 {
     ClusterConnection connection;
@@ -173,6 +57,9 @@ ClusterConnection plainConnection(int port)
 const char* PodJson = R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"bookinfo","resourceVersion":"17"}})";
 
 enum class Ca { None, Right, Wrong };
+
+// Not a type httplib compresses, so each chunk leaves as it is written.
+const char* WatchContentType = "application/json;stream=watch";
 
 } // namespace
 
@@ -200,6 +87,9 @@ private Q_SLOTS:
     void clientCertificate_data();
     void clientCertificate();
     void prometheusThroughServiceProxy();
+    void watchStreamsEventsAsTheyArrive();
+    void watchGoneIsApiError();
+    void watchCancelledMidStream();
     void prometheusProxyStatusIsApiError();
 
 private:
@@ -704,6 +594,108 @@ void TestKubeClient::prometheusProxyStatusIsApiError()
     QCOMPARE(result->error.method, std::string("GET"));
     QVERIFY(result->series.empty());
     QVERIFY(!cancelledCalled);
+}
+
+void TestKubeClient::watchStreamsEventsAsTheyArrive()
+{
+    TaskQueue queue;
+    Gate gate;
+    Seen seen;
+    const std::string first = R"({"type":"ADDED","object":{"metadata":{"name":"a","resourceVersion":"11"}}})";
+    const std::string second = R"({"type":"MODIFIED","object":{"metadata":{"name":"a","resourceVersion":"12"}}})";
+    const std::string bookmark = R"({"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"15"}}})";
+    auto server = std::make_unique<httplib::Server>();
+    server->Get("/api/v1/namespaces/bookinfo/pods", [&](const httplib::Request& request, httplib::Response& response) {
+        seen.record(request);
+        // httplib would gzip (and so hold back) a plain application/json stream for a client that
+        // accepts gzip, which curl does; the API server never compresses watches.
+        response.set_chunked_content_provider(WatchContentType, [&](std::size_t, httplib::DataSink& sink) {
+            // One whole event and half of the next, then nothing until the test has seen the first.
+            const std::string opening = first + "\n" + second.substr(0, 20);
+            sink.write(opening.data(), opening.size());
+            gate.wait();
+            const std::string rest = second.substr(20) + "\n" + bookmark + "\n";
+            sink.write(rest.data(), rest.size());
+            sink.done();
+            return true;
+        });
+    });
+    LocalServer running(std::move(server));
+    const auto release = qScopeGuard([&] { gate.open(); });
+
+    std::vector<std::string> events;
+    std::optional<ApiError> end;
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    client.watch("/api/v1/namespaces/bookinfo/pods?watch=true&resourceVersion=10",
+                 [&](kube::WatchEvent event) {
+                     events.push_back(event.type + " " + (*event.object)["metadata"]["resourceVersion"].get<std::string>());
+                 },
+                 [&](ApiError error) { end = std::move(error); });
+    // The first event is delivered while the response is still open.
+    QVERIFY(queue.runUntil([&] { return !events.empty(); }));
+    QCOMPARE(events, std::vector<std::string>{"ADDED 11"});
+    QVERIFY(!end);
+    gate.open();
+    QVERIFY(queue.runUntil([&] { return end.has_value(); }));
+    QVERIFY2(end->ok(), end->describe().c_str());
+    QCOMPARE(events, (std::vector<std::string>{"ADDED 11", "MODIFIED 12", "BOOKMARK 15"}));
+    QCOMPARE(seen.authorization, std::string("Bearer test-token"));
+}
+
+void TestKubeClient::watchGoneIsApiError()
+{
+    TaskQueue queue;
+    auto server = std::make_unique<httplib::Server>();
+    server->Get("/api/v1/pods", [](const httplib::Request&, httplib::Response& response) {
+        response.status = 410;
+        response.set_content(R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",)"
+                             R"("message":"too old resource version: 5 [900]","reason":"Expired","code":410})",
+                             "application/json");
+    });
+    LocalServer running(std::move(server));
+
+    int events = 0;
+    std::optional<ApiError> end;
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    client.watch("/api/v1/pods?watch=true&resourceVersion=5", [&](kube::WatchEvent) { ++events; },
+                 [&](ApiError error) { end = std::move(error); });
+    QVERIFY(queue.runUntil([&] { return end.has_value(); }));
+    QCOMPARE(events, 0);
+    QCOMPARE(end->kind, ApiError::Kind::Api);
+    QCOMPARE(end->httpStatus, 410L);
+    QCOMPARE(end->reason, std::string("Expired"));
+}
+
+void TestKubeClient::watchCancelledMidStream()
+{
+    TaskQueue queue;
+    Gate gate;
+    auto server = std::make_unique<httplib::Server>();
+    server->Get("/api/v1/pods", [&](const httplib::Request&, httplib::Response& response) {
+        response.set_chunked_content_provider(WatchContentType, [&](std::size_t, httplib::DataSink& sink) {
+            const std::string event = R"({"type":"ADDED","object":{"metadata":{"resourceVersion":"1"}}})";
+            sink.write(event.data(), event.size());
+            gate.wait();
+            sink.write(event.data(), event.size());
+            sink.done();
+            return true;
+        });
+    });
+    LocalServer running(std::move(server));
+    const auto release = qScopeGuard([&] { gate.open(); });
+
+    int events = 0;
+    bool ended = false;
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    const kube::RequestId id = client.watch("/api/v1/pods?watch=true", [&](kube::WatchEvent) { ++events; },
+                                            [&](ApiError) { ended = true; });
+    QVERIFY(queue.runUntil([&] { return events == 1; }));
+    client.cancel(id);
+    gate.open();
+    std::this_thread::sleep_for(200ms);
+    queue.runPending();
+    QCOMPARE(events, 1);
+    QVERIFY(!ended);
 }
 
 QTEST_APPLESS_MAIN(TestKubeClient)

@@ -4,11 +4,13 @@
 #include "kubeclient/Kubeconfig.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <cstdlib>
+#include <functional>
 
 using kube::ClusterConnection;
 using kube::Kubeconfig;
@@ -40,8 +42,12 @@ private Q_SLOTS:
     void everySharedFileLoads();
     void sharedFiles_data();
     void sharedFiles();
-    void execUsersAreNotSupportedYet_data();
-    void execUsersAreNotSupportedYet();
+    void sharedExecUsers_data();
+    void sharedExecUsers();
+    void execCommandPath();
+    void execProblems_data();
+    void execProblems();
+    void execClusterInfo();
     void sharedTokenAndCertificateUsers();
 
     void inlineToken();
@@ -51,7 +57,8 @@ private Q_SLOTS:
     void certificateAuthorityFile();
     void insecureAndTlsServerName();
     void clientCertificateFiles();
-    void authProviderIsNotSupportedYet();
+    void authProviders_data();
+    void authProviders();
     void serverWithoutSchemeOrWithSlash();
     void loadErrors_data();
     void loadErrors();
@@ -60,6 +67,15 @@ private Q_SLOTS:
     void emptyFile();
     void missingFile();
     void defaultPath();
+
+    void mergeSharedFiles();
+    void mergeSharedFilesReversed();
+    void mergeCurrentContextFromFirstFileSettingIt();
+    void mergeRelativePathsPerFile();
+    void mergeDeduplicatesAndSkipsMissing();
+    void mergeErrorsNameTheFile();
+    void defaultFiles();
+    void loadDefault();
 
 private:
     // Writes `content` as a kubeconfig in a fresh folder and loads it.
@@ -128,36 +144,6 @@ void TestKubeconfig::sharedFiles()
     const auto& config = std::get<Kubeconfig>(loaded);
     QCOMPARE(config.currentContext(), str(currentContext));
     QCOMPARE(contextSummary(config), contexts);
-}
-
-void TestKubeconfig::execUsersAreNotSupportedYet_data()
-{
-    QTest::addColumn<QByteArray>("context");
-    QTest::addColumn<QByteArray>("user");
-    QTest::addColumn<QByteArray>("command");
-
-    QTest::newRow("eks v1beta1") << QByteArray("eks-staging") << QByteArray("eks-user") << QByteArray("aws");
-    QTest::newRow("gke v1") << QByteArray("gke-dev") << QByteArray("gke-user") << QByteArray("gke-gcloud-auth-plugin");
-    QTest::newRow("aks via current-context") << QByteArray() << QByteArray("aks-user") << QByteArray("kubelogin");
-}
-
-void TestKubeconfig::execUsersAreNotSupportedYet()
-{
-    QFETCH(QByteArray, context);
-    QFETCH(QByteArray, user);
-    QFETCH(QByteArray, command);
-
-    const std::string path = QDir(sharedKubeconfigs()).filePath(QStringLiteral("cloud-exec-plugins.yaml")).toStdString();
-    const auto loaded = Kubeconfig::load(path);
-    QVERIFY(std::holds_alternative<Kubeconfig>(loaded));
-    const auto connection = std::get<Kubeconfig>(loaded).connection(str(context));
-    QVERIFY(std::holds_alternative<KubeconfigError>(connection));
-    const auto& error = std::get<KubeconfigError>(connection);
-    QCOMPARE(error.file, path);
-    QVERIFY2(error.message.find("exec credential plugins are not supported yet") != std::string::npos,
-             error.message.c_str());
-    QVERIFY2(error.message.find("\"" + str(user) + "\"") != std::string::npos, error.message.c_str());
-    QVERIFY2(error.message.find("\"" + str(command) + "\"") != std::string::npos, error.message.c_str());
 }
 
 void TestKubeconfig::sharedTokenAndCertificateUsers()
@@ -324,18 +310,6 @@ void TestKubeconfig::clientCertificateFiles()
     QVERIFY(std::get<KubeconfigError>(missing).message.find("client-certificate") != std::string::npos);
 }
 
-void TestKubeconfig::authProviderIsNotSupportedYet()
-{
-    QByteArray content = TokenConfig;
-    content.replace("token: abc.def", "auth-provider:\n      name: oidc\n      config:\n        client-id: x");
-    const auto connection = loadText(content).connection();
-    QVERIFY(std::holds_alternative<KubeconfigError>(connection));
-    const std::string message = std::get<KubeconfigError>(connection).message;
-    QVERIFY2(message.find("user \"u\"") != std::string::npos, message.c_str());
-    QVERIFY2(message.find("auth-provider \"oidc\"") != std::string::npos, message.c_str());
-    QVERIFY2(message.find("not supported yet") != std::string::npos, message.c_str());
-}
-
 void TestKubeconfig::serverWithoutSchemeOrWithSlash()
 {
     QByteArray content = TokenConfig;
@@ -469,6 +443,384 @@ void TestKubeconfig::defaultPath()
         qputenv("KUBECONFIG", savedKubeconfig);
     else
         qunsetenv("KUBECONFIG");
+}
+
+namespace {
+
+std::string sharedFile(const char* name)
+{
+    return QDir(sharedKubeconfigs()).filePath(QString::fromLatin1(name)).toStdString();
+}
+
+void writeFile(const QString& path, const QByteArray& content)
+{
+    QDir().mkpath(QFileInfo(path).path());
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        qFatal("cannot write %s", qPrintable(path));
+}
+
+template <typename T>
+T expect(std::variant<T, KubeconfigError> value)
+{
+    if (const auto* error = std::get_if<KubeconfigError>(&value))
+        qFatal("unexpected error: %s: %s", error->file.c_str(), error->message.c_str());
+    return std::get<T>(std::move(value));
+}
+
+// Restores the environment variables a test changes, whatever way it leaves.
+class EnvGuard {
+public:
+    explicit EnvGuard(std::initializer_list<const char*> names)
+    {
+        for (const char* name : names)
+            m_saved.push_back({name, qEnvironmentVariableIsSet(name), qgetenv(name)});
+    }
+    ~EnvGuard()
+    {
+        for (const auto& saved : m_saved) {
+            if (saved.set)
+                qputenv(saved.name, saved.value);
+            else
+                qunsetenv(saved.name);
+        }
+    }
+
+private:
+    struct Saved {
+        const char* name;
+        bool set;
+        QByteArray value;
+    };
+    std::vector<Saved> m_saved;
+};
+
+} // namespace
+
+void TestKubeconfig::sharedExecUsers_data()
+{
+    QTest::addColumn<QByteArray>("context");
+    QTest::addColumn<QByteArray>("user");
+    QTest::addColumn<QByteArray>("apiVersion");
+    QTest::addColumn<QByteArray>("command");
+    QTest::addColumn<QByteArrayList>("args");
+    QTest::addColumn<QByteArrayList>("env");
+    QTest::addColumn<bool>("provideClusterInfo");
+    QTest::addColumn<QByteArray>("installHint");
+
+    QTest::newRow("eks v1beta1") << QByteArray("eks-staging") << QByteArray("eks-user")
+                                 << QByteArray("client.authentication.k8s.io/v1beta1") << QByteArray("aws")
+                                 << QByteArrayList{"--region", "eu-west-1", "eks", "get-token", "--cluster-name", "staging",
+                                                   "--output", "json"}
+                                 << QByteArrayList{"AWS_PROFILE=staging"} << false << QByteArray();
+    QTest::newRow("gke v1") << QByteArray("gke-dev") << QByteArray("gke-user")
+                            << QByteArray("client.authentication.k8s.io/v1") << QByteArray("gke-gcloud-auth-plugin")
+                            << QByteArrayList{} << QByteArrayList{} << true
+                            << QByteArray("Install gke-gcloud-auth-plugin for use with kubectl by following the "
+                                          "provider's documentation");
+    QTest::newRow("aks via current-context, env: null")
+        << QByteArray() << QByteArray("aks-user") << QByteArray("client.authentication.k8s.io/v1beta1")
+        << QByteArray("kubelogin")
+        << QByteArrayList{"get-token", "--login", "azurecli", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"}
+        << QByteArrayList{} << false << QByteArray();
+}
+
+void TestKubeconfig::sharedExecUsers()
+{
+    QFETCH(QByteArray, context);
+    QFETCH(QByteArray, user);
+    QFETCH(QByteArray, apiVersion);
+    QFETCH(QByteArray, command);
+    QFETCH(QByteArrayList, args);
+    QFETCH(QByteArrayList, env);
+    QFETCH(bool, provideClusterInfo);
+    QFETCH(QByteArray, installHint);
+
+    const Kubeconfig config = expect(Kubeconfig::load(sharedFile("cloud-exec-plugins.yaml")));
+    const auto exec = config.execConfig(str(user));
+    QVERIFY(exec);
+    QCOMPARE(exec->apiVersion, str(apiVersion));
+    QCOMPARE(exec->command, str(command)); // a bare name stays a PATH lookup
+    QCOMPARE(int(exec->args.size()), int(args.size()));
+    for (int i = 0; i < args.size(); ++i)
+        QCOMPARE(exec->args[std::size_t(i)], str(args[i]));
+    QCOMPARE(int(exec->env.size()), int(env.size()));
+    for (int i = 0; i < env.size(); ++i)
+        QCOMPARE(exec->env[std::size_t(i)].first + "=" + exec->env[std::size_t(i)].second, str(env[i]));
+    QCOMPARE(exec->provideClusterInfo, provideClusterInfo);
+    QCOMPARE(exec->installHint, str(installHint));
+    QCOMPARE(exec->interactiveMode, kube::ExecConfig::InteractiveMode::IfAvailable);
+
+    // Resolving the context runs nothing: the plugin runs when a request needs a credential.
+    const ClusterConnection connection = expect(config.connection(str(context)));
+    QCOMPARE(connection.userName, str(user));
+    QVERIFY(connection.credentials);
+    QVERIFY(connection.bearerToken.empty());
+    QVERIFY(connection.clientCertPem.empty());
+}
+
+void TestKubeconfig::execCommandPath()
+{
+    QByteArray content = TokenConfig;
+    content.replace("token: abc.def", "exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n"
+                                      "      command: ./bin/get-token\n");
+    const Kubeconfig config = loadText(content);
+    // A command with a slash is a path relative to the kubeconfig, as in client-go.
+    QCOMPARE(config.execConfig("u")->command, QDir(m_dir->path()).filePath(QStringLiteral("bin/get-token")).toStdString());
+    QVERIFY(!config.execConfig("nobody"));
+}
+
+void TestKubeconfig::execProblems_data()
+{
+    QTest::addColumn<QByteArray>("exec");
+    QTest::addColumn<QByteArray>("expected");
+
+    QTest::newRow("v1 needs interactiveMode")
+        << QByteArray("apiVersion: client.authentication.k8s.io/v1\n      command: x")
+        << QByteArray("user \"u\": exec: interactiveMode must be set for client.authentication.k8s.io/v1 "
+                      "(Never, IfAvailable or Always)");
+    QTest::newRow("unknown interactiveMode")
+        << QByteArray("apiVersion: client.authentication.k8s.io/v1\n      command: x\n      interactiveMode: Sometimes")
+        << QByteArray("user \"u\": exec: interactiveMode \"Sometimes\" is not one of Never, IfAvailable, Always");
+    QTest::newRow("Always needs a terminal")
+        << QByteArray("apiVersion: client.authentication.k8s.io/v1\n      command: login\n      interactiveMode: Always")
+        << QByteArray("user \"u\": exec: the credential plugin \"login\" needs an interactive terminal "
+                      "(interactiveMode: Always), which MeshDeck does not have; log in with it from a terminal "
+                      "first, or use a plugin mode that works without one");
+    QTest::newRow("v1alpha1 is gone")
+        << QByteArray("apiVersion: client.authentication.k8s.io/v1alpha1\n      command: x")
+        << QByteArray("user \"u\": exec: apiVersion \"client.authentication.k8s.io/v1alpha1\" is not supported "
+                      "(client.authentication.k8s.io/v1 or client.authentication.k8s.io/v1beta1)");
+    QTest::newRow("no command") << QByteArray("apiVersion: client.authentication.k8s.io/v1beta1")
+                                << QByteArray("user \"u\": exec: command is missing");
+}
+
+void TestKubeconfig::execProblems()
+{
+    QFETCH(QByteArray, exec);
+    QFETCH(QByteArray, expected);
+
+    QByteArray content = TokenConfig;
+    content.replace("token: abc.def", QByteArray("exec:\n      " + exec + "\n"));
+    // The file loads: only using this user fails, as with kubectl.
+    const Kubeconfig config = loadText(content);
+    const auto connection = config.connection();
+    QVERIFY(std::holds_alternative<KubeconfigError>(connection));
+    QCOMPARE(std::get<KubeconfigError>(connection).message, str(expected));
+    QCOMPARE(std::get<KubeconfigError>(connection).file, m_path.toStdString());
+}
+
+void TestKubeconfig::execClusterInfo()
+{
+    QByteArray content = TokenConfig;
+    content.replace("    server: https://127.0.0.1:6443\n",
+                    QByteArray("    server: https://127.0.0.1:6443\n    tls-server-name: kubernetes.default.svc\n"
+                               "    proxy-url: socks5://localhost:1080\n    certificate-authority-data: " +
+                               QByteArray("CA PEM\n").toBase64() + "\n"));
+    content.replace("token: abc.def", "exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: x\n"
+                                      "      interactiveMode: Never\n      provideClusterInfo: true\n");
+    const ClusterConnection connection = expect(loadText(content).connection());
+    QCOMPARE(connection.proxyUrl, std::string("socks5://localhost:1080"));
+    QVERIFY(connection.credentials);
+}
+
+void TestKubeconfig::authProviders_data()
+{
+    QTest::addColumn<QByteArray>("provider");
+    QTest::addColumn<QByteArray>("token");    // expected bearer token, or empty when an error is expected
+    QTest::addColumn<QByteArray>("expected"); // error message
+
+    QTest::newRow("oidc with a stored id-token")
+        << QByteArray("name: oidc\n      config:\n        client-id: x\n        id-token: eyJ.id.token\n"
+                      "        refresh-token: r")
+        << QByteArray("eyJ.id.token") << QByteArray();
+    QTest::newRow("oidc without id-token") << QByteArray("name: oidc\n      config:\n        client-id: x")
+                                           << QByteArray()
+                                           << QByteArray("user \"u\": auth-provider \"oidc\" has no id-token stored; log "
+                                                         "in with your OIDC tool first");
+    QTest::newRow("gcp was removed") << QByteArray("name: gcp") << QByteArray()
+                                     << QByteArray("user \"u\": auth-provider \"gcp\" was removed from kubectl (1.26); "
+                                                   "use the exec credential plugin your provider documents");
+}
+
+void TestKubeconfig::authProviders()
+{
+    QFETCH(QByteArray, provider);
+    QFETCH(QByteArray, token);
+    QFETCH(QByteArray, expected);
+
+    QByteArray content = TokenConfig;
+    content.replace("token: abc.def", QByteArray("auth-provider:\n      " + provider + "\n"));
+    const auto connection = loadText(content).connection();
+    if (expected.isEmpty()) {
+        QCOMPARE(expect(connection).bearerToken, str(token));
+        QVERIFY(!expect(connection).credentials);
+    } else {
+        QVERIFY(std::holds_alternative<KubeconfigError>(connection));
+        QCOMPARE(std::get<KubeconfigError>(connection).message, str(expected));
+    }
+}
+
+void TestKubeconfig::mergeSharedFiles()
+{
+    const auto merged = Kubeconfig::loadMerged({sharedFile("merge-first.yaml"), sharedFile("merge-second.yaml")});
+    const Kubeconfig config = expect(merged);
+    QCOMPARE(config.currentContext(), std::string("team-a"));
+    QCOMPARE(contextSummary(config), QByteArray("team-a:shared:alice:default team-b:other:alice:payments"));
+    QCOMPARE(config.files(), (std::vector<std::string>{sharedFile("merge-first.yaml"), sharedFile("merge-second.yaml")}));
+
+    // "shared" is the first file's, whole: insecure, and no CA from the second file's "shared".
+    const ClusterConnection teamA = expect(config.connection());
+    QCOMPARE(teamA.server, std::string("https://first.example.com:6443"));
+    QVERIFY(teamA.insecureSkipTlsVerify);
+    QVERIFY(teamA.caPem.empty());
+    QCOMPARE(teamA.bearerToken, std::string("first-file-token"));
+    QCOMPARE(teamA.namespaceName, std::string("default"));
+
+    // team-b comes from the second file, but its user "alice" is the first file's: a token, and
+    // none of the second file's client certificate.
+    const ClusterConnection teamB = expect(config.connection("team-b"));
+    QCOMPARE(teamB.server, std::string("https://other.example.com"));
+    QCOMPARE(teamB.namespaceName, std::string("payments"));
+    QCOMPARE(teamB.bearerToken, std::string("first-file-token"));
+    QVERIFY(teamB.clientCertPem.empty());
+    QVERIFY(teamB.clientKeyPem.empty());
+}
+
+void TestKubeconfig::mergeSharedFilesReversed()
+{
+    const Kubeconfig config = expect(Kubeconfig::loadMerged({sharedFile("merge-second.yaml"), sharedFile("merge-first.yaml")}));
+    QCOMPARE(config.currentContext(), std::string("team-b"));
+    QCOMPARE(contextSummary(config), QByteArray("team-b:other:alice:payments team-a:shared:alice:default"));
+    const ClusterConnection teamA = expect(config.connection("team-a"));
+    QCOMPARE(teamA.server, std::string("https://second.example.com:6443"));
+    QVERIFY(!teamA.insecureSkipTlsVerify);
+    QCOMPARE(teamA.caPem, std::string("PLACEHOLDER CA DATA\n"));
+    QCOMPARE(teamA.clientCertPem, std::string("PLACEHOLDER CERT\n"));
+    QVERIFY(teamA.bearerToken.empty());
+}
+
+void TestKubeconfig::mergeCurrentContextFromFirstFileSettingIt()
+{
+    QTemporaryDir dir;
+    const QString first = dir.filePath(QStringLiteral("first"));
+    const QString second = dir.filePath(QStringLiteral("second"));
+    const QString third = dir.filePath(QStringLiteral("third"));
+    writeFile(first, "clusters:\n- name: c\n  cluster:\n    server: https://one\n");
+    QByteArray secondContent = TokenConfig;
+    secondContent.replace("current-context: dev", "current-context: \"\"");
+    writeFile(second, secondContent);
+    QByteArray thirdContent = TokenConfig;
+    thirdContent.replace("name: dev", "name: prod").replace("current-context: dev", "current-context: prod");
+    writeFile(third, thirdContent);
+
+    const Kubeconfig& config =
+        expect(Kubeconfig::loadMerged({first.toStdString(), second.toStdString(), third.toStdString()}));
+    QCOMPARE(config.currentContext(), std::string("prod"));
+    const ClusterConnection prod = expect(config.connection());
+    // The cluster "c" of the first file wins over the second's and third's.
+    QCOMPARE(prod.server, std::string("https://one"));
+    QCOMPARE(prod.bearerToken, std::string("abc.def"));
+}
+
+void TestKubeconfig::mergeRelativePathsPerFile()
+{
+    QTemporaryDir dir;
+    const QString a = dir.filePath(QStringLiteral("a/config"));
+    const QString b = dir.filePath(QStringLiteral("b/config"));
+    QByteArray aContent = TokenConfig;
+    aContent.replace("token: abc.def", "tokenFile: token");
+    writeFile(a, aContent);
+    QByteArray bContent = TokenConfig;
+    bContent.replace("name: dev", "name: other").replace("name: u", "name: v").replace("user: u", "user: v");
+    bContent.replace("token: abc.def", "tokenFile: token");
+    writeFile(b, bContent);
+    writeFile(dir.filePath(QStringLiteral("a/token")), "token-a\n");
+    writeFile(dir.filePath(QStringLiteral("b/token")), "token-b\n");
+
+    const Kubeconfig config = expect(Kubeconfig::loadMerged({a.toStdString(), b.toStdString()}));
+    QCOMPARE(expect(config.connection("dev")).bearerToken, std::string("token-a"));
+    QCOMPARE(expect(config.connection("other")).bearerToken, std::string("token-b"));
+}
+
+void TestKubeconfig::mergeDeduplicatesAndSkipsMissing()
+{
+    const std::string first = sharedFile("merge-first.yaml");
+    const std::string second = sharedFile("merge-second.yaml");
+    const Kubeconfig config = expect(Kubeconfig::loadMerged({first, "", "/nonexistent/config", first, second, second}));
+    QCOMPARE(config.files(), (std::vector<std::string>{first, second}));
+    QCOMPARE(int(config.contexts().size()), 2);
+
+    const auto none = Kubeconfig::loadMerged({"/nonexistent/a", "/nonexistent/b"});
+    QVERIFY(std::holds_alternative<KubeconfigError>(none));
+    QCOMPARE(std::get<KubeconfigError>(none).message,
+             std::string("none of the kubeconfig files exists: \"/nonexistent/a\", \"/nonexistent/b\""));
+    const auto one = Kubeconfig::loadMerged({"/nonexistent/a"});
+    QCOMPARE(std::get<KubeconfigError>(one).message, std::string("cannot read the file: No such file or directory"));
+    QCOMPARE(std::get<KubeconfigError>(Kubeconfig::loadMerged({})).message, std::string("no kubeconfig file was given"));
+}
+
+void TestKubeconfig::mergeErrorsNameTheFile()
+{
+    QTemporaryDir dir;
+    const QString good = dir.filePath(QStringLiteral("good"));
+    const QString dangling = dir.filePath(QStringLiteral("dangling"));
+    const QString broken = dir.filePath(QStringLiteral("broken"));
+    writeFile(good, TokenConfig);
+    writeFile(dangling, "contexts:\n- name: lost\n  context:\n    cluster: nowhere\n    user: u\n");
+    writeFile(broken, "clusters: [\n");
+
+    // A malformed file anywhere in the list fails the load, naming that file.
+    const auto failed = Kubeconfig::loadMerged({good.toStdString(), broken.toStdString()});
+    QVERIFY(std::holds_alternative<KubeconfigError>(failed));
+    QCOMPARE(std::get<KubeconfigError>(failed).file, broken.toStdString());
+
+    // Errors about an entry name the file that defined it.
+    const Kubeconfig config = expect(Kubeconfig::loadMerged({good.toStdString(), dangling.toStdString()}));
+    const auto lost = config.connection("lost");
+    QVERIFY(std::holds_alternative<KubeconfigError>(lost));
+    QCOMPARE(std::get<KubeconfigError>(lost).file, dangling.toStdString());
+    QCOMPARE(std::get<KubeconfigError>(lost).message,
+             std::string("context \"lost\" refers to cluster \"nowhere\" which is not defined"));
+}
+
+void TestKubeconfig::defaultFiles()
+{
+    EnvGuard env{"KUBECONFIG", "HOME"};
+    qputenv("HOME", "/home/operator");
+    qunsetenv("KUBECONFIG");
+    QCOMPARE(Kubeconfig::defaultFiles(), std::vector<std::string>{"/home/operator/.kube/config"});
+    qputenv("KUBECONFIG", ":/a/first.yaml::/b/second.yaml:/a/first.yaml:");
+    QCOMPARE(Kubeconfig::defaultFiles(), (std::vector<std::string>{"/a/first.yaml", "/b/second.yaml"}));
+    qputenv("KUBECONFIG", ":");
+    QCOMPARE(Kubeconfig::defaultFiles(), std::vector<std::string>{"/home/operator/.kube/config"});
+}
+
+void TestKubeconfig::loadDefault()
+{
+    EnvGuard env{"KUBECONFIG", "HOME"};
+    const std::string first = sharedFile("merge-first.yaml");
+    const std::string second = sharedFile("merge-second.yaml");
+
+    qputenv("KUBECONFIG", QByteArray::fromStdString(second + ":/nonexistent/config:" + first));
+    QCOMPARE(expect(Kubeconfig::loadDefault()).currentContext(), std::string("team-b"));
+    QCOMPARE(contextSummary(expect(Kubeconfig::loadDefault())),
+             QByteArray("team-b:other:alice:payments team-a:shared:alice:default"));
+
+    // --kubeconfig is loaded alone, whatever $KUBECONFIG says...
+    const Kubeconfig explicitOnly = expect(Kubeconfig::loadDefault(first));
+    QCOMPARE(explicitOnly.files(), std::vector<std::string>{first});
+    QCOMPARE(contextSummary(explicitOnly), QByteArray("team-a:shared:alice:default"));
+    // ...and must exist.
+    const auto missing = Kubeconfig::loadDefault("/nonexistent/explicit");
+    QVERIFY(std::holds_alternative<KubeconfigError>(missing));
+    QCOMPARE(std::get<KubeconfigError>(missing).file, std::string("/nonexistent/explicit"));
+
+    QTemporaryDir home;
+    writeFile(home.filePath(QStringLiteral(".kube/config")), TokenConfig);
+    qputenv("HOME", QFile::encodeName(home.path()));
+    qunsetenv("KUBECONFIG");
+    QCOMPARE(expect(Kubeconfig::loadDefault()).currentContext(), std::string("dev"));
 }
 
 QTEST_APPLESS_MAIN(TestKubeconfig)
