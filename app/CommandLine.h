@@ -8,7 +8,7 @@ class QCoreApplication;
 
 // What the operator asked for on the command line.
 struct CommandLine {
-    QString kubeconfig; // empty: $KUBECONFIG's first file or ~/.kube/config
+    QString kubeconfig; // empty: the files of $KUBECONFIG merged, or ~/.kube/config
     QString context;    // empty: the kubeconfig's current context
     QString namespaceName;
     QString selectService;

@@ -9,7 +9,7 @@
 
 namespace {
 constexpr int TickMs = 500;
-constexpr int SettleTicks = 6;   // a few refreshes after data first shows, so lines have length
+constexpr int SettleTicks = 40;  // 20 s of live data, so the chart's lines have some length
 constexpr int GiveUpTicks = 240; // two minutes
 } // namespace
 

@@ -35,8 +35,7 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("MeshDeck"));
     const CommandLine line = CommandLine::parse(app);
 
-    const std::string path = line.kubeconfig.isEmpty() ? kube::Kubeconfig::defaultPath() : line.kubeconfig.toStdString();
-    auto loaded = kube::Kubeconfig::load(path);
+    auto loaded = kube::Kubeconfig::loadDefault(line.kubeconfig.toStdString());
     if (auto* error = std::get_if<kube::KubeconfigError>(&loaded))
         return fail(line, QString::fromStdString(error->file + ": " + error->message));
     auto connection = std::get<kube::Kubeconfig>(loaded).connection(line.context.toStdString());

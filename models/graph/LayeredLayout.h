@@ -15,7 +15,7 @@ public:
         QString target;
     };
 
-    static constexpr double LayerSpacing = 230;
+    static constexpr double LayerSpacing = 210;
     static constexpr double RowSpacing = 80;
 
     static QHash<QString, QPointF> compute(const QStringList& nodes, const QList<Link>& links);

@@ -9,7 +9,7 @@
 // GraphNode; the model owns the data and calls setNode() when it changes.
 class NodeItem : public QGraphicsItem {
 public:
-    static constexpr double Width = 160;
+    static constexpr double Width = 150;
     static constexpr double Height = 44;
 
     explicit NodeItem(const GraphNode& node);

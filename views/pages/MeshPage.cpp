@@ -49,6 +49,9 @@ MeshPage::MeshPage(ClusterSession* session, QWidget* parent)
     main->addWidget(side);
     main->setStretchFactor(0, 3);
     main->setStretchFactor(1, 2);
+    // The graph is the page's subject: it gets most of the width from the start.
+    main->setSizes({1050, 450});
+    side->setSizes({220, 600});
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(main);

@@ -97,16 +97,22 @@ void RateChart::syncSeries()
 void RateChart::updatePoints()
 {
     double highest = 0;
+    double earliest = m_model->latestTime();
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const QList<QPointF>& points = m_model->points(row);
         if (QLineSeries* series = m_series.value(m_model->version(row)))
             series->replace(points);
+        if (!points.isEmpty())
+            earliest = std::min(earliest, points.first().x());
         for (const QPointF& p : points)
             highest = std::max(highest, p.y());
     }
+    // A young cluster has less history than the window: show what exists (at least a minute)
+    // rather than a line squeezed against the right edge.
+    constexpr double MinimumSpanMs = 60000;
     const double end = m_model->latestTime() > 0 ? m_model->latestTime() : double(QDateTime::currentMSecsSinceEpoch());
-    m_time->setRange(QDateTime::fromMSecsSinceEpoch(qint64(end - m_model->windowMs())),
-                     QDateTime::fromMSecsSinceEpoch(qint64(end)));
+    const double start = std::max(end - m_model->windowMs(), std::min(earliest, end - MinimumSpanMs));
+    m_time->setRange(QDateTime::fromMSecsSinceEpoch(qint64(start)), QDateTime::fromMSecsSinceEpoch(qint64(end)));
     m_rate->setRange(0, highest > 0 ? highest * 1.15 : 1);
     if (m_model->service().isEmpty() == false)
         m_chart->setTitle(tr("%1: requests/s by version").arg(m_model->service()));
