@@ -7,7 +7,7 @@
 #include "PrometheusProxy.h"
 #include "ResourceRegistry.h"
 #include "Scenario.h"
-#include "YamlJsonConverter.h"
+#include "kubeclient/YamlJsonConverter.h"
 
 #include <nlohmann/json.hpp>
 
@@ -40,7 +40,7 @@ void ClusterBootstrap::seed(const Scenario& scenario, const std::filesystem::pat
                     {{"kubernetes.io/metadata.name", scenario.namespaceName}, {"istio-injection", "enabled"}});
     for (const auto& manifest : scenario.manifests) {
         const auto path = resourcesDir / manifest;
-        apply(YamlJsonConverter::loadAll(path), scenario.namespaceName, path.string());
+        apply(kube::YamlJsonConverter::loadAll(path), scenario.namespaceName, path.string());
     }
 }
 

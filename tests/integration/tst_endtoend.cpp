@@ -11,7 +11,7 @@
 #include "kubeclient/Kubeconfig.h"
 #include "kubeclient/PrometheusClient.h"
 #include "kubeclient/ResourceKind.h"
-#include "YamlJsonConverter.h"
+#include "kubeclient/YamlJsonConverter.h"
 
 #include <nlohmann/json.hpp>
 
@@ -88,7 +88,7 @@ QMap<QString, double> TestEndToEnd::reviewsRatesByVersion(const QString& window)
 void TestEndToEnd::appliedSplitShowsInPrometheus()
 {
     // Apply the Istio sample as an operator would: its content, merged into the live object.
-    const auto documents = democluster::YamlJsonConverter::loadAll(MESHDECK_SOURCE_DIR "/resources/istio-samples/virtual-service-reviews-80-20.yaml");
+    const auto documents = kube::YamlJsonConverter::loadAll(MESHDECK_SOURCE_DIR "/resources/istio-samples/virtual-service-reviews-80-20.yaml");
     QCOMPARE(documents.size(), std::size_t(1));
     std::optional<kube::JsonResult> applied;
     m_session->kube().patch(kube::kinds::VirtualServices.objectPath("bookinfo", "reviews"), kube::PatchType::Merge,

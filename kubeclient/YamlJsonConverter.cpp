@@ -9,7 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace democluster {
+namespace kube {
 
 namespace {
 
@@ -90,4 +90,4 @@ std::vector<nlohmann::json> YamlJsonConverter::loadAllFromString(const std::stri
     return documents;
 }
 
-} // namespace democluster
+} // namespace kube

@@ -11,7 +11,7 @@ namespace YAML {
 class Node;
 }
 
-namespace democluster {
+namespace kube {
 
 // YAML manifests to the JSON the API serves. Plain scalars are typed like YAML 1.2's core schema
 // (ints, floats, true/false, null); quoted scalars always stay strings, so "9080" is a string and
@@ -25,4 +25,4 @@ public:
     static std::vector<nlohmann::json> loadAllFromString(const std::string& text, const std::string& origin);
 };
 
-} // namespace democluster
+} // namespace kube
