@@ -2,7 +2,8 @@
 #include "DemoClusterProcess.h"
 
 #include "views/pages/MeshPage.h"
-#include "views/telemetry/RateChart.h"
+#include "views/telemetry/MetricChart.h"
+#include "views/telemetry/TelemetryPanel.h"
 #include "views/traffic/TrafficPanel.h"
 
 #include "models/session/ClusterSession.h"
@@ -132,16 +133,14 @@ void TestEndToEnd::sliderMovesTheChart()
     // The panel shows the cluster's answer, then the chart shows v3 taking the traffic.
     QTRY_VERIFY_WITH_TIMEOUT(panel->statusText().contains(QStringLiteral("accepted")), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(panel->slider(2)->value(), 100, 10000);
-    const bool moved = QTest::qWaitFor([&] {
-        const double v3Rate = page.rateChart()->lastPoint(QStringLiteral("v3")).y();
-        const double others = page.rateChart()->lastPoint(QStringLiteral("v1")).y()
-            + page.rateChart()->lastPoint(QStringLiteral("v2")).y();
-        return v3Rate > 0 && v3Rate > 4 * others;
-    }, 60000);
-    QVERIFY2(moved, qPrintable(QStringLiteral("chart's last points: v1 %1, v2 %2, v3 %3")
-                                   .arg(page.rateChart()->lastPoint(QStringLiteral("v1")).y())
-                                   .arg(page.rateChart()->lastPoint(QStringLiteral("v2")).y())
-                                   .arg(page.rateChart()->lastPoint(QStringLiteral("v3")).y())));
+    MetricChart* rates = page.telemetryPanel()->chartFor(TelemetryMetric::RequestRate);
+    auto last = [&](const char* version) { return rates->lastPoint(TelemetryMetric::RequestRate, QString::fromUtf8(version)).y(); };
+    const bool moved = QTest::qWaitFor([&] { return last("v3") > 0 && last("v3") > 4 * (last("v1") + last("v2")); }, 60000);
+    QVERIFY2(moved, qPrintable(QStringLiteral("chart's last points: v1 %1, v2 %2, v3 %3").arg(last("v1")).arg(last("v2")).arg(last("v3"))));
+
+    // v3 is the slow version: once it carries the traffic, its p95 is well above v1's profile.
+    MetricChart* latency = page.telemetryPanel()->chartFor(TelemetryMetric::LatencyP95);
+    QTRY_VERIFY_WITH_TIMEOUT(latency->lastPoint(TelemetryMetric::LatencyP95, QStringLiteral("v3")).y() > 50, 30000);
 }
 
 QTEST_MAIN(TestEndToEnd)

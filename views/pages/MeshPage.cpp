@@ -2,7 +2,7 @@
 #include "MeshPage.h"
 
 #include "views/graph/GraphView.h"
-#include "views/telemetry/RateChart.h"
+#include "views/telemetry/TelemetryPanel.h"
 #include "views/traffic/TrafficPanel.h"
 
 #include "models/graph/EdgeTelemetryLoader.h"
@@ -10,8 +10,8 @@
 #include "models/graph/MeshGraphModel.h"
 #include "models/mesh/MeshTopologyLoader.h"
 #include "models/session/ClusterSession.h"
-#include "models/telemetry/VersionRateLoader.h"
-#include "models/telemetry/VersionSeriesModel.h"
+#include "models/telemetry/TelemetryLoader.h"
+#include "models/telemetry/TelemetrySeriesModel.h"
 #include "models/traffic/TrafficSplitModel.h"
 #include "models/traffic/TrafficSplitWriter.h"
 
@@ -28,30 +28,31 @@ MeshPage::MeshPage(ClusterSession* session, QWidget* parent)
     , m_session(session)
     , m_topologyLoader(new MeshTopologyLoader(session, this))
     , m_edgeLoader(new EdgeTelemetryLoader(session, this))
-    , m_rateLoader(new VersionRateLoader(session, this))
+    , m_telemetryLoader(new TelemetryLoader(session, this))
     , m_graph(new MeshGraphModel(this))
     , m_split(new TrafficSplitModel(this))
     , m_writer(new TrafficSplitWriter(session, this))
-    , m_series(new VersionSeriesModel(this))
+    , m_series(new TelemetrySeriesModel(this))
     , m_graphView(new GraphView(this))
     , m_trafficPanel(new TrafficPanel(m_split, m_writer, this))
-    , m_rateChart(new RateChart(m_series, this))
+    , m_telemetryPanel(new TelemetryPanel(m_series, m_telemetryLoader, this))
 {
     m_graphView->setModel(m_graph);
-    m_series->setWindowSeconds(m_rateLoader->windowSeconds());
+    m_series->setWindowSeconds(m_telemetryLoader->window().rangeSeconds);
 
-    auto* side = new QSplitter(Qt::Vertical, this);
-    side->addWidget(m_trafficPanel);
-    side->addWidget(m_rateChart);
-    side->setStretchFactor(1, 1);
-    auto* main = new QSplitter(Qt::Horizontal, this);
-    main->addWidget(m_graphView);
-    main->addWidget(side);
+    // The graph and the selected service's split side by side, its telemetry across the bottom.
+    auto* top = new QSplitter(Qt::Horizontal, this);
+    top->addWidget(m_graphView);
+    top->addWidget(m_trafficPanel);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 1);
+    top->setSizes({1100, 400});
+    auto* main = new QSplitter(Qt::Vertical, this);
+    main->addWidget(top);
+    main->addWidget(m_telemetryPanel);
     main->setStretchFactor(0, 3);
     main->setStretchFactor(1, 2);
-    // The graph is the page's subject: it gets most of the width from the start.
-    main->setSizes({1050, 450});
-    side->setSizes({220, 600});
+    main->setSizes({540, 360});
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(main);
@@ -62,20 +63,15 @@ MeshPage::MeshPage(ClusterSession* session, QWidget* parent)
     connect(m_edgeLoader, &EdgeTelemetryLoader::telemetryAvailable, this, &MeshPage::onEdgeTelemetry);
     connect(m_edgeLoader, &EdgeTelemetryLoader::loadFailed, this,
             [this](const QString& message) { Q_EMIT statusMessage(tr("Prometheus: %1").arg(message)); });
-    connect(m_rateLoader, &VersionRateLoader::pointsAvailable, m_series, &VersionSeriesModel::addPoints);
-    connect(m_rateLoader, &VersionRateLoader::pointsAvailable, this, [this] {
-        m_rateChart->setMessage({});
-        Q_EMIT liveDataChanged();
-    });
-    connect(m_rateLoader, &VersionRateLoader::loadFailed, this,
-            [this](const QString& message) { m_rateChart->setMessage(tr("Prometheus: %1").arg(message)); });
+    connect(m_telemetryLoader, &TelemetryLoader::batchAvailable, m_series, &TelemetrySeriesModel::addBatch);
+    connect(m_telemetryLoader, &TelemetryLoader::batchAvailable, this, &MeshPage::liveDataChanged);
     connect(m_graphView, &GraphView::serviceSelected, this, &MeshPage::selectService);
     // A write is followed by a read, so the panel shows the cluster's answer without waiting.
     connect(m_writer, &TrafficSplitWriter::applied, m_topologyLoader, &MeshTopologyLoader::refresh);
 
     m_topologyLoader->setInterval(TopologyRefreshMs);
     m_edgeLoader->setInterval(TelemetryRefreshMs);
-    m_rateLoader->setInterval(TelemetryRefreshMs);
+    m_telemetryLoader->setInterval(TelemetryRefreshMs);
     m_topologyLoader->refresh();
     m_edgeLoader->refresh();
 }
@@ -87,7 +83,7 @@ void MeshPage::selectService(const QString& service)
     m_selected = service;
     m_graphView->selectService(service);
     m_split->setService(service);
-    m_rateLoader->setService(m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName,
+    m_telemetryLoader->setService(m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName,
                              service);
 }
 
@@ -95,7 +91,7 @@ bool MeshPage::showsLiveData() const
 {
     bool chartHasPoints = false;
     for (int row = 0; row < m_series->rowCount(); ++row)
-        chartHasPoints = chartHasPoints || m_series->points(row).size() > 1;
+        chartHasPoints = chartHasPoints || m_series->series(row).points.size() > 1;
     return m_graph->hasTraffic() && chartHasPoints;
 }
 

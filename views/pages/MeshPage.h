@@ -11,15 +11,15 @@ class EdgeTelemetryLoader;
 class GraphView;
 class MeshGraphModel;
 class MeshTopologyLoader;
-class RateChart;
 class TrafficPanel;
 class TrafficSplitModel;
 class TrafficSplitWriter;
-class VersionRateLoader;
-class VersionSeriesModel;
+class TelemetryLoader;
+class TelemetryPanel;
+class TelemetrySeriesModel;
 
 // The home page: the live mesh graph, and for the selected service its traffic split and its
-// requests/s by version. Wires the loaders of one cluster session to the models the widgets show.
+// telemetry by version. Wires the loaders of one cluster session to the models the widgets show.
 class MeshPage : public QWidget {
     Q_OBJECT
 public:
@@ -32,7 +32,7 @@ public:
 
     GraphView* graphView() const { return m_graphView; }
     TrafficPanel* trafficPanel() const { return m_trafficPanel; }
-    RateChart* rateChart() const { return m_rateChart; }
+    TelemetryPanel* telemetryPanel() const { return m_telemetryPanel; }
 
 Q_SIGNALS:
     void statusMessage(const QString& message);
@@ -45,14 +45,14 @@ private:
     ClusterSession* m_session;
     MeshTopologyLoader* m_topologyLoader;
     EdgeTelemetryLoader* m_edgeLoader;
-    VersionRateLoader* m_rateLoader;
+    TelemetryLoader* m_telemetryLoader;
     MeshGraphModel* m_graph;
     TrafficSplitModel* m_split;
     TrafficSplitWriter* m_writer;
-    VersionSeriesModel* m_series;
+    TelemetrySeriesModel* m_series;
     GraphView* m_graphView;
     TrafficPanel* m_trafficPanel;
-    RateChart* m_rateChart;
+    TelemetryPanel* m_telemetryPanel;
     MeshTopology m_topology;
     EdgeTelemetry m_telemetry;
     bool m_haveTopology = false;

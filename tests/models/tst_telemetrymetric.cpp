@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "models/telemetry/TelemetryMetric.h"
+#include "models/telemetry/TelemetryWindow.h"
+
+#include <QTest>
+
+class TestTelemetryMetric : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void queries_data();
+    void queries();
+    void stepFitsThePixels_data();
+    void stepFitsThePixels();
+};
+
+void TestTelemetryMetric::queries_data()
+{
+    QTest::addColumn<int>("metric");
+    QTest::addColumn<QString>("expected");
+    const QString selector = QStringLiteral("reporter=\"destination\", destination_service_namespace=\"bookinfo\", "
+                                            "destination_service_name=\"reviews\"");
+    QTest::newRow("rate") << int(TelemetryMetric::RequestRate)
+                          << QStringLiteral("sum by (destination_version) (rate(istio_requests_total{%1}[10s]))").arg(selector);
+    QTest::newRow("p99") << int(TelemetryMetric::LatencyP99)
+                         << QStringLiteral("histogram_quantile(0.99, sum by (destination_version, le) "
+                                           "(rate(istio_request_duration_milliseconds_bucket{%1}[10s])))")
+                                .arg(selector);
+    QTest::newRow("5xx share keeps a zero when there are no errors")
+        << int(TelemetryMetric::Errors5xx)
+        << QStringLiteral("(sum by (destination_version) (rate(istio_requests_total{%1, response_code=~\"5..\"}[10s])) or "
+                          "sum by (destination_version) (rate(istio_requests_total{%1}[10s])) * 0) / "
+                          "sum by (destination_version) (rate(istio_requests_total{%1}[10s])) * 100")
+               .arg(selector);
+    QTest::newRow("mean response size")
+        << int(TelemetryMetric::ResponseBytes)
+        << QStringLiteral("sum by (destination_version) (rate(istio_response_bytes_sum{%1}[10s])) / "
+                          "sum by (destination_version) (rate(istio_response_bytes_count{%1}[10s]))")
+               .arg(selector);
+}
+
+void TestTelemetryMetric::queries()
+{
+    QFETCH(int, metric);
+    QFETCH(QString, expected);
+    QCOMPARE(TelemetryMetrics::query(TelemetryMetric(metric), QStringLiteral("bookinfo"), QStringLiteral("reviews"), 10),
+             expected);
+}
+
+void TestTelemetryMetric::stepFitsThePixels_data()
+{
+    QTest::addColumn<int>("range");
+    QTest::addColumn<int>("pixels");
+    QTest::addColumn<int>("step");
+    QTest::addColumn<int>("rateWindow");
+    QTest::newRow("5 min on 600 px") << 300 << 600 << 1 << 10;
+    QTest::newRow("15 min on 600 px") << 900 << 600 << 2 << 10;
+    QTest::newRow("1 h on 400 px") << 3600 << 400 << 9 << 36;
+    QTest::newRow("6 h on 600 px") << 21600 << 600 << 36 << 144;
+}
+
+void TestTelemetryMetric::stepFitsThePixels()
+{
+    QFETCH(int, range);
+    QFETCH(int, pixels);
+    QFETCH(int, step);
+    QFETCH(int, rateWindow);
+    const TelemetryWindow window{range, pixels};
+    QCOMPARE(window.stepSeconds(), step);
+    QVERIFY(range / window.stepSeconds() <= pixels);
+    QCOMPARE(window.rateWindowSeconds(), rateWindow);
+}
+
+QTEST_GUILESS_MAIN(TestTelemetryMetric)
+#include "tst_telemetrymetric.moc"

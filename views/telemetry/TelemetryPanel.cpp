@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "TelemetryPanel.h"
+
+#include "MetricChart.h"
+
+#include "views/style/VersionPalette.h"
+
+#include "models/telemetry/TelemetryLoader.h"
+#include "models/telemetry/TelemetrySeriesModel.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QTextStream>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace {
+constexpr int CustomWindow = -1;
+} // namespace
+
+TelemetryPanel::TelemetryPanel(TelemetrySeriesModel* model, TelemetryLoader* loader, QWidget* parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_loader(loader)
+    , m_window(new QComboBox(this))
+    , m_pause(new QToolButton(this))
+    , m_banner(new QLabel(this))
+    , m_legend(new QLabel(this))
+    , m_chartArea(new QWidget(this))
+{
+    m_window->addItem(tr("Last 5 minutes"), 300);
+    m_window->addItem(tr("Last 15 minutes"), 900);
+    m_window->addItem(tr("Last hour"), 3600);
+    m_window->addItem(tr("Last 6 hours"), 21600);
+    m_window->addItem(tr("Custom…"), CustomWindow);
+    m_window->setToolTip(tr("How much history the charts show"));
+    m_pause->setText(tr("Pause"));
+    m_pause->setCheckable(true);
+    m_pause->setToolTip(tr("Stop following live data (the charts keep what they have)"));
+    auto* resetZoom = new QToolButton(this);
+    resetZoom->setText(tr("Reset zoom"));
+    resetZoom->setToolTip(tr("Drag across a chart to zoom into a time range; this returns to live"));
+    auto* exportButton = new QToolButton(this);
+    exportButton->setText(tr("Export…"));
+    exportButton->setToolTip(tr("Save the charts as PNG, or their data as CSV"));
+
+    auto* toolbar = new QHBoxLayout;
+    toolbar->addWidget(new QLabel(tr("<b>Telemetry</b>"), this));
+    toolbar->addSpacing(12);
+    toolbar->addWidget(m_legend);
+    toolbar->addStretch();
+    toolbar->addWidget(m_window);
+    toolbar->addWidget(m_pause);
+    toolbar->addWidget(resetZoom);
+    toolbar->addWidget(exportButton);
+
+    m_banner->setWordWrap(true);
+    m_banner->hide();
+
+    auto* charts = new QHBoxLayout(m_chartArea);
+    charts->setContentsMargins(0, 0, 0, 0);
+    const QList<std::pair<QString, QList<TelemetryMetric>>> layout{
+        {tr("Requests/s"), {TelemetryMetric::RequestRate}},
+        {tr("Errors % (5xx solid, 4xx dashed)"), {TelemetryMetric::Errors5xx, TelemetryMetric::Errors4xx}},
+        {tr("Latency ms (p50 dotted, p95 solid, p99 dashed)"),
+         {TelemetryMetric::LatencyP50, TelemetryMetric::LatencyP95, TelemetryMetric::LatencyP99}},
+        {tr("Mean size, bytes (request solid, response dashed)"),
+         {TelemetryMetric::RequestBytes, TelemetryMetric::ResponseBytes}},
+    };
+    for (const auto& [title, metrics] : layout) {
+        auto* chart = new MetricChart(model, title, metrics, m_chartArea);
+        charts->addWidget(chart);
+        m_charts.append(chart);
+    }
+
+    auto* main = new QVBoxLayout(this);
+    main->setContentsMargins(4, 4, 4, 4);
+    main->addLayout(toolbar);
+    main->addWidget(m_banner);
+    main->addWidget(m_chartArea, 1);
+
+    connect(model, &TelemetrySeriesModel::modelReset, this, &TelemetryPanel::updateLegend);
+    connect(model, &TelemetrySeriesModel::rowsInserted, this, &TelemetryPanel::updateLegend);
+    connect(m_window, &QComboBox::activated, this, &TelemetryPanel::chooseWindow);
+    connect(m_pause, &QToolButton::toggled, loader, &TelemetryLoader::setPaused);
+    connect(resetZoom, &QToolButton::clicked, this, [this] {
+        for (MetricChart* chart : std::as_const(m_charts))
+            chart->resetZoom();
+    });
+    connect(exportButton, &QToolButton::clicked, this, &TelemetryPanel::exportWithDialog);
+    connect(loader, &TelemetryLoader::failed, this, [this](const QString& reason) {
+        showProblem(tr("Prometheus cannot answer: %1. The charts show a gap until it recovers; "
+                       "MeshDeck keeps retrying.")
+                        .arg(reason),
+                    true);
+    });
+    connect(loader, &TelemetryLoader::succeeded, this, [this](const QStringList& warnings) {
+        showProblem(warnings.isEmpty() ? QString() : tr("Prometheus warns: %1").arg(warnings.join(QStringLiteral("; "))),
+                    false);
+    });
+}
+
+MetricChart* TelemetryPanel::chartFor(TelemetryMetric metric) const
+{
+    for (MetricChart* chart : m_charts) {
+        if (chart->metrics().contains(metric))
+            return chart;
+    }
+    return nullptr;
+}
+
+QString TelemetryPanel::bannerText() const
+{
+    return m_banner->isHidden() ? QString() : m_banner->text();
+}
+
+void TelemetryPanel::updateLegend()
+{
+    QStringList entries;
+    for (const QString& version : m_model->versions()) {
+        entries.append(QStringLiteral("<span style=\"color:%1\">&#9632;</span> %2")
+                           .arg(VersionPalette::colorFor(version).name(), version.toHtmlEscaped()));
+    }
+    m_legend->setText(entries.isEmpty() ? QString() : m_model->service().toHtmlEscaped() + QStringLiteral(": ") + entries.join(QStringLiteral("&nbsp;&nbsp;")));
+}
+
+QString TelemetryPanel::legendText() const
+{
+    return m_legend->text();
+}
+
+void TelemetryPanel::showProblem(const QString& text, bool isError)
+{
+    m_banner->setText(text);
+    m_banner->setStyleSheet(isError ? QStringLiteral("background: #FDE2E1; color: #7D1007; padding: 4px;")
+                                    : QStringLiteral("background: #FFF4D6; color: #5C4200; padding: 4px;"));
+    m_banner->setVisible(!text.isEmpty());
+}
+
+void TelemetryPanel::chooseWindow(int index)
+{
+    int seconds = m_window->itemData(index).toInt();
+    if (seconds == CustomWindow) {
+        bool ok = false;
+        const int minutes = QInputDialog::getInt(this, tr("Time window"), tr("Minutes of history:"),
+                                                 m_loader->window().rangeSeconds / 60, 1, 7 * 24 * 60, 1, &ok);
+        if (!ok)
+            return;
+        seconds = minutes * 60;
+    }
+    TelemetryWindow window = m_loader->window();
+    window.rangeSeconds = seconds;
+    m_model->setWindowSeconds(seconds);
+    m_loader->setWindow(window);
+}
+
+void TelemetryPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    // Fetch no more points than the narrowest chart can show.
+    int width = 100000;
+    for (const MetricChart* chart : std::as_const(m_charts))
+        width = std::min(width, chart->plotWidth());
+    TelemetryWindow window = m_loader->window();
+    window.maxPoints = std::max(60, width);
+    m_loader->setWindow(window);
+}
+
+bool TelemetryPanel::exportPng(const QString& file)
+{
+    return m_chartArea->grab().save(file, "PNG");
+}
+
+void TelemetryPanel::writeCsv(QIODevice& out) const
+{
+    QTextStream stream(&out);
+    stream << "time,service,metric,version,value\n";
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const TelemetrySeries& series = m_model->series(row);
+        const QString key = TelemetryMetrics::info(series.metric).key;
+        for (const QPointF& p : series.points) {
+            stream << QDateTime::fromMSecsSinceEpoch(qint64(p.x()), Qt::UTC).toString(Qt::ISODate) << ','
+                   << m_model->service() << ',' << key << ',' << series.version << ',' << p.y() << '\n';
+        }
+    }
+}
+
+void TelemetryPanel::exportWithDialog()
+{
+    QString selectedFilter;
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export telemetry"), m_model->service(),
+                                                      tr("PNG image (*.png);;CSV data (*.csv)"), &selectedFilter);
+    if (file.isEmpty())
+        return;
+    if (file.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive) || selectedFilter.contains(QStringLiteral("csv"))) {
+        QFile out(file);
+        if (out.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            writeCsv(out);
+        else
+            showProblem(tr("Cannot write %1: %2").arg(file, out.errorString()), true);
+    } else if (!exportPng(file)) {
+        showProblem(tr("Cannot write %1").arg(file), true);
+    }
+}
