@@ -8,9 +8,9 @@
 #include <QLabel>
 #include <QStatusBar>
 
-MainWindow::MainWindow(ClusterSession* session, QWidget* parent)
+MainWindow::MainWindow(ClusterSession* session, AuditLog* audit, QWidget* parent)
     : QMainWindow(parent)
-    , m_meshPage(new MeshPage(session, this))
+    , m_meshPage(new MeshPage(session, audit, this))
     , m_connection(new QLabel(this))
 {
     setWindowTitle(tr("MeshDeck — %1").arg(session->contextName()));

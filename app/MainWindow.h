@@ -3,6 +3,7 @@
 
 #include <QMainWindow>
 
+class AuditLog;
 class ClusterSession;
 class MeshPage;
 class QLabel;
@@ -11,7 +12,7 @@ class QLabel;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(ClusterSession* session, QWidget* parent = nullptr);
+    MainWindow(ClusterSession* session, AuditLog* audit, QWidget* parent = nullptr);
 
     MeshPage* meshPage() const { return m_meshPage; }
 

@@ -5,6 +5,7 @@
 
 #include "views/pages/MeshPage.h"
 
+#include "models/audit/AuditLog.h"
 #include "models/session/ClusterSession.h"
 
 #include "kubeclient/Kubeconfig.h"
@@ -45,8 +46,9 @@ int main(int argc, char** argv)
     if (!line.namespaceName.isEmpty())
         cluster.namespaceName = line.namespaceName.toStdString();
 
+    AuditLog audit(AuditLog::defaultFile());
     ClusterSession session(cluster);
-    MainWindow window(&session);
+    MainWindow window(&session, &audit);
     if (!line.selectService.isEmpty())
         window.meshPage()->selectService(line.selectService);
     window.show();

@@ -35,3 +35,8 @@ QString ClusterSession::server() const
 {
     return QString::fromStdString(m_kube->connection().server);
 }
+
+QString ClusterSession::userName() const
+{
+    return QString::fromStdString(m_kube->connection().userName);
+}

@@ -28,6 +28,8 @@ public:
     QString contextName() const;
     QString namespaceName() const;
     QString server() const;
+    // The kubeconfig user this session authenticates as.
+    QString userName() const;
 
 private:
     // Declared last so they are destroyed first: the I/O thread stops before this QObject goes away,

@@ -71,6 +71,7 @@ void TrafficSplitModel::rebuild()
     m_split = {};
     m_virtualService.clear();
     m_resourceVersion.clear();
+    m_virtualServiceObject.reset();
     QList<Row> rows;
 
     const MeshDestinationRule* rule = m_topology.destinationRuleFor(m_service);
@@ -93,6 +94,7 @@ void TrafficSplitModel::rebuild()
     if (m_problem.isEmpty()) {
         m_virtualService = vs->name;
         m_resourceVersion = vs->resourceVersion;
+        m_virtualServiceObject = vs->raw;
         const QList<MeshWorkload> workloads = m_topology.workloadsOf(m_service);
         auto readyPods = [&](const Labels& subsetLabels) {
             int ready = 0;

@@ -35,6 +35,8 @@ public:
     QString problem() const { return m_problem; }
     QString virtualServiceName() const { return m_virtualService; }
     QString resourceVersion() const { return m_resourceVersion; }
+    // The VirtualService as last read from the cluster.
+    RawObject virtualServiceObject() const { return m_virtualServiceObject; }
     const VirtualServiceSplit& split() const { return m_split; }
     QMap<QString, int> weights() const;
 
@@ -60,6 +62,7 @@ private:
     QString m_problem;
     QString m_virtualService;
     QString m_resourceVersion;
+    RawObject m_virtualServiceObject;
     VirtualServiceSplit m_split;
     QList<Row> m_rows;
 };

@@ -6,6 +6,7 @@
 #include "views/telemetry/TelemetryPanel.h"
 #include "views/traffic/TrafficPanel.h"
 
+#include "models/audit/AuditLog.h"
 #include "models/session/ClusterSession.h"
 
 #include "kubeclient/KubeClient.h"
@@ -18,6 +19,7 @@
 
 #include <QSignalSpy>
 #include <QSlider>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <optional>
@@ -117,7 +119,9 @@ void TestEndToEnd::appliedSplitShowsInPrometheus()
 
 void TestEndToEnd::sliderMovesTheChart()
 {
-    MeshPage page(m_session.get());
+    QTemporaryDir dir;
+    AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));
+    MeshPage page(m_session.get(), &audit);
     page.resize(1400, 800);
     page.show();
     page.selectService(QStringLiteral("reviews"));
@@ -133,6 +137,15 @@ void TestEndToEnd::sliderMovesTheChart()
     // The panel shows the cluster's answer, then the chart shows v3 taking the traffic.
     QTRY_VERIFY_WITH_TIMEOUT(panel->statusText().contains(QStringLiteral("accepted")), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(panel->slider(2)->value(), 100, 10000);
+
+    // The change is in the audit log, with the object before and after as the cluster returned them.
+    QCOMPARE(audit.rowCount(), 1);
+    const AuditEntry& entry = audit.entry(0);
+    QCOMPARE(entry.context, QStringLiteral("meshdeck-demo"));
+    QCOMPARE(entry.service, QStringLiteral("reviews"));
+    QVERIFY2(entry.summary.contains(QStringLiteral("v3 100 %")), qPrintable(entry.summary));
+    QVERIFY(entry.before.contains("\"weight\":80"));
+    QVERIFY(entry.after.contains("\"weight\":100"));
     MetricChart* rates = page.telemetryPanel()->chartFor(TelemetryMetric::RequestRate);
     auto last = [&](const char* version) { return rates->lastPoint(TelemetryMetric::RequestRate, QString::fromUtf8(version)).y(); };
     const bool moved = QTest::qWaitFor([&] { return last("v3") > 0 && last("v3") > 4 * (last("v1") + last("v2")); }, 60000);

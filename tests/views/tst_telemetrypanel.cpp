@@ -2,12 +2,14 @@
 #include "views/telemetry/MetricChart.h"
 #include "views/telemetry/TelemetryPanel.h"
 
+#include "models/audit/AuditLog.h"
 #include "models/session/ClusterSession.h"
 #include "models/telemetry/TelemetryLoader.h"
 #include "models/telemetry/TelemetrySeriesModel.h"
 
 #include <QBuffer>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 class TestTelemetryPanel : public QObject {
@@ -16,6 +18,7 @@ private Q_SLOTS:
     void drawsEveryVersionWithGaps();
     void outageShowsABannerUntilRecovery();
     void exportsCsv();
+    void marksAuditedChanges();
 };
 
 namespace {
@@ -33,7 +36,9 @@ struct Fixture {
     ClusterSession session{unreachable()};
     TelemetrySeriesModel model;
     TelemetryLoader loader{&session};
-    TelemetryPanel panel{&model, &loader};
+    QTemporaryDir dir;
+    AuditLog audit{dir.filePath(QStringLiteral("audit.jsonl"))};
+    TelemetryPanel panel{&model, &loader, &audit};
 
     Fixture()
     {
@@ -98,6 +103,32 @@ void TestTelemetryPanel::exportsCsv()
     QCOMPARE(lines.size(), 1 + 7);
     QCOMPARE(lines.first(), QStringLiteral("time,service,metric,version,value"));
     QVERIFY(lines.contains(QStringLiteral("2025-11-26T06:53:21Z,reviews,latency_p95,v2,52")));
+}
+
+void TestTelemetryPanel::marksAuditedChanges()
+{
+    Fixture f;
+    AuditEntry entry;
+    entry.time = QDateTime::fromMSecsSinceEpoch(qint64(1764140000500.0), Qt::UTC);
+    entry.user = QStringLiteral("alice");
+    entry.service = QStringLiteral("reviews");
+    entry.name = QStringLiteral("reviews");
+    entry.action = QStringLiteral("traffic split");
+    entry.summary = QStringLiteral("v1 80 %, v2 20 %");
+    QVERIFY(f.audit.append(entry));
+    entry.service = QStringLiteral("ratings"); // another service's change is not marked here
+    QVERIFY(f.audit.append(entry));
+
+    for (MetricChart* chart : f.panel.charts()) {
+        QCOMPARE(chart->markers().size(), 1);
+        QVERIFY(chart->markers().first().text.contains(QStringLiteral("traffic split by alice: v1 80 %, v2 20 %")));
+    }
+    QCOMPARE(f.panel.chartFor(TelemetryMetric::RequestRate)->visibleMarkers().size(), 1);
+
+    // The log survives a restart: a new AuditLog on the same file reads both entries back.
+    AuditLog reread(f.audit.file());
+    QCOMPARE(reread.rowCount(), 2);
+    QCOMPARE(reread.entry(0).summary, QStringLiteral("v1 80 %, v2 20 %"));
 }
 
 QTEST_MAIN(TestTelemetryPanel)

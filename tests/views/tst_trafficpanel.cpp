@@ -36,7 +36,7 @@ kube::ClusterConnection unreachable()
 struct Fixture {
     ClusterSession session{unreachable()};
     TrafficSplitModel model;
-    TrafficSplitWriter writer{&session};
+    TrafficSplitWriter writer{&session, nullptr};
     TrafficPanel panel{&model, &writer};
 
     Fixture()

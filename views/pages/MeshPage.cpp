@@ -23,7 +23,7 @@ constexpr int TopologyRefreshMs = 2000;
 constexpr int TelemetryRefreshMs = 1000;
 } // namespace
 
-MeshPage::MeshPage(ClusterSession* session, QWidget* parent)
+MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
     : QWidget(parent)
     , m_session(session)
     , m_topologyLoader(new MeshTopologyLoader(session, this))
@@ -31,11 +31,11 @@ MeshPage::MeshPage(ClusterSession* session, QWidget* parent)
     , m_telemetryLoader(new TelemetryLoader(session, this))
     , m_graph(new MeshGraphModel(this))
     , m_split(new TrafficSplitModel(this))
-    , m_writer(new TrafficSplitWriter(session, this))
+    , m_writer(new TrafficSplitWriter(session, audit, this))
     , m_series(new TelemetrySeriesModel(this))
     , m_graphView(new GraphView(this))
     , m_trafficPanel(new TrafficPanel(m_split, m_writer, this))
-    , m_telemetryPanel(new TelemetryPanel(m_series, m_telemetryLoader, this))
+    , m_telemetryPanel(new TelemetryPanel(m_series, m_telemetryLoader, audit, this))
 {
     m_graphView->setModel(m_graph);
     m_series->setWindowSeconds(m_telemetryLoader->window().rangeSeconds);

@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+class AuditLog;
 class ClusterSession;
 class EdgeTelemetryLoader;
 class GraphView;
@@ -23,7 +24,7 @@ class TelemetrySeriesModel;
 class MeshPage : public QWidget {
     Q_OBJECT
 public:
-    explicit MeshPage(ClusterSession* session, QWidget* parent = nullptr);
+    MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent = nullptr);
 
     void selectService(const QString& service);
     QString selectedService() const { return m_selected; }

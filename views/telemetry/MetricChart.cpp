@@ -3,12 +3,14 @@
 
 #include "views/style/VersionPalette.h"
 
+#include "models/telemetry/SeriesReducer.h"
 #include "models/telemetry/TelemetrySeriesModel.h"
 
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QLineSeries>
 #include <QMouseEvent>
+#include <QPainter>
 #include <QToolTip>
 #include <QValueAxis>
 
@@ -47,7 +49,10 @@ MetricChart::MetricChart(TelemetrySeriesModel* model, const QString& title, QLis
     setMouseTracking(true);
     setMinimumSize(260, 200);
 
-    connect(model, &QAbstractItemModel::modelReset, this, &MetricChart::refreshLines);
+    connect(model, &QAbstractItemModel::modelReset, this, [this] {
+        m_axisEnd = 0; // another service or window: place the time axis afresh
+        refreshLines();
+    });
     connect(model, &TelemetrySeriesModel::pointsChanged, this, &MetricChart::refreshLines);
 }
 
@@ -82,6 +87,7 @@ int MetricChart::plotWidth() const
 void MetricChart::resetZoom()
 {
     m_zoomed = false;
+    m_axisEnd = 0; // follow live data again from the next update
     chart()->zoomReset();
     refreshLines();
 }
@@ -105,6 +111,38 @@ MetricChart::Line& MetricChart::lineFor(TelemetryMetric metric, const QString& v
     }
     m_lines.append(Line{metric, version, {}});
     return m_lines.last();
+}
+
+void MetricChart::setMarkers(const QList<ChartMarker>& markers)
+{
+    m_markers = markers;
+    viewport()->update();
+}
+
+QList<ChartMarker> MetricChart::visibleMarkers() const
+{
+    QList<ChartMarker> visible;
+    const double from = double(m_time->min().toMSecsSinceEpoch());
+    const double to = double(m_time->max().toMSecsSinceEpoch());
+    for (const ChartMarker& m : m_markers) {
+        if (m.timeMs >= from && m.timeMs <= to)
+            visible.append(m);
+    }
+    return visible;
+}
+
+void MetricChart::drawForeground(QPainter* painter, const QRectF& rect)
+{
+    QChartView::drawForeground(painter, rect);
+    const QRectF plot = chart()->plotArea();
+    painter->save();
+    painter->setPen(QPen(QColor(0x55, 0x55, 0x55), 1, Qt::DashDotLine));
+    for (const ChartMarker& m : visibleMarkers()) {
+        const double x = chart()->mapToPosition(QPointF(m.timeMs, m_values->min())).x();
+        painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+        painter->drawText(QPointF(x + 3, plot.top() + 12), QStringLiteral("▲"));
+    }
+    painter->restore();
 }
 
 void MetricChart::showEvent(QShowEvent* event)
@@ -138,6 +176,16 @@ void MetricChart::refreshLines()
     double highest = 0;
     double earliest = m_model->latestTime();
     const double stepMs = m_model->stepSeconds() * 1000.0;
+    const double latest = m_model->latestTime() > 0 ? m_model->latestTime() : double(QDateTime::currentMSecsSinceEpoch());
+    const bool moveAxis = !m_zoomed && (latest > m_axisEnd || latest < m_axisEnd - m_model->windowMs());
+    if (moveAxis) {
+        // The time axis jumps ahead by a tenth of the window and then holds still while the lines
+        // grow into it: every axis move makes Qt Charts recompute every line, so it moves rarely.
+        m_axisEnd = latest + m_model->windowMs() / 10;
+    }
+    const double axisStart = m_axisEnd - m_model->windowMs() * 1.1;
+    const int columns = plotWidth();
+
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const TelemetrySeries& series = m_model->series(row);
         if (!m_metrics.contains(series.metric))
@@ -153,24 +201,33 @@ void MetricChart::refreshLines()
             piece->attachAxis(m_values);
             line.pieces.append(piece);
         }
-        for (qsizetype i = 0; i < line.pieces.size(); ++i)
-            line.pieces[i]->replace(i < segments.size() ? segments[i] : QList<QPointF>());
+        for (qsizetype i = 0; i < line.pieces.size(); ++i) {
+            // Never more points than the plot has pixel columns (a low and a high per column).
+            line.pieces[i]->replace(i < segments.size() ? SeriesReducer::reduce(segments[i], axisStart, m_axisEnd, columns)
+                                                        : QList<QPointF>());
+        }
         for (const QPointF& p : series.points)
             highest = std::max(highest, p.y());
         if (!series.points.isEmpty())
             earliest = std::min(earliest, series.points.first().x());
     }
 
-    chart()->setTitle(m_lines.isEmpty() && m_model->rowCount() > 0 ? m_title + tr(" — no data") : m_title);
+    const QString title = m_lines.isEmpty() && m_model->rowCount() > 0 ? m_title + tr(" — no data") : m_title;
+    if (chart()->title() != title)
+        chart()->setTitle(title);
     if (m_zoomed)
         return;
-    // A young cluster has less history than the window: show what exists (at least a minute)
-    // rather than a line squeezed against the right edge.
-    constexpr double MinimumSpanMs = 60000;
-    const double end = m_model->latestTime() > 0 ? m_model->latestTime() : double(QDateTime::currentMSecsSinceEpoch());
-    const double start = std::max(end - m_model->windowMs(), std::min(earliest, end - MinimumSpanMs));
-    m_time->setRange(QDateTime::fromMSecsSinceEpoch(qint64(start)), QDateTime::fromMSecsSinceEpoch(qint64(end)));
-    m_values->setRange(0, highest > 0 ? highest * 1.15 : 1);
+    if (moveAxis) {
+        // A young cluster has less history than the window: show what exists (at least a minute)
+        // rather than a line squeezed against the right edge.
+        constexpr double MinimumSpanMs = 60000;
+        const double start = std::max(axisStart, std::min(earliest, m_axisEnd - MinimumSpanMs));
+        m_time->setRange(QDateTime::fromMSecsSinceEpoch(qint64(start)), QDateTime::fromMSecsSinceEpoch(qint64(m_axisEnd)));
+    }
+    // The value axis changes only when the lines outgrow it or shrink to under half of it.
+    const double top = m_values->max();
+    if (highest > top || highest < top * 0.5 || (highest == 0 && top != 1))
+        m_values->setRange(0, highest > 0 ? highest * 1.2 : 1);
 }
 
 QString MetricChart::readoutAt(double time) const
@@ -197,8 +254,16 @@ void MetricChart::mouseMoveEvent(QMouseEvent* event)
 {
     QChartView::mouseMoveEvent(event);
     const QPointF value = chart()->mapToValue(event->position());
-    if (chart()->plotArea().contains(event->position()))
-        QToolTip::showText(event->globalPosition().toPoint(), readoutAt(value.x()), this);
+    if (!chart()->plotArea().contains(event->position()))
+        return;
+    QString text = readoutAt(value.x());
+    // A marker within a few pixels of the cursor says what happened there.
+    for (const ChartMarker& m : visibleMarkers()) {
+        const double x = chart()->mapToPosition(QPointF(m.timeMs, m_values->min())).x();
+        if (std::abs(x - event->position().x()) <= 4)
+            text += u'\n' + m.text;
+    }
+    QToolTip::showText(event->globalPosition().toPoint(), text, this);
 }
 
 void MetricChart::mouseReleaseEvent(QMouseEvent* event)

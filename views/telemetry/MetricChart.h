@@ -15,6 +15,12 @@ class TelemetrySeriesModel;
 // latency), one line per version and metric, the version's colour everywhere, the metric told
 // apart by dash style. A gap in the data is a gap in the line. Updates swap whole point lists in
 // with QXYSeries::replace, and a chart that is not on screen is not updated until it is shown.
+// Something that happened, drawn as a vertical line across a chart (a traffic change, a fault).
+struct ChartMarker {
+    double timeMs = 0;
+    QString text; // what and who, for the hover text
+};
+
 class MetricChart : public QChartView {
     Q_OBJECT
 public:
@@ -31,11 +37,16 @@ public:
     // The operator's rubber-band zoom stops the time axis from following live data until reset.
     void resetZoom();
     bool isZoomed() const { return m_zoomed; }
+    void setMarkers(const QList<ChartMarker>& markers);
+    const QList<ChartMarker>& markers() const { return m_markers; }
+    // The markers drawn inside the visible time range.
+    QList<ChartMarker> visibleMarkers() const;
     // Text of the hover readout at a time (ms since the epoch): every line's value there.
     QString readoutAt(double time) const;
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void drawForeground(QPainter* painter, const QRectF& rect) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
 
@@ -55,6 +66,8 @@ private:
     QDateTimeAxis* m_time;
     QValueAxis* m_values;
     QList<Line> m_lines;
+    QList<ChartMarker> m_markers;
+    double m_axisEnd = 0; // ms since the epoch; the time axis holds still until data passes it
     bool m_dirty = false;
     bool m_zoomed = false;
 };

@@ -5,6 +5,7 @@
 
 #include "views/style/VersionPalette.h"
 
+#include "models/audit/AuditLog.h"
 #include "models/telemetry/TelemetryLoader.h"
 #include "models/telemetry/TelemetrySeriesModel.h"
 
@@ -23,10 +24,11 @@ namespace {
 constexpr int CustomWindow = -1;
 } // namespace
 
-TelemetryPanel::TelemetryPanel(TelemetrySeriesModel* model, TelemetryLoader* loader, QWidget* parent)
+TelemetryPanel::TelemetryPanel(TelemetrySeriesModel* model, TelemetryLoader* loader, AuditLog* audit, QWidget* parent)
     : QWidget(parent)
     , m_model(model)
     , m_loader(loader)
+    , m_audit(audit)
     , m_window(new QComboBox(this))
     , m_pause(new QToolButton(this))
     , m_banner(new QLabel(this))
@@ -85,6 +87,9 @@ TelemetryPanel::TelemetryPanel(TelemetrySeriesModel* model, TelemetryLoader* loa
     main->addWidget(m_chartArea, 1);
 
     connect(model, &TelemetrySeriesModel::modelReset, this, &TelemetryPanel::updateLegend);
+    connect(model, &TelemetrySeriesModel::modelReset, this, &TelemetryPanel::updateMarkers);
+    if (audit)
+        connect(audit, &AuditLog::rowsInserted, this, &TelemetryPanel::updateMarkers);
     connect(model, &TelemetrySeriesModel::rowsInserted, this, &TelemetryPanel::updateLegend);
     connect(m_window, &QComboBox::activated, this, &TelemetryPanel::chooseWindow);
     connect(m_pause, &QToolButton::toggled, loader, &TelemetryLoader::setPaused);
@@ -127,6 +132,21 @@ void TelemetryPanel::updateLegend()
                            .arg(VersionPalette::colorFor(version).name(), version.toHtmlEscaped()));
     }
     m_legend->setText(entries.isEmpty() ? QString() : m_model->service().toHtmlEscaped() + QStringLiteral(": ") + entries.join(QStringLiteral("&nbsp;&nbsp;")));
+}
+
+void TelemetryPanel::updateMarkers()
+{
+    QList<ChartMarker> markers;
+    for (int row = 0; m_audit && row < m_audit->rowCount(); ++row) {
+        const AuditEntry& e = m_audit->entry(row);
+        if (e.service != m_model->service())
+            continue;
+        markers.append({double(e.time.toMSecsSinceEpoch()),
+                        tr("%1 %2 by %3: %4").arg(e.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")), e.action,
+                                                  e.user, e.summary)});
+    }
+    for (MetricChart* chart : std::as_const(m_charts))
+        chart->setMarkers(markers);
 }
 
 QString TelemetryPanel::legendText() const

@@ -38,7 +38,7 @@ TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer,
         m_title->setText(m_model->service().isEmpty() ? tr("Traffic") : tr("Traffic to %1").arg(m_model->service()));
         if (!m_model->problem().isEmpty())
             setStatus(m_model->problem());
-        else if (!m_writer->isApplying() && !m_status->property("error").toBool())
+        else if (!m_writer->isApplying() && !m_status->property("outcome").toBool())
             setStatus(tr("VirtualService %1 · as the cluster reports it").arg(m_model->virtualServiceName()));
     });
     connect(writer, &TrafficSplitWriter::applyingChanged, this, [this](bool applying) {
@@ -46,10 +46,10 @@ TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer,
             setStatus(tr("Applying…"));
     });
     connect(writer, &TrafficSplitWriter::applied, this, [this](const QString& name) {
-        setStatus(tr("VirtualService %1 accepted the change; showing the cluster's state.").arg(name));
+        setStatus(tr("VirtualService %1 accepted the change; showing the cluster's state.").arg(name), false, true);
     });
     connect(writer, &TrafficSplitWriter::failed, this, [this](const QString& message) {
-        setStatus(tr("Not applied: %1").arg(message), true);
+        setStatus(tr("Not applied: %1").arg(message), true, true);
         showModelValues();
     });
     rebuildRows();
@@ -60,10 +60,12 @@ QString TrafficPanel::statusText() const
     return m_status->text();
 }
 
-void TrafficPanel::setStatus(const QString& text, bool error)
+void TrafficPanel::setStatus(const QString& text, bool error, bool outcome)
 {
     m_status->setText(text);
-    m_status->setProperty("error", error);
+    // The outcome of the operator's last write stays up until the next one; refreshes of the
+    // cluster's state do not overwrite it.
+    m_status->setProperty("outcome", outcome);
     m_status->setStyleSheet(error ? QStringLiteral("color: #C9190B;") : QString());
 }
 
@@ -153,6 +155,7 @@ void TrafficPanel::commit(int row, int percent)
     showWeights(weights);
     if (weights == m_model->weights())
         return;
-    m_writer->apply({m_model->namespaceName(), m_model->virtualServiceName(), m_model->resourceVersion(),
-                     m_model->split(), weights});
+    m_writer->apply({m_model->namespaceName(), m_model->service(), m_model->virtualServiceName(), m_model->resourceVersion(),
+                     m_model->split(), weights, m_model->virtualServiceObject(),
+                     tr("traffic panel: %1 set to %2 %").arg(m_rows.at(row).subset).arg(percent)});
 }

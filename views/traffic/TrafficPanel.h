@@ -37,7 +37,7 @@ private:
     void preview(int row, int percent);
     void commit(int row, int percent);
     void showWeights(const QMap<QString, int>& weights);
-    void setStatus(const QString& text, bool error = false);
+    void setStatus(const QString& text, bool error = false, bool outcome = false);
 
     TrafficSplitModel* m_model;
     TrafficSplitWriter* m_writer;
