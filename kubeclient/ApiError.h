@@ -19,6 +19,7 @@ struct ApiError {
     std::string message;   // Status.message verbatim, or the transport/decode error text
     std::string url;       // what was asked, without credentials
     std::string method;    // "GET", "PATCH", ...; empty when unknown
+    long retryAfterSeconds = -1; // the server's Retry-After (429, 503); -1 when it sent none
 
     bool ok() const { return kind == Kind::None; }
     explicit operator bool() const { return !ok(); }

@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <charconv>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -78,6 +79,9 @@ struct Transfer {
     HttpTransport::Completion completion;
     std::shared_ptr<const Credential> credential; // from the connection's source, when it has one
     bool retriedAfter401 = false;
+    bool retriedAfter429 = false;
+    bool timerOnly = false; // startTimer(): no request, the completion runs at notBefore
+    std::chrono::steady_clock::time_point notBefore;
     CURL* easy = nullptr;
     curl_slist* headers = nullptr;
     curl_slist* connectTo = nullptr;
@@ -95,6 +99,23 @@ struct Transfer {
         curl_slist_free_all(connectTo);
     }
 };
+
+// Retry-After in its delay-seconds form; the HTTP-date form is not used by the API server and, as in
+// client-go, counts as absent.
+long retryAfterSeconds(CURL* easy)
+{
+    curl_header* header = nullptr;
+    if (curl_easy_header(easy, "Retry-After", 0, CURLH_HEADER, -1, &header) != CURLHE_OK || !header->value)
+        return -1;
+    std::string_view text = header->value;
+    while (!text.empty() && text.front() == ' ')
+        text.remove_prefix(1);
+    long seconds = -1;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (error != std::errc() || seconds < 0)
+        return -1;
+    return seconds;
+}
 
 size_t receiveBody(char* data, size_t size, size_t count, void* userData)
 {
@@ -160,8 +181,23 @@ public:
     RequestId start(HttpRequest request, Completion completion)
     {
         auto transfer = std::make_unique<Transfer>();
+        transfer->notBefore = std::chrono::steady_clock::now() + request.startDelay;
         transfer->request = std::move(request);
         transfer->completion = std::move(completion);
+        return enqueue(std::move(transfer));
+    }
+
+    RequestId startTimer(std::chrono::milliseconds delay, std::function<void()> due)
+    {
+        auto transfer = std::make_unique<Transfer>();
+        transfer->timerOnly = true;
+        transfer->notBefore = std::chrono::steady_clock::now() + delay;
+        transfer->completion = [due = std::move(due)](HttpResponse) { due(); };
+        return enqueue(std::move(transfer));
+    }
+
+    RequestId enqueue(std::unique_ptr<Transfer> transfer)
+    {
         RequestId id;
         {
             std::lock_guard lock(m_mutex);
@@ -205,13 +241,26 @@ private:
                 if (message->msg == CURLMSG_DONE)
                     finish(message->easy_handle, message->data.result);
             }
-            curl_multi_poll(m_multi, nullptr, 0, PollTimeoutMs, nullptr);
+            curl_multi_poll(m_multi, nullptr, 0, pollTimeoutMs(), nullptr);
         }
         // Shutting down: nothing left in flight gets a completion.
         for (auto& [id, transfer] : m_active)
             curl_multi_remove_handle(m_multi, transfer->easy);
         m_active.clear();
         m_awaitingCredential.clear();
+        m_delayed.clear();
+    }
+
+    // Wakes up in time for the earliest delayed request.
+    int pollTimeoutMs() const
+    {
+        if (m_delayed.empty())
+            return PollTimeoutMs;
+        const auto earliest = std::min_element(m_delayed.begin(), m_delayed.end(), [](const auto& a, const auto& b) {
+                                  return a->notBefore < b->notBefore;
+                              })->get()->notBefore;
+        const auto wait = std::chrono::ceil<std::chrono::milliseconds>(earliest - std::chrono::steady_clock::now());
+        return int(std::clamp<long long>(wait.count(), 0, PollTimeoutMs));
     }
 
     // Moves new requests into curl and drops cancelled ones. Returns false when the worker stops.
@@ -233,13 +282,23 @@ private:
                 m_active.erase(it);
             }
             m_awaitingCredential.erase(id);
+            std::erase_if(m_delayed, [id](const auto& transfer) { return transfer->id == id; });
         }
-        for (auto& transfer : queued) {
-            if (m_connection.credentials)
-                askForCredential(std::move(transfer));
-            else
-                begin(std::move(transfer));
+        for (auto& transfer : queued)
+            m_delayed.push_back(std::move(transfer));
+        // Everything passes through m_delayed so that one place decides what is due, in order.
+        const auto now = std::chrono::steady_clock::now();
+        std::vector<std::unique_ptr<Transfer>> due;
+        for (auto it = m_delayed.begin(); it != m_delayed.end();) {
+            if ((*it)->notBefore <= now) {
+                due.push_back(std::move(*it));
+                it = m_delayed.erase(it);
+            } else {
+                ++it;
+            }
         }
+        for (auto& transfer : due)
+            proceed(std::move(transfer));
         // Answers of credential sources, including those given at once from a cache just now.
         std::vector<std::pair<RequestId, CredentialResult>> answers;
         {
@@ -261,6 +320,16 @@ private:
             begin(std::move(transfer));
         }
         return true;
+    }
+
+    void proceed(std::unique_ptr<Transfer> transfer)
+    {
+        if (transfer->timerOnly)
+            deliver(*transfer);
+        else if (m_connection.credentials && !transfer->credential)
+            askForCredential(std::move(transfer));
+        else
+            begin(std::move(transfer));
     }
 
     void askForCredential(std::unique_ptr<Transfer> transfer)
@@ -329,8 +398,11 @@ private:
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                          request.timeoutMs > 0 ? std::min(request.timeoutMs, ConnectTimeoutMs) : ConnectTimeoutMs);
         curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-        // Large lists compress well and the API server gzips them when asked.
-        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+        // Large lists compress well and the API server gzips them when asked. Streams (watches,
+        // logs) are not asked to: their small events must leave at once, and a server or proxy that
+        // compresses buffers them (kube-apiserver itself never compresses a watch).
+        if (!request.onData)
+            curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
 
         if (m_connection.insecureSkipTlsVerify) {
             curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -402,6 +474,20 @@ private:
                 askForCredential(std::move(retry));
                 return;
             }
+            response.retryAfterSeconds = retryAfterSeconds(easy);
+            if (response.status == 429 && !transfer.retriedAfter429 && response.retryAfterSeconds >= 0 &&
+                std::chrono::seconds(response.retryAfterSeconds) <= transfer.request.maxRetryAfter) {
+                auto retry = std::make_unique<Transfer>();
+                retry->id = transfer.id;
+                retry->notBefore = std::chrono::steady_clock::now() + std::chrono::seconds(response.retryAfterSeconds);
+                retry->request = std::move(transfer.request);
+                retry->completion = std::move(transfer.completion);
+                retry->credential = std::move(transfer.credential);
+                retry->retriedAfter401 = transfer.retriedAfter401;
+                retry->retriedAfter429 = true;
+                m_delayed.push_back(std::move(retry));
+                return;
+            }
             const char* contentType = nullptr;
             curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &contentType);
             response.contentType = contentType ? contentType : "";
@@ -438,6 +524,7 @@ private:
     // I/O thread only.
     std::unordered_map<RequestId, std::unique_ptr<Transfer>> m_active;
     std::unordered_map<RequestId, std::unique_ptr<Transfer>> m_awaitingCredential;
+    std::vector<std::unique_ptr<Transfer>> m_delayed; // not yet due; few, so scanned linearly
 
     const std::shared_ptr<CredentialMailbox> m_mailbox = std::make_shared<CredentialMailbox>();
     std::thread m_thread;
@@ -453,6 +540,11 @@ HttpTransport::~HttpTransport() = default;
 RequestId HttpTransport::start(HttpRequest request, Completion completion)
 {
     return m_worker->start(std::move(request), std::move(completion));
+}
+
+RequestId HttpTransport::startTimer(std::chrono::milliseconds delay, std::function<void()> due)
+{
+    return m_worker->startTimer(delay, std::move(due));
 }
 
 void HttpTransport::cancel(RequestId id)

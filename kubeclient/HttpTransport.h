@@ -3,6 +3,7 @@
 
 #include "ClusterConnection.h"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,6 +25,13 @@ struct HttpRequest {
     // streams, logs) instead of being collected in HttpResponse::body; returning false stops the
     // transfer, which then completes with a transport error. Other statuses are collected as usual.
     std::function<bool(std::string_view)> onData;
+    // Sent no earlier than this after start(): rate limits and backoffs wait on the I/O thread, never
+    // in the caller.
+    std::chrono::milliseconds startDelay{0};
+    // A 429 whose Retry-After asks for at most this long is sent once more after that wait (the API
+    // server's priority and fairness expects clients to come back). 0: every 429 goes to the caller.
+    // As in client-go, a 429 without Retry-After is not retried.
+    std::chrono::milliseconds maxRetryAfter{0};
 };
 
 struct HttpResponse {
@@ -32,6 +40,7 @@ struct HttpResponse {
     std::string contentType;
     std::string transportError; // curl's message when status is 0
     std::string credentialError; // set (with status 0) when no credential could be obtained
+    long retryAfterSeconds = -1; // the Retry-After header (delay-seconds form); -1 when absent
 };
 
 // One I/O thread running libcurl's multi interface, with the TLS and authentication settings of one
@@ -49,6 +58,9 @@ public:
     HttpTransport& operator=(const HttpTransport&) = delete;
 
     RequestId start(HttpRequest request, Completion completion);
+    // Calls due on the I/O thread after delay unless cancelled first: backoffs wait without a
+    // thread of their own. Shares the ids and cancel() of requests.
+    RequestId startTimer(std::chrono::milliseconds delay, std::function<void()> due);
     // The completion of a cancelled request is never called.
     void cancel(RequestId id);
 

@@ -44,16 +44,64 @@ JsonResult toJsonResult(HttpResponse response, const std::string& url, const std
             result.error.httpStatus = response.status;
         }
     }
-    if (result.error)
+    if (result.error) {
         result.error.method = method;
+        result.error.retryAfterSeconds = response.retryAfterSeconds;
+    }
     return result;
+}
+
+ListResult toListResult(HttpResponse response, const std::string& url)
+{
+    ListResult result;
+    JsonResult parsed = toJsonResult(std::move(response), url, "GET");
+    result.error = std::move(parsed.error);
+    if (result.error)
+        return result;
+    // The parsed list is not shared yet, so its items can be moved out rather than copied.
+    auto& list = const_cast<nlohmann::json&>(*parsed.object);
+    const auto items = list.find("items");
+    if (!list.is_object() || (items != list.end() && !items->is_array() && !items->is_null())) {
+        result.error = ApiError::decode("the answer is not a list", url);
+        result.error.method = "GET";
+        return result;
+    }
+    if (const auto metadata = list.find("metadata"); metadata != list.end() && metadata->is_object()) {
+        result.resourceVersion = metadata->value("resourceVersion", "");
+        result.continueToken = metadata->value("continue", "");
+    }
+    std::string itemKind = list.value("kind", "");
+    if (itemKind.size() > 4 && itemKind.ends_with("List"))
+        itemKind.resize(itemKind.size() - 4);
+    else
+        itemKind.clear();
+    const std::string apiVersion = list.value("apiVersion", "");
+    if (items == list.end() || items->is_null())
+        return result;
+    result.items.reserve(items->size());
+    for (auto& item : *items) {
+        if (item.is_object() && !itemKind.empty() && !item.contains("kind")) {
+            item["kind"] = itemKind;
+            item["apiVersion"] = apiVersion;
+        }
+        result.items.push_back(std::make_shared<const nlohmann::json>(std::move(item)));
+    }
+    return result;
+}
+
+// Adds one query parameter whether or not the path has some already.
+std::string withQuery(const std::string& path, const std::string& parameter)
+{
+    return path + (path.find('?') == std::string::npos ? "?" : "&") + parameter;
 }
 
 } // namespace
 
-KubeClient::KubeClient(ClusterConnection connection, Executor deliver)
+KubeClient::KubeClient(ClusterConnection connection, Executor deliver, ClientOptions options)
     : m_connection(std::move(connection))
     , m_deliver(std::move(deliver))
+    , m_options(options)
+    , m_rateLimit(options.qps, options.burst)
     , m_deliveries(std::make_shared<Deliveries>())
     , m_transport(std::make_unique<HttpTransport>(m_connection))
 {
@@ -78,6 +126,60 @@ RequestId KubeClient::get(const std::string& path, JsonCallback callback)
     return sendForJson(std::move(request), std::move(callback));
 }
 
+RequestId KubeClient::list(const std::string& path, ListCallback callback)
+{
+    HttpRequest request;
+    request.url = url(path);
+    request.headers = {"Accept: application/json"};
+    auto parse = [url = request.url, callback = std::move(callback)](HttpResponse response) {
+        return [callback, result = toListResult(std::move(response), url)] { callback(result); };
+    };
+    return sendParsed(std::move(request), std::move(parse));
+}
+
+RequestId KubeClient::put(const std::string& path, std::string body, JsonCallback callback)
+{
+    HttpRequest request;
+    request.method = "PUT";
+    request.url = url(path);
+    request.headers = {"Accept: application/json", "Content-Type: application/json"};
+    request.body = std::move(body);
+    return sendForJson(std::move(request), std::move(callback));
+}
+
+RequestId KubeClient::create(const std::string& collectionPath, std::string body, JsonCallback callback)
+{
+    HttpRequest request;
+    request.method = "POST";
+    request.url = url(collectionPath);
+    request.headers = {"Accept: application/json", "Content-Type: application/json"};
+    request.body = std::move(body);
+    return sendForJson(std::move(request), std::move(callback));
+}
+
+RequestId KubeClient::remove(const std::string& path, JsonCallback callback, std::string body)
+{
+    HttpRequest request;
+    request.method = "DELETE";
+    request.url = url(path);
+    request.headers = {"Accept: application/json"};
+    if (!body.empty())
+        request.headers.emplace_back("Content-Type: application/json");
+    request.body = std::move(body);
+    return sendForJson(std::move(request), std::move(callback));
+}
+
+RequestId KubeClient::apply(const std::string& path, std::string body, bool force, JsonCallback callback)
+{
+    HttpRequest request;
+    request.method = "PATCH";
+    request.url = url(withQuery(withQuery(path, std::string("fieldManager=") + FieldManager),
+                                force ? "force=true" : "force=false"));
+    request.headers = {"Accept: application/json", "Content-Type: application/apply-patch+yaml"};
+    request.body = std::move(body);
+    return sendForJson(std::move(request), std::move(callback));
+}
+
 RequestId KubeClient::patch(const std::string& path, PatchType type, std::string body, JsonCallback callback)
 {
     HttpRequest request;
@@ -91,6 +193,25 @@ RequestId KubeClient::patch(const std::string& path, PatchType type, std::string
 }
 
 RequestId KubeClient::sendParsed(HttpRequest request, Parser parse)
+{
+    request.startDelay += m_rateLimit.reserve();
+    if (request.maxRetryAfter.count() == 0)
+        request.maxRetryAfter = m_options.maxRetryAfter;
+    auto start = [this, &request](HttpTransport::Completion completion) {
+        return m_transport->start(std::move(request), std::move(completion));
+    };
+    return track(start, std::move(parse));
+}
+
+RequestId KubeClient::after(std::chrono::milliseconds delay, std::function<void()> task)
+{
+    auto start = [this, delay](HttpTransport::Completion completion) {
+        return m_transport->startTimer(delay, [completion = std::move(completion)] { completion(HttpResponse{}); });
+    };
+    return track(start, [task = std::move(task)](HttpResponse) { return task; });
+}
+
+RequestId KubeClient::track(const std::function<RequestId(HttpTransport::Completion)>& startFn, Parser parse)
 {
     auto token = std::make_shared<Deliveries::Token>();
     auto deliveries = m_deliveries;
@@ -113,7 +234,7 @@ RequestId KubeClient::sendParsed(HttpRequest request, Parser parse)
             task();
         });
     };
-    const RequestId id = m_transport->start(std::move(request), std::move(completion));
+    const RequestId id = startFn(std::move(completion));
     std::lock_guard lock(deliveries->mutex);
     token->id = id;
     if (!token->done)
@@ -153,6 +274,7 @@ RequestId KubeClient::watch(const std::string& path, WatchEventCallback onEvent,
     request.headers = {"Accept: application/json"};
     // The server ends a watch after its timeoutSeconds; a total timeout here would cut it short.
     request.timeoutMs = 0;
+    request.startDelay = m_rateLimit.reserve();
     auto decoder = std::make_shared<WatchStreamDecoder>();
     request.onData = [decoder, post, onEvent = std::move(onEvent)](std::string_view bytes) {
         return decoder->feed(bytes, [&](WatchEvent event) {
@@ -171,8 +293,10 @@ RequestId KubeClient::watch(const std::string& path, WatchEventCallback onEvent,
             error = ApiError::fromHttp(response.status, response.body, url);
         else if (!decoder->atBoundary())
             error = ApiError::decode("the watch stream ended inside an event", url);
-        if (error)
+        if (error) {
             error.method = "GET";
+            error.retryAfterSeconds = response.retryAfterSeconds;
+        }
         post([onEnd, error] { onEnd(error); }, true);
     };
     const RequestId id = m_transport->start(std::move(request), std::move(completion));

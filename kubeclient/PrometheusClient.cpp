@@ -194,6 +194,30 @@ PrometheusClient::PrometheusClient(KubeClient& client, std::string proxyPath)
 {
 }
 
+namespace {
+
+ClusterConnection directConnection(const PrometheusEndpoint& endpoint)
+{
+    ClusterConnection connection;
+    connection.server = endpoint.url;
+    while (connection.server.ends_with('/'))
+        connection.server.pop_back();
+    connection.bearerToken = endpoint.bearerToken;
+    connection.caPem = endpoint.caPem;
+    connection.insecureSkipTlsVerify = endpoint.insecureSkipTlsVerify;
+    return connection;
+}
+
+} // namespace
+
+PrometheusClient::PrometheusClient(const PrometheusEndpoint& endpoint, Executor deliver)
+    : m_ownClient(std::make_unique<KubeClient>(directConnection(endpoint), std::move(deliver), ClientOptions{0, 1}))
+    , m_client(*m_ownClient)
+{
+}
+
+PrometheusClient::~PrometheusClient() = default;
+
 RequestId PrometheusClient::query(const std::string& promql, Callback callback)
 {
     return run("/api/v1/query?query=" + encode(promql), std::move(callback));

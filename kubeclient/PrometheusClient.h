@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,16 @@
 namespace kube {
 
 class KubeClient;
+using Executor = std::function<void(std::function<void()>)>;
+
+// Prometheus reached directly (an ingress, a port-forward, a managed service) with credentials of
+// its own rather than the cluster's.
+struct PrometheusEndpoint {
+    std::string url;          // https://prometheus.example:9090, no trailing slash
+    std::string bearerToken;  // empty: none
+    std::string caPem;        // empty: the system trust store
+    bool insecureSkipTlsVerify = false;
+};
 
 struct PromSample {
     double time = 0;  // seconds since the epoch
@@ -35,7 +46,7 @@ struct PromResult {
 // Parses a Prometheus HTTP API answer (success or error envelope).
 PromResult parsePrometheusResponse(long httpStatus, std::string_view body, const std::string& url = {});
 
-// Prometheus reached through the API server's service proxy, as on a real cluster.
+// Prometheus reached through the API server's service proxy, as on a real cluster, or directly.
 class PrometheusClient {
 public:
     using Callback = std::function<void(PromResult)>;
@@ -44,6 +55,9 @@ public:
         "/api/v1/namespaces/istio-system/services/prometheus:9090/proxy";
 
     explicit PrometheusClient(KubeClient& client, std::string proxyPath = DefaultProxyPath);
+    // Direct mode: a connection of its own (no client-side rate limit: it is not the API server).
+    PrometheusClient(const PrometheusEndpoint& endpoint, Executor deliver);
+    ~PrometheusClient();
 
     RequestId query(const std::string& promql, Callback callback);
     RequestId queryRange(const std::string& promql, double start, double end, double step, Callback callback);
@@ -51,6 +65,7 @@ public:
 private:
     RequestId run(const std::string& pathAndQuery, Callback callback);
 
+    std::unique_ptr<KubeClient> m_ownClient; // direct mode
     KubeClient& m_client;
     std::string m_proxyPath;
 };

@@ -74,6 +74,9 @@ private Q_SLOTS:
     void getReturnsParsedJson();
     void patchSendsContentTypeAndBody_data();
     void patchSendsContentTypeAndBody();
+    void writeVerbs_data();
+    void writeVerbs();
+    void listSplitsItemsAndFillsTheirKind();
     void notFoundStatusIsApiError();
     void invalidJsonIsDecodeError();
     void refusedConnectionIsTransportError();
@@ -185,6 +188,106 @@ void TestKubeClient::patchSendsContentTypeAndBody()
     QCOMPARE(seen.contentType, str(contentType));
     QCOMPARE(seen.body, str(body));
     QCOMPARE(seen.accept, std::string("application/json"));
+}
+
+void TestKubeClient::writeVerbs_data()
+{
+    QTest::addColumn<QByteArray>("verb");
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("target");      // path and query the server saw
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::newRow("put") << QByteArray("put") << QByteArray("PUT")
+                         << QByteArray("/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices/reviews")
+                         << QByteArray("application/json");
+    QTest::newRow("create") << QByteArray("create") << QByteArray("POST")
+                            << QByteArray("/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices")
+                            << QByteArray("application/json");
+    QTest::newRow("remove") << QByteArray("remove") << QByteArray("DELETE")
+                            << QByteArray("/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices/reviews")
+                            << QByteArray("application/json");
+    QTest::newRow("apply") << QByteArray("apply") << QByteArray("PATCH")
+                           << QByteArray("/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices/reviews"
+                                         "?fieldManager=meshdeck&force=false")
+                           << QByteArray("application/apply-patch+yaml");
+    QTest::newRow("apply, forced") << QByteArray("apply!") << QByteArray("PATCH")
+                                   << QByteArray("/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices/reviews"
+                                                 "?fieldManager=meshdeck&force=true")
+                                   << QByteArray("application/apply-patch+yaml");
+}
+
+void TestKubeClient::writeVerbs()
+{
+    QFETCH(QByteArray, verb);
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, target);
+    QFETCH(QByteArray, contentType);
+
+    TaskQueue queue;
+    Seen seen;
+    std::string query;
+    auto server = std::make_unique<httplib::Server>();
+    const auto handler = [&](const httplib::Request& request, httplib::Response& response) {
+        seen.record(request);
+        {
+            std::lock_guard lock(seen.mutex);
+            query.clear();
+            for (const char* name : {"fieldManager", "force"}) {
+                if (request.has_param(name))
+                    query += (query.empty() ? "?" : "&") + std::string(name) + "=" + request.get_param_value(name);
+            }
+        }
+        response.set_content(R"({"kind":"VirtualService","metadata":{"resourceVersion":"9"}})", "application/json");
+    };
+    const std::string pattern = "/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices(/reviews)?";
+    server->Put(pattern, handler);
+    server->Post(pattern, handler);
+    server->Delete(pattern, handler);
+    server->Patch(pattern, handler);
+    LocalServer running(std::move(server));
+
+    const std::string body = R"({"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"reviews"}})";
+    const std::string object = kube::kinds::VirtualServices.objectPath("bookinfo", "reviews");
+    std::optional<JsonResult> result;
+    const auto done = [&](JsonResult r) { result = std::move(r); };
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    if (verb == "put")
+        client.put(object, body, done);
+    else if (verb == "create")
+        client.create(kube::kinds::VirtualServices.collectionPath("bookinfo"), body, done);
+    else if (verb == "remove")
+        client.remove(object, done, R"({"preconditions":{"resourceVersion":"8"}})");
+    else
+        client.apply(object, body, verb == "apply!", done);
+    QVERIFY(queue.runUntil([&] { return result.has_value(); }));
+    QVERIFY2(result->error.ok(), result->error.describe().c_str());
+    QCOMPARE(seen.method, str(method));
+    QCOMPARE(seen.path + query, str(target));
+    QCOMPARE(seen.contentType, str(contentType));
+    QVERIFY(!seen.body.empty());
+}
+
+void TestKubeClient::listSplitsItemsAndFillsTheirKind()
+{
+    TaskQueue queue;
+    auto server = std::make_unique<httplib::Server>();
+    server->Get("/api/v1/namespaces/bookinfo/pods", [](const httplib::Request&, httplib::Response& response) {
+        response.set_content(R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"42","continue":"c+1="},)"
+                             R"("items":[{"metadata":{"name":"a"}},{"kind":"Pod","apiVersion":"v1","metadata":{"name":"b"}}]})",
+                             "application/json");
+    });
+    LocalServer running(std::move(server));
+
+    std::optional<kube::ListResult> result;
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    client.list(kube::kinds::Pods.collectionPath("bookinfo") + "?limit=2", [&](kube::ListResult r) { result = std::move(r); });
+    QVERIFY(queue.runUntil([&] { return result.has_value(); }));
+    QVERIFY2(result->error.ok(), result->error.describe().c_str());
+    QCOMPARE(result->resourceVersion, std::string("42"));
+    QCOMPARE(result->continueToken, std::string("c+1="));
+    QCOMPARE(result->items.size(), std::size_t(2));
+    QCOMPARE((*result->items[0])["kind"].get<std::string>(), std::string("Pod"));
+    QCOMPARE((*result->items[0])["apiVersion"].get<std::string>(), std::string("v1"));
+    QCOMPARE((*result->items[1])["metadata"]["name"].get<std::string>(), std::string("b"));
 }
 
 void TestKubeClient::notFoundStatusIsApiError()
