@@ -4,6 +4,7 @@
 #include "ApiRequest.h"
 #include "ApiServer.h"
 #include "TlsCredentials.h"
+#include "WatchStream.h"
 
 #include <httplib.h>
 
@@ -35,6 +36,26 @@ ApiRequest toApiRequest(const httplib::Request& request)
     return converted;
 }
 
+// How long a watch waits for news before httplib gets control back to check for shutdown: the
+// bound on how late a stop() is with watches open.
+constexpr std::chrono::milliseconds WatchPollInterval{200};
+
+void streamWatch(const std::shared_ptr<WatchStream>& stream, httplib::Response& response)
+{
+    // The media-type parameter is what kube-apiserver itself sends for protobuf watches; here it
+    // also keeps httplib from gzipping the stream (it compresses exactly "application/json" when
+    // the client accepts gzip, as kubectl and curl do), which would hold events in zlib's buffer.
+    response.set_chunked_content_provider("application/json;stream=watch", [stream](std::size_t, httplib::DataSink& sink) {
+        std::string chunk;
+        const bool more = stream->next(chunk, WatchPollInterval);
+        if (!chunk.empty() && !sink.write(chunk.data(), chunk.size()))
+            return false; // the client went away: end the stream and free the thread
+        if (!more)
+            sink.done();
+        return true;
+    });
+}
+
 } // namespace
 
 ApiListener::ApiListener(const ApiServer& api, const TlsCredentials& credentials)
@@ -46,8 +67,15 @@ ApiListener::ApiListener(const ApiServer& api, const TlsCredentials& credentials
     const auto handler = [this](const httplib::Request& request, httplib::Response& response) {
         const ApiResponse answer = m_api.handle(toApiRequest(request));
         response.status = answer.status;
-        response.set_content(answer.body, answer.contentType);
+        if (answer.stream)
+            streamWatch(answer.stream, response);
+        else
+            response.set_content(answer.body, answer.contentType);
     };
+    // Every open watch holds a thread: without room above the watch bound, a few idle watchers
+    // would starve ordinary requests.
+    const auto threads = static_cast<std::size_t>(api.watchLimits().maxWatches + api.watchLimits().spareThreads);
+    m_server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     m_server->Get(".*", handler);
     m_server->Post(".*", handler);
     m_server->Put(".*", handler);

@@ -54,13 +54,15 @@ bool namesPrometheus(std::string_view proxyName)
 } // namespace
 
 ApiServer::ApiServer(ObjectStore& store, const ResourceRegistry& registry, const Authenticator& authenticator,
-                     const PrometheusProxy& prometheus)
+                     const PrometheusProxy& prometheus, WatchLimits watchLimits)
     : m_store(store)
     , m_registry(registry)
     , m_authenticator(authenticator)
     , m_prometheus(prometheus)
+    , m_watchLimits(watchLimits)
     , m_discovery(registry)
-    , m_resources(store, registry, m_admission)
+    , m_openApi(registry)
+    , m_resources(store, registry, m_admission, watchLimits)
 {
 }
 
@@ -96,6 +98,12 @@ std::optional<ApiResponse> ApiServer::discovery(const ApiRequest& request) const
         document = m_discovery.group(segments[1]);
     else if (segments.size() == 3 && segments[0] == "apis")
         document = m_discovery.resourceList(segments[1], segments[2]);
+    else if (segments.size() == 2 && segments[0] == "openapi" && segments[1] == "v3")
+        document = m_openApi.root();
+    else if (segments.size() == 4 && segments[0] == "openapi" && segments[1] == "v3" && segments[2] == "api")
+        document = m_openApi.groupVersion("", segments[3]);
+    else if (segments.size() == 5 && segments[0] == "openapi" && segments[1] == "v3" && segments[2] == "apis")
+        document = m_openApi.groupVersion(segments[3], segments[4]);
     else
         return std::nullopt;
     if (!document)

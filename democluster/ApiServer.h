@@ -4,7 +4,9 @@
 #include "AdmissionValidator.h"
 #include "ApiResponse.h"
 #include "DiscoveryDocuments.h"
+#include "OpenApiDocuments.h"
 #include "ResourceHandler.h"
+#include "WatchLimits.h"
 
 #include <cstddef>
 #include <optional>
@@ -26,9 +28,10 @@ public:
     static constexpr std::size_t MaxBodyBytes = 3 * 1024 * 1024;
 
     ApiServer(ObjectStore& store, const ResourceRegistry& registry, const Authenticator& authenticator,
-              const PrometheusProxy& prometheus);
+              const PrometheusProxy& prometheus, WatchLimits watchLimits = {});
 
     ApiResponse handle(const ApiRequest& request) const;
+    const WatchLimits& watchLimits() const { return m_watchLimits; }
 
 private:
     std::optional<ApiResponse> discovery(const ApiRequest& request) const;
@@ -38,8 +41,10 @@ private:
     const ResourceRegistry& m_registry;
     const Authenticator& m_authenticator;
     const PrometheusProxy& m_prometheus;
+    WatchLimits m_watchLimits;
     AdmissionValidator m_admission;
     DiscoveryDocuments m_discovery;
+    OpenApiDocuments m_openApi;
     ResourceHandler m_resources;
 };
 

@@ -114,6 +114,19 @@ ApiStatus ApiStatus::serviceUnavailable(std::string message)
     return ApiStatus(503, "ServiceUnavailable", std::move(message));
 }
 
+ApiStatus ApiStatus::expired(std::uint64_t requested, std::uint64_t oldest)
+{
+    return ApiStatus(410, "Expired",
+                     "too old resource version: " + std::to_string(requested) + " (" + std::to_string(oldest) + ')');
+}
+
+ApiStatus ApiStatus::tooManyRequests(std::string message)
+{
+    ApiStatus status(429, "TooManyRequests", std::move(message));
+    status.m_hasDetails = true;
+    return status;
+}
+
 ApiStatus ApiStatus::internalError(std::string_view message)
 {
     return ApiStatus(500, "InternalError", "Internal error occurred: " + std::string(message));

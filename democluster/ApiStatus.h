@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,10 @@ public:
     // turns its missing code into 400.
     static ApiStatus admissionDenied(std::string_view webhook, std::string_view message);
     static ApiStatus serviceUnavailable(std::string message);
+    // A watch from a resourceVersion the history no longer reaches (the client must relist).
+    static ApiStatus expired(std::uint64_t requested, std::uint64_t oldest);
+    // Too many requests of one kind in flight (kube-apiserver's max-in-flight limits).
+    static ApiStatus tooManyRequests(std::string message);
     static ApiStatus internalError(std::string_view message);
 
     int code() const { return m_code; }

@@ -7,6 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <utility>
+
 namespace democluster {
 
 namespace {
@@ -28,7 +31,11 @@ std::string metadataString(const nlohmann::json& object, const char* field)
 
 } // namespace
 
-ObjectStore::ObjectStore() = default;
+ObjectStore::ObjectStore(std::size_t historyLimit)
+    : m_events(historyLimit)
+{
+}
+
 ObjectStore::~ObjectStore() = default;
 
 std::optional<ApiStatus> ObjectStore::create(const ResourceType& type, const nlohmann::json& object,
@@ -136,8 +143,8 @@ std::optional<ApiStatus> ObjectStore::update(const ResourceType& type, const std
     metadata["resourceVersion"] = std::to_string(++m_resourceVersion);
 
     std::shared_ptr<const nlohmann::json> frozen = std::move(updated);
-    found->second = frozen;
-    recordLocked(StoreEvent::Type::Modified, type.groupResource(), frozen);
+    std::shared_ptr<const nlohmann::json> previous = std::exchange(found->second, frozen);
+    recordLocked(StoreEvent::Type::Modified, type.groupResource(), frozen, std::move(previous));
     if (stored)
         *stored = *frozen;
     return std::nullopt;
@@ -165,23 +172,29 @@ std::string ObjectStore::resourceVersion() const
     return std::to_string(m_resourceVersion);
 }
 
-std::vector<StoreEvent> ObjectStore::eventsSince(std::uint64_t resourceVersion) const
+std::optional<ObjectStore::Changes> ObjectStore::changesSince(std::uint64_t resourceVersion,
+                                                             std::chrono::milliseconds timeout) const
+{
+    std::unique_lock lock(m_mutex);
+    m_written.wait_for(lock, timeout, [&] { return m_resourceVersion > resourceVersion; });
+    auto events = m_events.since(resourceVersion);
+    if (!events)
+        return std::nullopt;
+    return Changes{std::move(*events), std::max(resourceVersion, m_resourceVersion)};
+}
+
+std::uint64_t ObjectStore::oldestResumableVersion() const
 {
     std::lock_guard lock(m_mutex);
-    std::vector<StoreEvent> result;
-    for (const auto& event : m_events) {
-        if (event.resourceVersion > resourceVersion)
-            result.push_back(event);
-    }
-    return result;
+    return m_events.oldestResumable();
 }
 
 void ObjectStore::recordLocked(StoreEvent::Type type, const std::string& groupResource,
-                               std::shared_ptr<const nlohmann::json> object)
+                               std::shared_ptr<const nlohmann::json> object,
+                               std::shared_ptr<const nlohmann::json> previous)
 {
-    m_events.push_back(StoreEvent{type, m_resourceVersion, groupResource, std::move(object)});
-    if (m_events.size() > EventHistoryLimit)
-        m_events.pop_front();
+    m_events.append(StoreEvent{type, m_resourceVersion, groupResource, std::move(object), std::move(previous)});
+    m_written.notify_all();
 }
 
 } // namespace democluster

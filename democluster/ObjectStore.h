@@ -2,12 +2,14 @@
 #pragma once
 
 #include "ApiStatus.h"
+#include "EventHistory.h"
 #include "StoreEvent.h"
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -33,7 +35,13 @@ public:
     // How many events are kept for watchers; older ones are dropped (a watch from before gets 410).
     static constexpr std::size_t EventHistoryLimit = 10000;
 
-    ObjectStore();
+    // What a watcher learns: the writes after its version and the version it has now caught up to.
+    struct Changes {
+        std::vector<StoreEvent> events;
+        std::uint64_t resourceVersion = 0;
+    };
+
+    explicit ObjectStore(std::size_t historyLimit = EventHistoryLimit);
     ~ObjectStore();
     ObjectStore(const ObjectStore&) = delete;
     ObjectStore& operator=(const ObjectStore&) = delete;
@@ -55,18 +63,24 @@ public:
                                     const std::string& name, nlohmann::json* removed = nullptr);
 
     std::string resourceVersion() const;
-    // Events with a resourceVersion greater than the given one, oldest first.
-    std::vector<StoreEvent> eventsSince(std::uint64_t resourceVersion) const;
+    // The writes after `resourceVersion`, waiting up to `timeout` for the first one; nullopt when
+    // the history no longer reaches back that far (the watcher must relist: 410 Expired).
+    std::optional<Changes> changesSince(std::uint64_t resourceVersion,
+                                        std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) const;
+    // The oldest resourceVersion a watch may start from, for the Expired message.
+    std::uint64_t oldestResumableVersion() const;
 
 private:
     using Key = std::tuple<std::string, std::string, std::string>; // group resource, namespace, name
 
     void recordLocked(StoreEvent::Type type, const std::string& groupResource,
-                      std::shared_ptr<const nlohmann::json> object);
+                      std::shared_ptr<const nlohmann::json> object,
+                      std::shared_ptr<const nlohmann::json> previous = nullptr);
 
     mutable std::mutex m_mutex;
+    mutable std::condition_variable m_written;
     std::map<Key, std::shared_ptr<const nlohmann::json>> m_objects;
-    std::deque<StoreEvent> m_events;
+    EventHistory m_events;
     std::uint64_t m_resourceVersion = 1;
 };
 

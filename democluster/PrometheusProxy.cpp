@@ -39,7 +39,7 @@ ApiResponse PrometheusProxy::forward(const ApiRequest& request, const std::strin
             + httplib::to_string(result.error())));
     }
     const std::string upstreamType = result->get_header_value("Content-Type");
-    return ApiResponse{result->status, upstreamType.empty() ? "text/plain" : upstreamType, result->body};
+    return ApiResponse{result->status, upstreamType.empty() ? "text/plain" : upstreamType, result->body, {}};
 }
 
 } // namespace democluster

@@ -8,8 +8,12 @@
 #include "LabelSelector.h"
 #include "ObjectStore.h"
 #include "ResourceRegistry.h"
+#include "TableRenderer.h"
+#include "WatchStream.h"
 
 #include <nlohmann/json.hpp>
+
+#include <charconv>
 
 namespace democluster {
 
@@ -43,13 +47,32 @@ std::optional<ApiStatus> requireJsonBody(const ApiRequest& request)
     return std::nullopt;
 }
 
+// resourceVersion and timeoutSeconds are decimal numbers on this server; nullopt otherwise.
+std::optional<std::uint64_t> parseNumber(const std::string& text)
+{
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
+}
+
+std::optional<TableRenderer> tableRendererFor(const ApiRequest& request, const ResourceType& type)
+{
+    if (!TableRenderer::wanted(request.header("accept")))
+        return std::nullopt;
+    return TableRenderer(type, TableRenderer::rowObjectFrom(request.param("includeObject")),
+                         std::chrono::system_clock::now());
+}
+
 } // namespace
 
 ResourceHandler::ResourceHandler(ObjectStore& store, const ResourceRegistry& registry,
-                                 const AdmissionValidator& admission)
+                                 const AdmissionValidator& admission, WatchLimits watchLimits)
     : m_store(store)
     , m_registry(registry)
     , m_admission(admission)
+    , m_watchLimits(watchLimits)
 {
 }
 
@@ -61,8 +84,8 @@ ApiResponse ResourceHandler::handle(const ApiRequest& request, const ApiPath& pa
     const bool collection = path.name.empty();
     if (request.method == "GET") {
         if (request.param("watch") == "true" || request.param("watch") == "1")
-            return ApiResponse::failure(ApiStatus::methodNotAllowed(type, "watch"));
-        return collection ? list(request, path) : get(path);
+            return watch(request, path);
+        return collection ? list(request, path) : get(request, path);
     }
     if (request.method == "POST" && collection)
         return create(request, path);
@@ -75,11 +98,13 @@ ApiResponse ResourceHandler::handle(const ApiRequest& request, const ApiPath& pa
     return ApiResponse::failure(ApiStatus::methodNotAllowed(type, request.method));
 }
 
-ApiResponse ResourceHandler::get(const ApiPath& path) const
+ApiResponse ResourceHandler::get(const ApiRequest& request, const ApiPath& path) const
 {
     nlohmann::json object;
     if (auto error = m_store.get(*path.type, path.namespaceName, path.name, object))
         return ApiResponse::failure(*error);
+    if (const auto table = tableRendererFor(request, *path.type))
+        return ApiResponse::json(table->table(object).dump());
     return ApiResponse::json(object.dump());
 }
 
@@ -100,11 +125,76 @@ ApiResponse ResourceHandler::list(const ApiRequest& request, const ApiPath& path
         if (labels->matches(object["metadata"].value("labels", nlohmann::json())) && fields->matches(object))
             items.push_back(std::move(object));
     }
+    if (const auto table = tableRendererFor(request, *path.type))
+        return ApiResponse::json(table->table(items.get<std::vector<nlohmann::json>>(), resourceVersion).dump());
     const nlohmann::json response = {{"kind", path.type->listKind()},
                                      {"apiVersion", path.type->apiVersion()},
                                      {"metadata", {{"resourceVersion", resourceVersion}}},
                                      {"items", std::move(items)}};
     return ApiResponse::json(response.dump());
+}
+
+ApiResponse ResourceHandler::watch(const ApiRequest& request, const ApiPath& path) const
+{
+    WatchStream::Options options;
+    options.namespaceName = path.namespaceName;
+    std::string error;
+    auto labels = LabelSelector::parse(request.param("labelSelector"), error);
+    if (!labels)
+        return ApiResponse::failure(ApiStatus::badRequest(error));
+    // The old /NAME?watch=true form watches one object, like the field selector on the collection.
+    const std::string fieldSelector = path.name.empty() ? request.param("fieldSelector")
+                                                        : "metadata.name=" + path.name;
+    auto fields = FieldSelector::parse(fieldSelector, error);
+    if (!fields)
+        return ApiResponse::failure(ApiStatus::badRequest(error));
+    options.labels = std::move(*labels);
+    options.fields = std::move(*fields);
+    options.bookmarks = request.param("allowWatchBookmarks") == "true";
+    options.bookmarkInterval = m_watchLimits.bookmarkInterval;
+    options.heartbeatInterval = m_watchLimits.heartbeatInterval;
+    std::chrono::seconds timeout = m_watchLimits.defaultTimeout;
+    if (!request.param("timeoutSeconds").empty()) {
+        const auto seconds = parseNumber(request.param("timeoutSeconds"));
+        if (!seconds)
+            return ApiResponse::failure(ApiStatus::badRequest("invalid timeoutSeconds: " + request.param("timeoutSeconds")));
+        timeout = std::min(timeout, std::chrono::seconds(*seconds));
+    }
+    options.deadline = std::chrono::steady_clock::now() + timeout;
+
+    // No version, or "0": the current state as ADDED events first, then what follows. A version
+    // from a list: only what happened after it.
+    const std::string version = request.param("resourceVersion");
+    std::uint64_t from = 0;
+    std::vector<nlohmann::json> initial;
+    if (version.empty() || version == "0") {
+        std::vector<nlohmann::json> objects;
+        from = std::stoull(m_store.list(*path.type, path.namespaceName, objects));
+        for (auto& object : objects) {
+            if (options.labels.matches(object["metadata"].value("labels", nlohmann::json())) && options.fields.matches(object))
+                initial.push_back(std::move(object));
+        }
+    } else {
+        const auto parsed = parseNumber(version);
+        if (!parsed)
+            return ApiResponse::failure(ApiStatus::badRequest("invalid resourceVersion: " + version));
+        from = *parsed;
+    }
+
+    if (++*m_openWatches > m_watchLimits.maxWatches) {
+        --*m_openWatches;
+        return ApiResponse::failure(ApiStatus::tooManyRequests(
+            "too many open watches (" + std::to_string(m_watchLimits.maxWatches) + "), please try again later"));
+    }
+    WatchStream::Encoder encoder;
+    if (TableRenderer::wanted(request.header("accept"))) {
+        encoder = [type = path.type, rows = TableRenderer::rowObjectFrom(request.param("includeObject"))](
+                      const nlohmann::json& object) {
+            return TableRenderer(*type, rows, std::chrono::system_clock::now()).table(object);
+        };
+    }
+    return ApiResponse::streaming(std::make_shared<WatchStream>(m_store, *path.type, std::move(options), from,
+                                                                std::move(initial), std::move(encoder), m_openWatches));
 }
 
 ApiResponse ResourceHandler::create(const ApiRequest& request, const ApiPath& path) const

@@ -2,7 +2,10 @@
 #pragma once
 
 #include "ApiResponse.h"
+#include "WatchLimits.h"
 
+#include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -14,16 +17,18 @@ class ResourceRegistry;
 struct ApiPath;
 struct ApiRequest;
 
-// The REST verbs on resources: get, list, create, replace, patch, delete.
+// The REST verbs on resources: get, list, watch, create, replace, patch, delete.
 class ResourceHandler {
 public:
-    ResourceHandler(ObjectStore& store, const ResourceRegistry& registry, const AdmissionValidator& admission);
+    ResourceHandler(ObjectStore& store, const ResourceRegistry& registry, const AdmissionValidator& admission,
+                    WatchLimits watchLimits = {});
 
     ApiResponse handle(const ApiRequest& request, const ApiPath& path) const;
 
 private:
-    ApiResponse get(const ApiPath& path) const;
+    ApiResponse get(const ApiRequest& request, const ApiPath& path) const;
     ApiResponse list(const ApiRequest& request, const ApiPath& path) const;
+    ApiResponse watch(const ApiRequest& request, const ApiPath& path) const;
     ApiResponse create(const ApiRequest& request, const ApiPath& path) const;
     ApiResponse replace(const ApiRequest& request, const ApiPath& path) const;
     ApiResponse patch(const ApiRequest& request, const ApiPath& path) const;
@@ -34,6 +39,9 @@ private:
     ObjectStore& m_store;
     const ResourceRegistry& m_registry;
     const AdmissionValidator& m_admission;
+    WatchLimits m_watchLimits;
+    // Open watches; shared with the streams, which give their slot back when they end.
+    std::shared_ptr<std::atomic<int>> m_openWatches = std::make_shared<std::atomic<int>>(0);
 };
 
 } // namespace democluster

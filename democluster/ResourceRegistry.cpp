@@ -11,6 +11,7 @@ const ResourceRegistry& ResourceRegistry::builtin()
         {"Namespace", "", "v1", "namespaces", "namespace", {"ns"}, {}, false},
         {"Service", "", "v1", "services", "service", {"svc"}, {"all"}, true},
         {"Pod", "", "v1", "pods", "pod", {"po"}, {"all"}, true},
+        {"ServiceAccount", "", "v1", "serviceaccounts", "serviceaccount", {"sa"}, {}, true},
         {"Deployment", "apps", "v1", "deployments", "deployment", {"deploy"}, {"all"}, true},
         {"VirtualService", "networking.istio.io", "v1", "virtualservices", "virtualservice", {"vs"},
          {"istio-io", "networking-istio-io"}, true},

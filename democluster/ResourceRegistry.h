@@ -12,7 +12,7 @@ namespace democluster {
 // The single table of resource types the demo cluster serves.
 class ResourceRegistry {
 public:
-    // The types a demo mesh needs: namespaces, services, pods, deployments, Istio routing.
+    // The types a demo mesh needs: namespaces, services, pods, service accounts, deployments, Istio routing.
     static const ResourceRegistry& builtin();
 
     explicit ResourceRegistry(std::vector<ResourceType> types);

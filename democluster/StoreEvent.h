@@ -17,6 +17,9 @@ struct StoreEvent {
     std::uint64_t resourceVersion;
     std::string groupResource; // which resource table the object belongs to
     std::shared_ptr<const nlohmann::json> object;
+    // The object before a modification: a label-selected watch turns a MODIFIED that enters or
+    // leaves the selection into ADDED or DELETED, as kube-apiserver's watch cache does.
+    std::shared_ptr<const nlohmann::json> previous;
 };
 
 } // namespace democluster

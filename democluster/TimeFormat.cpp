@@ -15,4 +15,13 @@ std::string rfc3339(std::chrono::system_clock::time_point time)
     return buffer;
 }
 
+std::optional<std::chrono::system_clock::time_point> parseRfc3339(const std::string& text)
+{
+    std::tm utc{};
+    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &utc);
+    if (!end)
+        return std::nullopt;
+    return std::chrono::system_clock::from_time_t(timegm(&utc));
+}
+
 } // namespace democluster

@@ -8,20 +8,27 @@
 #include "Authenticator.h"
 #include "ClusterBootstrap.h"
 #include "DeploymentController.h"
+#include "EventHistory.h"
 #include "LabelSelector.h"
 #include "ObjectStore.h"
 #include "PrometheusProxy.h"
 #include "ResourceRegistry.h"
 #include "Scenario.h"
+#include "TableRenderer.h"
 #include "TlsCredentials.h"
+#include "WatchStream.h"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <fstream>
+#include <thread>
 
 using namespace democluster;
 using nlohmann::json;
@@ -44,6 +51,28 @@ constexpr const char* ReviewsPath = "/apis/networking.istio.io/v1/namespaces/boo
 json parsed(const ApiResponse& response)
 {
     return json::parse(response.body, nullptr, false);
+}
+
+// The events a watch has produced so far (or until it ends), one JSON value per line.
+std::vector<json> drain(WatchStream& stream, std::chrono::milliseconds wait = std::chrono::milliseconds(50))
+{
+    std::string text;
+    stream.next(text, wait);
+    std::vector<json> events;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t end = text.find('\n', start);
+        const std::string line = text.substr(start, end - start);
+        if (!line.empty())
+            events.push_back(json::parse(line));
+        start = end == std::string::npos ? text.size() : end + 1;
+    }
+    return events;
+}
+
+StoreEvent eventAt(std::uint64_t version)
+{
+    return StoreEvent{StoreEvent::Type::Modified, version, "pods", std::make_shared<const json>(json::object()), nullptr};
 }
 
 } // namespace
@@ -76,11 +105,28 @@ private Q_SLOTS:
     void prometheusProxyWhenOffIs503();
     void labelSelectorParsing_data();
     void labelSelectorParsing();
+    void eventHistoryKeepsAWindow();
+    void watchFromListVersionSeesOnlyLaterEvents();
+    void watchOfOneObjectStartsWithAdded();
+    void watchFollowsLabelSelection();
+    void watchFromBeforeTheHistoryIsExpired();
+    void watchBookmarksAndTimeout();
+    void watchesAreBounded();
+    void watchRejectsBadParameters();
+    void discoveryListsWatch();
+    void openApiAdvertisesFieldValidationOnPatch();
+    void tablesForPodsAndVirtualServices();
+    void tableOfOneObjectAndIncludeObject();
+    void humanDuration_data();
+    void humanDuration();
     void servesOverHttps();
+    void httpsWatchSeesAnotherClientsPatch();
 
 private:
     ApiResponse send(const std::string& method, const std::string& path, const std::string& body = {},
                      const std::string& contentType = {}, std::multimap<std::string, std::string> query = {});
+    ApiResponse getAs(const std::string& accept, const std::string& path, std::multimap<std::string, std::string> query = {});
+    void seed(ObjectStore& store);
 
     std::unique_ptr<ObjectStore> m_store;
     Authenticator m_authenticator;
@@ -102,14 +148,34 @@ ApiResponse TestApiServer::send(const std::string& method, const std::string& pa
     return m_api->handle(request);
 }
 
+ApiResponse TestApiServer::getAs(const std::string& accept, const std::string& path,
+                                 std::multimap<std::string, std::string> query)
+{
+    ApiRequest request;
+    request.method = "GET";
+    request.path = path;
+    request.query = std::move(query);
+    request.headers["authorization"] = std::string("Bearer ") + Token;
+    request.headers["accept"] = accept;
+    return m_api->handle(request);
+}
+
+void TestApiServer::seed(ObjectStore& store)
+{
+    AdmissionValidator admission;
+    ClusterBootstrap(store, ResourceRegistry::builtin(), admission)
+        .seed(Scenario::load(resourcesDir / "scenarios" / "bookinfo.yaml"), resourcesDir);
+    DeploymentController(store, ResourceRegistry::builtin()).reconcile();
+}
+
 void TestApiServer::init()
 {
+    // A client closing a watch makes the server's next TLS write raise SIGPIPE; meshdeck-democluster
+    // ignores it in main(), this process must too.
+    std::signal(SIGPIPE, SIG_IGN);
     m_store = std::make_unique<ObjectStore>();
     m_authenticator.addToken(Token, UserInfo{"meshdeck-admin", {"system:masters"}});
-    AdmissionValidator admission;
-    ClusterBootstrap(*m_store, ResourceRegistry::builtin(), admission)
-        .seed(Scenario::load(resourcesDir / "scenarios" / "bookinfo.yaml"), resourcesDir);
-    DeploymentController(*m_store, ResourceRegistry::builtin()).reconcile();
+    seed(*m_store);
     m_api = std::make_unique<ApiServer>(*m_store, ResourceRegistry::builtin(), m_authenticator, m_proxy);
 }
 
@@ -241,7 +307,7 @@ void TestApiServer::mergePatchBumpsResourceVersionAndKeepsUnknownFields()
     COMPARE_JSON(after["spec"]["http"][0]["x-unknown-field"], true);
     COMPARE_JSON(after["spec"]["hosts"], before["spec"]["hosts"]);
     // The write is in the store's history, ready for watchers.
-    const auto events = m_store->eventsSince(storeVersion);
+    const auto events = m_store->changesSince(storeVersion)->events;
     QCOMPARE(events.size(), std::size_t(1));
     QVERIFY(events.front().type == StoreEvent::Type::Modified);
     COMPARE_JSON(*events.front().object, after);
@@ -457,6 +523,309 @@ void TestApiServer::labelSelectorParsing()
     QCOMPARE(parsedSelector->matches(json{{"app", "reviews"}, {"version", "v2"}}), matchesReviewsV2);
 }
 
+void TestApiServer::eventHistoryKeepsAWindow()
+{
+    EventHistory history(3);
+    QCOMPARE(history.since(0)->size(), std::size_t(0));
+    for (std::uint64_t version = 2; version <= 6; ++version)
+        history.append(eventAt(version));
+    // 2 and 3 were dropped: a watcher at 3 has seen 3 and needs 4..6, which are all here.
+    QCOMPARE(history.oldestResumable(), std::uint64_t(3));
+    QVERIFY(!history.since(0));
+    QVERIFY(!history.since(2));
+    const auto fromThree = history.since(3);
+    QVERIFY(fromThree);
+    QCOMPARE(fromThree->size(), std::size_t(3));
+    QCOMPARE(fromThree->front().resourceVersion, std::uint64_t(4));
+    QCOMPARE(history.since(5)->size(), std::size_t(1));
+    QCOMPARE(history.since(6)->size(), std::size_t(0));
+    QCOMPARE(history.since(100)->size(), std::size_t(0)); // a version from the future: nothing yet
+}
+
+void TestApiServer::watchFromListVersionSeesOnlyLaterEvents()
+{
+    const char* collection = "/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices";
+    const std::string listVersion = parsed(send("GET", collection))["metadata"]["resourceVersion"];
+    const auto response = send("GET", collection, {}, {}, {{"watch", "true"}, {"resourceVersion", listVersion}});
+    QCOMPARE(response.status, 200);
+    QVERIFY(response.stream);
+    QCOMPARE(drain(*response.stream).size(), std::size_t(0)); // no replay of what the list showed
+
+    // A write to another type, then one to a virtual service in another namespace's list: only
+    // the matching one shows up.
+    const json label = {{"metadata", {{"labels", {{"touched", "yes"}}}}}};
+    QCOMPARE(send("PATCH", "/api/v1/namespaces/bookinfo/services/reviews", label.dump(), "application/merge-patch+json").status, 200);
+    const auto patched = send("PATCH", ReviewsPath, label.dump(), "application/merge-patch+json");
+    const auto events = drain(*response.stream);
+    QCOMPARE(events.size(), std::size_t(1));
+    COMPARE_JSON(events[0]["type"], "MODIFIED");
+    COMPARE_JSON(events[0]["object"], parsed(patched));
+
+    QCOMPARE(send("DELETE", ReviewsPath).status, 200);
+    const auto deleted = drain(*response.stream);
+    QCOMPARE(deleted.size(), std::size_t(1));
+    COMPARE_JSON(deleted[0]["type"], "DELETED");
+    COMPARE_JSON(deleted[0]["object"]["metadata"]["resourceVersion"], m_store->resourceVersion());
+
+    // "watch=1" is the same request.
+    QVERIFY(send("GET", collection, {}, {}, {{"watch", "1"}, {"resourceVersion", listVersion}}).stream);
+}
+
+void TestApiServer::watchOfOneObjectStartsWithAdded()
+{
+    for (const char* version : {"0", ""}) {
+        std::multimap<std::string, std::string> query = {{"watch", "true"}, {"fieldSelector", "metadata.name=reviews"}};
+        if (*version)
+            query.emplace("resourceVersion", version);
+        const auto response = send("GET", "/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices", {}, {}, query);
+        QVERIFY(response.stream);
+        const auto events = drain(*response.stream);
+        QCOMPARE(events.size(), std::size_t(1));
+        COMPARE_JSON(events[0]["type"], "ADDED");
+        COMPARE_JSON(events[0]["object"], parsed(send("GET", ReviewsPath)));
+
+        const json label = {{"metadata", {{"labels", {{"round", std::string("r") + version}}}}}};
+        send("PATCH", "/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices/ratings", label.dump(),
+             "application/merge-patch+json");
+        QCOMPARE(drain(*response.stream).size(), std::size_t(0)); // another object
+        send("PATCH", ReviewsPath, label.dump(), "application/merge-patch+json");
+        QCOMPARE(drain(*response.stream).size(), std::size_t(1));
+    }
+}
+
+void TestApiServer::watchFollowsLabelSelection()
+{
+    const std::string version = m_store->resourceVersion();
+    const auto response = send("GET", "/apis/networking.istio.io/v1/virtualservices", {}, {},
+                               {{"watch", "true"}, {"resourceVersion", version}, {"labelSelector", "stage=canary"}});
+    QVERIFY(response.stream);
+    const json in = {{"metadata", {{"labels", {{"stage", "canary"}}}}}};
+    const json still = {{"metadata", {{"annotations", {{"note", "x"}}}}}};
+    const json out = {{"metadata", {{"labels", {{"stage", nullptr}}}}}};
+    send("PATCH", ReviewsPath, in.dump(), "application/merge-patch+json");
+    send("PATCH", ReviewsPath, still.dump(), "application/merge-patch+json");
+    const auto left = parsed(send("PATCH", ReviewsPath, out.dump(), "application/merge-patch+json"));
+    send("PATCH", ReviewsPath, still.dump(), "application/merge-patch+json"); // outside the selection: nothing
+    const auto events = drain(*response.stream);
+    QCOMPARE(events.size(), std::size_t(3));
+    COMPARE_JSON(events[0]["type"], "ADDED");
+    COMPARE_JSON(events[1]["type"], "MODIFIED");
+    COMPARE_JSON(events[2]["type"], "DELETED");
+    COMPARE_JSON(events[2]["object"]["metadata"]["labels"]["stage"], "canary"); // the last state that matched
+    COMPARE_JSON(events[2]["object"]["metadata"]["resourceVersion"], left["metadata"]["resourceVersion"]);
+}
+
+void TestApiServer::watchFromBeforeTheHistoryIsExpired()
+{
+    ObjectStore small(5);
+    seed(small);
+    const ApiServer api(small, ResourceRegistry::builtin(), m_authenticator, m_proxy);
+    ApiRequest request;
+    request.method = "GET";
+    request.path = "/api/v1/namespaces/bookinfo/pods";
+    request.headers["authorization"] = std::string("Bearer ") + Token;
+    request.query = {{"watch", "true"}, {"resourceVersion", "3"}};
+    const auto response = api.handle(request);
+    QCOMPARE(response.status, 200);
+    QVERIFY(response.stream);
+    std::string text;
+    QVERIFY(response.stream->next(text, std::chrono::milliseconds(10)));
+    const json event = json::parse(text);
+    COMPARE_JSON(event["type"], "ERROR");
+    COMPARE_JSON(event["object"]["kind"], "Status");
+    COMPARE_JSON(event["object"]["code"], 410);
+    COMPARE_JSON(event["object"]["reason"], "Expired");
+    COMPARE_JSON(event["object"]["message"],
+                 "too old resource version: 3 (" + std::to_string(small.oldestResumableVersion()) + ")");
+    QVERIFY(!response.stream->next(text, std::chrono::milliseconds(10))); // and the watch ends
+
+    // From the list's version, the same server is happy.
+    request.query = {{"resourceVersion", small.resourceVersion()}, {"watch", "true"}};
+    const auto fresh = api.handle(request);
+    QVERIFY(fresh.stream);
+    QCOMPARE(drain(*fresh.stream).size(), std::size_t(0));
+}
+
+void TestApiServer::watchBookmarksAndTimeout()
+{
+    WatchLimits limits;
+    limits.bookmarkInterval = std::chrono::milliseconds(100);
+    const ApiServer api(*m_store, ResourceRegistry::builtin(), m_authenticator, m_proxy, limits);
+    ApiRequest request;
+    request.method = "GET";
+    request.path = "/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices";
+    request.headers["authorization"] = std::string("Bearer ") + Token;
+    request.query = {{"watch", "true"},
+                     {"resourceVersion", m_store->resourceVersion()},
+                     {"allowWatchBookmarks", "true"},
+                     {"timeoutSeconds", "1"}};
+    const auto response = api.handle(request);
+    QVERIFY(response.stream);
+    send("PATCH", "/api/v1/namespaces/bookinfo/services/reviews", R"({"metadata":{"labels":{"x":"y"}}})",
+         "application/merge-patch+json");
+    QElapsedTimer timer;
+    timer.start();
+    std::string text;
+    while (response.stream->next(text, std::chrono::milliseconds(200)) && timer.elapsed() < 20000) {
+    }
+    QVERIFY2(timer.elapsed() < 10000, "timeoutSeconds=1 did not end the watch");
+    QVERIFY(text.find("\"BOOKMARK\"") != std::string::npos);
+    // The last bookmark carries the store's version, which moved on through a write of another type.
+    const std::size_t lastBookmark = text.rfind("{\"object\"");
+    const json bookmark = json::parse(text.substr(lastBookmark, text.find('\n', lastBookmark) - lastBookmark));
+    COMPARE_JSON(bookmark["type"], "BOOKMARK");
+    COMPARE_JSON(bookmark["object"]["kind"], "VirtualService");
+    COMPARE_JSON(bookmark["object"]["metadata"]["resourceVersion"], m_store->resourceVersion());
+    QVERIFY(text.find("MODIFIED") == std::string::npos);
+}
+
+void TestApiServer::watchesAreBounded()
+{
+    WatchLimits limits;
+    limits.maxWatches = 2;
+    const ApiServer api(*m_store, ResourceRegistry::builtin(), m_authenticator, m_proxy, limits);
+    ApiRequest request;
+    request.method = "GET";
+    request.path = "/api/v1/pods";
+    request.headers["authorization"] = std::string("Bearer ") + Token;
+    request.query = {{"watch", "true"}};
+    auto first = api.handle(request);
+    const auto second = api.handle(request);
+    QVERIFY(first.stream && second.stream);
+    const auto third = api.handle(request);
+    QCOMPARE(third.status, 429);
+    COMPARE_JSON(parsed(third)["reason"], "TooManyRequests");
+    first.stream.reset(); // a closed watch gives its slot back
+    QVERIFY(api.handle(request).stream);
+}
+
+void TestApiServer::watchRejectsBadParameters()
+{
+    const char* pods = "/api/v1/namespaces/bookinfo/pods";
+    QCOMPARE(send("GET", pods, {}, {}, {{"watch", "true"}, {"resourceVersion", "abc"}}).status, 400);
+    QCOMPARE(send("GET", pods, {}, {}, {{"watch", "true"}, {"timeoutSeconds", "-1"}}).status, 400);
+    QCOMPARE(send("GET", pods, {}, {}, {{"watch", "true"}, {"labelSelector", "a in (b"}}).status, 400);
+    QCOMPARE(send("GET", pods, {}, {}, {{"watch", "true"}, {"fieldSelector", "spec.nodeName=x"}}).status, 400);
+}
+
+void TestApiServer::discoveryListsWatch()
+{
+    const json istio = parsed(send("GET", "/apis/networking.istio.io/v1"));
+    const auto verbs = istio["resources"][0]["verbs"];
+    QVERIFY(std::find(verbs.begin(), verbs.end(), json("watch")) != verbs.end());
+}
+
+void TestApiServer::openApiAdvertisesFieldValidationOnPatch()
+{
+    const json root = parsed(send("GET", "/openapi/v3"));
+    const std::string url = root["paths"]["apis/networking.istio.io/v1"]["serverRelativeURL"];
+    QVERIFY(url.starts_with("/openapi/v3/apis/networking.istio.io/v1?hash="));
+    QVERIFY(root["paths"].contains("api/v1"));
+    QVERIFY(root["paths"].contains("apis/apps/v1"));
+    const json document = parsed(send("GET", "/openapi/v3/apis/networking.istio.io/v1"));
+    const json path = document["paths"]["/apis/networking.istio.io/v1/namespaces/{namespace}/virtualservices/{name}"];
+    COMPARE_JSON(path["patch"]["x-kubernetes-group-version-kind"],
+                 json({{"group", "networking.istio.io"}, {"version", "v1"}, {"kind", "VirtualService"}}));
+    // In the operation's own parameters: kubectl does not look at path-level ones.
+    COMPARE_JSON(path["patch"]["parameters"][0]["name"], "fieldValidation");
+    COMPARE_JSON(path["patch"]["parameters"][0]["in"], "query");
+    QVERIFY(!path.contains("parameters"));
+    QVERIFY(parsed(send("GET", "/openapi/v3/api/v1"))["paths"].contains("/api/v1/namespaces/{name}"));
+    QCOMPARE(send("GET", "/openapi/v3/apis/nope.io/v1").status, 404);
+}
+
+void TestApiServer::tablesForPodsAndVirtualServices()
+{
+    const std::string accept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;"
+                               "g=meta.k8s.io,application/json";
+    const json pods = parsed(getAs(accept, "/api/v1/namespaces/bookinfo/pods", {{"labelSelector", "app=reviews"}}));
+    COMPARE_JSON(pods["kind"], "Table");
+    COMPARE_JSON(pods["apiVersion"], "meta.k8s.io/v1");
+    std::vector<std::string> names;
+    for (const auto& column : pods["columnDefinitions"]) {
+        if (column["priority"] == 0)
+            names.push_back(column["name"]);
+    }
+    COMPARE_JSON(names, json({"Name", "Ready", "Status", "Restarts", "Age"}));
+    QCOMPARE(pods["rows"].size(), std::size_t(3));
+    const json cells = pods["rows"][0]["cells"];
+    COMPARE_JSON(cells[1], "2/2"); // the app and istio-proxy
+    COMPARE_JSON(cells[2], "Running");
+    COMPARE_JSON(cells[3], "0");
+    QVERIFY(QRegularExpression(QStringLiteral("^\\d+s$")).match(QString::fromStdString(cells[4].get<std::string>())).hasMatch());
+    COMPARE_JSON(pods["rows"][0]["object"]["kind"], "PartialObjectMetadata");
+    QVERIFY(pods["rows"][0]["object"]["metadata"]["name"].get<std::string>().starts_with("reviews-v"));
+
+    const json services = parsed(getAs(accept, "/api/v1/namespaces/bookinfo/services"));
+    COMPARE_JSON(services["columnDefinitions"][4]["name"], "Port(s)");
+    COMPARE_JSON(services["rows"][0]["cells"][1], "ClusterIP");
+    COMPARE_JSON(services["rows"][0]["cells"][4], "9080/TCP");
+
+    const json deployments = parsed(getAs(accept, "/apis/apps/v1/namespaces/bookinfo/deployments"));
+    COMPARE_JSON(deployments["columnDefinitions"][1]["name"], "Ready");
+    COMPARE_JSON(deployments["rows"][0]["cells"][1], "1/1");
+    COMPARE_JSON(parsed(getAs(accept, "/api/v1/namespaces"))["rows"][0]["cells"][1], "Active");
+
+    const json virtualServices = parsed(getAs(accept, "/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices"));
+    COMPARE_JSON(virtualServices["columnDefinitions"][1]["name"], "Gateways");
+    COMPARE_JSON(virtualServices["columnDefinitions"][2]["name"], "Hosts");
+    json reviews;
+    for (const auto& row : virtualServices["rows"]) {
+        if (row["cells"][0] == "reviews")
+            reviews = row;
+    }
+    COMPARE_JSON(reviews["cells"][1], nullptr);
+    COMPARE_JSON(reviews["cells"][2], R"(["reviews"])");
+    const json rules = parsed(getAs(accept, "/apis/networking.istio.io/v1/namespaces/bookinfo/destinationrules"));
+    COMPARE_JSON(rules["columnDefinitions"][1]["name"], "Host");
+    COMPARE_JSON(rules["rows"][0]["cells"][1], "details");
+
+    // Without the Table alternative: the plain list.
+    COMPARE_JSON(parsed(getAs("application/json", "/api/v1/namespaces"))["kind"], "NamespaceList");
+}
+
+void TestApiServer::tableOfOneObjectAndIncludeObject()
+{
+    const std::string accept = "application/json;as=Table;v=v1;g=meta.k8s.io";
+    const json one = parsed(getAs(accept, ReviewsPath, {{"includeObject", "Object"}}));
+    COMPARE_JSON(one["kind"], "Table");
+    QCOMPARE(one["rows"].size(), std::size_t(1));
+    COMPARE_JSON(one["rows"][0]["object"], parsed(send("GET", ReviewsPath)));
+    const json bare = parsed(getAs(accept, ReviewsPath, {{"includeObject", "None"}}));
+    QVERIFY(!bare["rows"][0].contains("object"));
+
+    // A Table watch sends one-row tables.
+    const auto response = getAs(accept, "/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices",
+                                {{"watch", "true"}, {"fieldSelector", "metadata.name=reviews"}});
+    QVERIFY(response.stream);
+    const auto events = drain(*response.stream);
+    QCOMPARE(events.size(), std::size_t(1));
+    COMPARE_JSON(events[0]["object"]["kind"], "Table");
+    COMPARE_JSON(events[0]["object"]["rows"][0]["cells"][0], "reviews");
+}
+
+void TestApiServer::humanDuration_data()
+{
+    QTest::addColumn<int>("seconds");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("0") << 0 << QStringLiteral("0s");
+    QTest::newRow("119") << 119 << QStringLiteral("119s");
+    QTest::newRow("2m") << 120 << QStringLiteral("2m");
+    QTest::newRow("7m3s") << 423 << QStringLiteral("7m3s");
+    QTest::newRow("45m") << 2700 << QStringLiteral("45m");
+    QTest::newRow("3h5m") << 3 * 3600 + 300 << QStringLiteral("3h5m");
+    QTest::newRow("20h") << 20 * 3600 + 60 << QStringLiteral("20h");
+    QTest::newRow("3d2h") << 74 * 3600 << QStringLiteral("3d2h");
+    QTest::newRow("30d") << 30 * 86400 << QStringLiteral("30d");
+}
+
+void TestApiServer::humanDuration()
+{
+    QFETCH(int, seconds);
+    QFETCH(QString, expected);
+    QCOMPARE(QString::fromStdString(TableRenderer::humanDuration(std::chrono::seconds(seconds))), expected);
+}
+
 void TestApiServer::servesOverHttps()
 {
     const TlsCredentials credentials = TlsCredentials::generate();
@@ -489,6 +858,80 @@ void TestApiServer::servesOverHttps()
     QVERIFY(garbage);
     QCOMPARE(garbage->status, 400);
     listener.stop();
+}
+
+void TestApiServer::httpsWatchSeesAnotherClientsPatch()
+{
+    const TlsCredentials credentials = TlsCredentials::generate();
+    ApiListener listener(*m_api, credentials);
+    const int port = listener.start(0);
+    QTemporaryDir directory;
+    const std::string caFile = directory.filePath(QStringLiteral("ca.crt")).toStdString();
+    std::ofstream(caFile) << credentials.caCertificatePem();
+    const auto clientFor = [&] {
+        auto client = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
+        client->set_ca_cert_path(caFile.c_str());
+        client->enable_server_certificate_verification(true);
+        client->set_bearer_token_auth(Token);
+        client->set_read_timeout(30, 0);
+        return client;
+    };
+
+    auto watcher = clientFor();
+    const std::string version = m_store->resourceVersion();
+    std::mutex mutex;
+    std::string received;
+    std::atomic<bool> sawPatch{false};
+    std::atomic<int> status{0};
+    std::atomic<bool> compressed{false};
+    std::thread watching([&] {
+        // kubectl and curl accept gzip: a compressed stream would sit in the compressor's buffer.
+        auto response = watcher->Get(
+            "/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices?watch=true&resourceVersion=" + version,
+            httplib::Headers{{"Accept-Encoding", "gzip"}},
+            [&](const httplib::Response& head) {
+                status = head.status;
+                compressed = head.has_header("Content-Encoding");
+                return true;
+            },
+            [&](const char* data, std::size_t length) {
+                std::lock_guard lock(mutex);
+                received.append(data, length);
+                sawPatch = received.find("\"watched-by-test\"") != std::string::npos;
+                return !sawPatch.load(); // stop reading once the change arrived
+            });
+        Q_UNUSED(response);
+    });
+
+    // Another client patches while the watch is open (and ordinary requests still get served).
+    auto writer = clientFor();
+    QTRY_COMPARE_WITH_TIMEOUT(status.load(), 200, 10000);
+    const auto patched = writer->Patch(ReviewsPath, R"({"metadata":{"labels":{"watched-by-test":"yes"}}})",
+                                       "application/merge-patch+json");
+    QVERIFY(patched);
+    QCOMPARE(patched->status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(sawPatch.load(), 10000);
+    watching.join();
+    QVERIFY(!compressed.load());
+    {
+        std::lock_guard lock(mutex);
+        const json event = json::parse(received.substr(0, received.find('\n')));
+        COMPARE_JSON(event["type"], "MODIFIED");
+        COMPARE_JSON(event["object"]["metadata"]["labels"]["watched-by-test"], "yes");
+    }
+
+    // An open watch does not hold up stopping the server.
+    auto idle = clientFor();
+    std::thread idleWatch([&] {
+        idle->Get("/api/v1/pods?watch=true&resourceVersion=" + m_store->resourceVersion(),
+                  [](const char*, std::size_t) { return true; });
+    });
+    QTest::qWait(300);
+    QElapsedTimer timer;
+    timer.start();
+    listener.stop();
+    idleWatch.join();
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
 }
 
 QTEST_GUILESS_MAIN(TestApiServer)

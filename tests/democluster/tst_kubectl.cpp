@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -32,15 +33,22 @@ private Q_SLOTS:
     void cleanupTestCase();
 
     void getPods();
+    void getPodsPrintsServerSideColumns();
+    void getVirtualServicesPrintsHosts();
     void getVirtualServicesAsJson();
     void mergePatchShowsUp();
     void admissionRefusesNegativeWeight();
     void missingObjectIsNotFound();
+    void watchSeesAnotherClientsChange();
+    void applyEverySampleTwice();
+    void replaceWithStaleVersionConflicts();
+    void deleteRemoves();
     void metricsEndpointServesIstioMetrics();
     void kubeconfigIsPrivate();
 
 private:
     Result kubectl(const QStringList& arguments);
+    void prepare(QProcess& process);
 
     QTemporaryDir m_dir;
     QProcess m_cluster;
@@ -90,14 +98,19 @@ void TestKubectl::cleanupTestCase()
     QCOMPARE(m_cluster.exitCode(), 0);
 }
 
-Result TestKubectl::kubectl(const QStringList& arguments)
+void TestKubectl::prepare(QProcess& process)
 {
-    QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("KUBECACHEDIR"), m_dir.filePath(QStringLiteral("kubecache")));
     environment.insert(QStringLiteral("HOME"), m_dir.path()); // no ~/.kube of the developer's
     environment.remove(QStringLiteral("KUBECONFIG"));
     process.setProcessEnvironment(environment);
+}
+
+Result TestKubectl::kubectl(const QStringList& arguments)
+{
+    QProcess process;
+    prepare(process);
     process.start(Kubectl, QStringList{QStringLiteral("--kubeconfig"), m_kubeconfig} + arguments);
     Result result;
     if (!process.waitForFinished(60000)) {
@@ -119,6 +132,42 @@ void TestKubectl::getPods()
                                      + QStringLiteral("-[0-9a-f]{10}-[a-z0-9]{5}\\s"));
         QVERIFY2(pod.match(result.out).hasMatch(), qPrintable(QLatin1String(deployment) + QStringLiteral(" missing in:\n") + result.out));
     }
+}
+
+void TestKubectl::getPodsPrintsServerSideColumns()
+{
+    const Result result = kubectl({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("bookinfo")});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    const QStringList lines = result.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QVERIFY2(QRegularExpression(QStringLiteral("^NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE$")).match(lines.value(0)).hasMatch(),
+             qPrintable(result.out));
+    QCOMPARE(lines.size(), 7); // the header and six pods
+    const QRegularExpression row(QStringLiteral("^reviews-v2-[0-9a-f]{10}-[a-z0-9]{5}\\s+2/2\\s+Running\\s+0\\s+\\d+[smh]"));
+    QVERIFY2(std::any_of(lines.begin(), lines.end(), [&](const QString& line) { return row.match(line).hasMatch(); }),
+             qPrintable(result.out));
+
+    const Result services = kubectl({QStringLiteral("get"), QStringLiteral("svc"), QStringLiteral("-n"), QStringLiteral("bookinfo")});
+    QVERIFY2(services.exitCode == 0, qPrintable(services.err));
+    QVERIFY2(QRegularExpression(QStringLiteral("(^|\\n)reviews\\s+ClusterIP\\s+10\\.96\\.\\d+\\.\\d+\\s+<none>\\s+9080/TCP\\s"))
+                 .match(services.out).hasMatch(),
+             qPrintable(services.out));
+    const Result deployments = kubectl({QStringLiteral("get"), QStringLiteral("deploy"), QStringLiteral("-n"), QStringLiteral("bookinfo")});
+    QVERIFY2(deployments.out.startsWith(QStringLiteral("NAME")) && deployments.out.contains(QStringLiteral("UP-TO-DATE")),
+             qPrintable(deployments.out + deployments.err));
+}
+
+void TestKubectl::getVirtualServicesPrintsHosts()
+{
+    const Result result = kubectl({QStringLiteral("get"), QStringLiteral("vs,dr"), QStringLiteral("-n"), QStringLiteral("bookinfo")});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(QRegularExpression(QStringLiteral("NAME\\s+GATEWAYS\\s+HOSTS\\s+AGE")).match(result.out).hasMatch(), qPrintable(result.out));
+    QVERIFY2(QRegularExpression(QStringLiteral("virtualservice\\.networking\\.istio\\.io/ratings\\s+\\[\"ratings\"\\]\\s+\\d+[smh]"))
+                 .match(result.out).hasMatch(),
+             qPrintable(result.out));
+    QVERIFY2(QRegularExpression(QStringLiteral("NAME\\s+HOST\\s+AGE")).match(result.out).hasMatch(), qPrintable(result.out));
+    QVERIFY2(QRegularExpression(QStringLiteral("destinationrule\\.networking\\.istio\\.io/reviews\\s+reviews\\s+\\d+[smh]"))
+                 .match(result.out).hasMatch(),
+             qPrintable(result.out));
 }
 
 void TestKubectl::getVirtualServicesAsJson()
@@ -188,6 +237,102 @@ void TestKubectl::missingObjectIsNotFound()
     QVERIFY(result.exitCode != 0);
     QVERIFY2(result.err.contains(QStringLiteral("(NotFound): virtualservices.networking.istio.io \"nope\" not found")),
              qPrintable(result.err));
+}
+
+void TestKubectl::watchSeesAnotherClientsChange()
+{
+    QProcess watcher;
+    prepare(watcher);
+    watcher.start(Kubectl, {QStringLiteral("--kubeconfig"), m_kubeconfig, QStringLiteral("get"), QStringLiteral("vs"),
+                            QStringLiteral("-n"), QStringLiteral("bookinfo"), QStringLiteral("-w"),
+                            QStringLiteral("--output-watch-events"), QStringLiteral("--request-timeout=60s")});
+    QVERIFY(watcher.waitForStarted(10000));
+    QString out;
+    const auto readSome = [&] {
+        watcher.waitForReadyRead(100);
+        out += QString::fromUtf8(watcher.readAllStandardOutput());
+    };
+    // The list comes first (as ADDED rows); the change must come after it to prove the watch.
+    QTRY_VERIFY2_WITH_TIMEOUT((readSome(), out.contains(QStringLiteral("ratings"))), qPrintable(out), 30000);
+
+    const Result patched = kubectl({QStringLiteral("patch"), QStringLiteral("vs"), QStringLiteral("ratings"),
+                                    QStringLiteral("-n"), QStringLiteral("bookinfo"), QStringLiteral("--type=merge"),
+                                    QStringLiteral("-p"), QStringLiteral(R"({"metadata":{"labels":{"watched":"yes"}}})")});
+    QVERIFY2(patched.exitCode == 0, qPrintable(patched.err));
+    const QRegularExpression modified(QStringLiteral("(^|\\n)MODIFIED\\s+ratings\\s+\\[\"ratings\"\\]\\s"));
+    QTRY_VERIFY2_WITH_TIMEOUT((readSome(), modified.match(out).hasMatch()), qPrintable(out), 30000);
+    QVERIFY2(out.startsWith(QStringLiteral("EVENT")), qPrintable(out));
+    watcher.kill();
+    watcher.waitForFinished(5000);
+}
+
+void TestKubectl::applyEverySampleTwice()
+{
+    // A namespace of its own: the bookinfo one holds the same objects without kubectl's annotation.
+    // Applied, not `kubectl create namespace`: that one sends protobuf, which this server does not read.
+    const QString namespaceFile = m_dir.filePath(QStringLiteral("namespace.yaml"));
+    QFile manifest(namespaceFile);
+    QVERIFY(manifest.open(QIODevice::WriteOnly));
+    manifest.write("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: applied\n");
+    manifest.close();
+    const Result created = kubectl({QStringLiteral("apply"), QStringLiteral("-f"), namespaceFile});
+    QVERIFY2(created.exitCode == 0, qPrintable(created.err));
+    const QDir samples(QStringLiteral(MESHDECK_SHARED_TESTDATA "/istio-samples"));
+    const QStringList files = samples.entryList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name);
+    QVERIFY(files.size() >= 5);
+    for (const QString& file : files) {
+        const QStringList apply = {QStringLiteral("apply"), QStringLiteral("-n"), QStringLiteral("applied"),
+                                   QStringLiteral("-f"), samples.filePath(file)};
+        const Result first = kubectl(apply);
+        QVERIFY2(first.exitCode == 0, qPrintable(file + QStringLiteral(": ") + first.err));
+        QVERIFY2(QRegularExpression(QStringLiteral(" (created|configured)$"), QRegularExpression::MultilineOption)
+                     .match(first.out).hasMatch(),
+                 qPrintable(file + QStringLiteral(": ") + first.out));
+        const Result second = kubectl(apply);
+        QVERIFY2(second.exitCode == 0, qPrintable(file + QStringLiteral(": ") + second.err));
+        const QStringList lines = second.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY(!lines.isEmpty());
+        for (const QString& line : lines)
+            QVERIFY2(line.endsWith(QStringLiteral(" unchanged")), qPrintable(file + QStringLiteral(": ") + second.out));
+    }
+    // The last file applied changed reviews to 80/20 over the all-v1 version: a merge patch.
+    const Result read = kubectl({QStringLiteral("get"), QStringLiteral("vs"), QStringLiteral("reviews"), QStringLiteral("-n"),
+                                 QStringLiteral("applied"), QStringLiteral("-o"), QStringLiteral("json")});
+    const QJsonObject object = QJsonDocument::fromJson(read.out.toUtf8()).object();
+    QCOMPARE(object[QStringLiteral("spec")][QStringLiteral("http")][0][QStringLiteral("route")][1][QStringLiteral("weight")].toInt(), 20);
+    QVERIFY(object[QStringLiteral("metadata")][QStringLiteral("annotations")][QStringLiteral("kubectl.kubernetes.io/last-applied-configuration")]
+                .isString());
+    const Result pods = kubectl({QStringLiteral("get"), QStringLiteral("deploy"), QStringLiteral("-n"), QStringLiteral("applied")});
+    QVERIFY2(pods.out.contains(QStringLiteral("reviews-v3")), qPrintable(pods.out + pods.err));
+}
+
+void TestKubectl::replaceWithStaleVersionConflicts()
+{
+    const Result read = kubectl({QStringLiteral("get"), QStringLiteral("dr"), QStringLiteral("ratings"), QStringLiteral("-n"),
+                                 QStringLiteral("bookinfo"), QStringLiteral("-o"), QStringLiteral("json")});
+    QVERIFY2(read.exitCode == 0, qPrintable(read.err));
+    const QString file = m_dir.filePath(QStringLiteral("ratings-dr.json"));
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(read.out.toUtf8());
+    out.close();
+    const Result first = kubectl({QStringLiteral("label"), QStringLiteral("dr"), QStringLiteral("ratings"), QStringLiteral("-n"),
+                                  QStringLiteral("bookinfo"), QStringLiteral("moved=on")});
+    QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+    const Result stale = kubectl({QStringLiteral("replace"), QStringLiteral("-f"), file});
+    QVERIFY(stale.exitCode != 0);
+    QVERIFY2(stale.err.contains(QStringLiteral("the object has been modified; please apply your changes to the latest version")),
+             qPrintable(stale.err));
+}
+
+void TestKubectl::deleteRemoves()
+{
+    const Result deleted = kubectl({QStringLiteral("delete"), QStringLiteral("-n"), QStringLiteral("applied"), QStringLiteral("-f"),
+                                    QStringLiteral(MESHDECK_SHARED_TESTDATA "/istio-samples/destination-rule-all.yaml")});
+    QVERIFY2(deleted.exitCode == 0, qPrintable(deleted.err));
+    QVERIFY2(deleted.out.contains(QStringLiteral("destinationrule.networking.istio.io \"reviews\" deleted")), qPrintable(deleted.out));
+    const Result gone = kubectl({QStringLiteral("get"), QStringLiteral("dr"), QStringLiteral("-n"), QStringLiteral("applied")});
+    QVERIFY2(gone.err.contains(QStringLiteral("No resources found in applied namespace.")), qPrintable(gone.out + gone.err));
 }
 
 void TestKubectl::metricsEndpointServesIstioMetrics()

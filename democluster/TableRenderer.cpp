@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "TableRenderer.h"
+
+#include "ResourceType.h"
+#include "TimeFormat.h"
+
+#include <nlohmann/json.hpp>
+
+namespace democluster {
+
+namespace {
+
+const char* const NameDescription =
+    "Name must be unique within a namespace. Is required when creating resources, although some resources may "
+    "allow a client to request the generation of an appropriate name automatically. Name is primarily intended "
+    "for creation idempotence and configuration definition. Cannot be updated. More info: "
+    "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names";
+const char* const AgeDescription =
+    "CreationTimestamp is a timestamp representing the server time when this object was created. It is not "
+    "guaranteed to be set in happens-before order across separate operations. Clients may not set this value. "
+    "It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. "
+    "More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
+
+nlohmann::json column(const char* name, const char* type, const char* description, int priority = 0,
+                      const char* format = "")
+{
+    return {{"name", name}, {"type", type}, {"format", format}, {"description", description}, {"priority", priority}};
+}
+
+// A CRD printer column's cell, as apiextensions-apiserver renders a JSONPath result: strings as
+// they are, anything else (the `hosts` list) as JSON, a missing field as null.
+nlohmann::json crdCell(const nlohmann::json& object, const nlohmann::json::json_pointer& pointer)
+{
+    if (!object.contains(pointer))
+        return nullptr;
+    const auto& value = object.at(pointer);
+    return value.is_string() ? value : nlohmann::json(value.dump());
+}
+
+std::string joined(const std::vector<std::string>& parts, const char* separator, const char* whenEmpty)
+{
+    if (parts.empty())
+        return whenEmpty;
+    std::string result;
+    for (const auto& part : parts)
+        result += (result.empty() ? "" : separator) + part;
+    return result;
+}
+
+std::string selectorText(const nlohmann::json& labels)
+{
+    std::vector<std::string> pairs;
+    if (labels.is_object()) {
+        for (const auto& [key, value] : labels.items())
+            pairs.push_back(key + '=' + (value.is_string() ? value.get<std::string>() : value.dump()));
+    }
+    return joined(pairs, ",", "<none>");
+}
+
+nlohmann::json podCells(const nlohmann::json& pod)
+{
+    const nlohmann::json status = pod.value("status", nlohmann::json::object());
+    const nlohmann::json containers = pod.value("spec", nlohmann::json::object()).value("containers", nlohmann::json::array());
+    int ready = 0;
+    int restarts = 0;
+    for (const auto& container : status.value("containerStatuses", nlohmann::json::array())) {
+        ready += container.value("ready", false) ? 1 : 0;
+        restarts += container.value("restartCount", 0);
+    }
+    std::string phase = status.value("reason", status.value("phase", std::string("Pending")));
+    if (pod["metadata"].contains("deletionTimestamp"))
+        phase = "Terminating";
+    return {std::to_string(ready) + '/' + std::to_string(containers.size()), phase, std::to_string(restarts)};
+}
+
+nlohmann::json serviceCells(const nlohmann::json& service)
+{
+    const nlohmann::json spec = service.value("spec", nlohmann::json::object());
+    std::vector<std::string> ports;
+    for (const auto& port : spec.value("ports", nlohmann::json::array())) {
+        std::string text = std::to_string(port.value("port", 0));
+        if (port.contains("nodePort"))
+            text += ':' + std::to_string(port.value("nodePort", 0));
+        ports.push_back(text + '/' + port.value("protocol", std::string("TCP")));
+    }
+    return {spec.value("type", std::string("ClusterIP")), spec.value("clusterIP", std::string("<none>")), "<none>",
+            joined(ports, ",", "<none>")};
+}
+
+nlohmann::json deploymentCells(const nlohmann::json& deployment)
+{
+    const nlohmann::json status = deployment.value("status", nlohmann::json::object());
+    const int desired = deployment.value("spec", nlohmann::json::object()).value("replicas", 1);
+    return {std::to_string(status.value("readyReplicas", 0)) + '/' + std::to_string(desired),
+            status.value("updatedReplicas", 0), status.value("availableReplicas", 0)};
+}
+
+nlohmann::json deploymentWideCells(const nlohmann::json& deployment)
+{
+    std::vector<std::string> names;
+    std::vector<std::string> images;
+    const nlohmann::json spec = deployment.value("spec", nlohmann::json::object());
+    const nlohmann::json podSpec = spec.value("template", nlohmann::json::object()).value("spec", nlohmann::json::object());
+    for (const auto& container : podSpec.value("containers", nlohmann::json::array())) {
+        names.push_back(container.value("name", std::string()));
+        images.push_back(container.value("image", std::string()));
+    }
+    return {joined(names, ",", ""), joined(images, ",", ""),
+            selectorText(spec.value("selector", nlohmann::json::object()).value("matchLabels", nlohmann::json()))};
+}
+
+} // namespace
+
+bool TableRenderer::wanted(std::string_view accept)
+{
+    // kubectl lists several alternatives, Table first; any v1 Table among them is enough.
+    std::size_t start = 0;
+    while (start < accept.size()) {
+        const std::size_t end = std::min(accept.find(',', start), accept.size());
+        const std::string_view alternative = accept.substr(start, end - start);
+        if (alternative.find("as=Table") != std::string_view::npos && alternative.find("v=v1") != std::string_view::npos
+            && alternative.find("v=v1beta1") == std::string_view::npos
+            && alternative.find("g=meta.k8s.io") != std::string_view::npos)
+            return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+TableRenderer::RowObject TableRenderer::rowObjectFrom(std::string_view includeObject)
+{
+    if (includeObject == "None")
+        return RowObject::None;
+    if (includeObject == "Object")
+        return RowObject::Object;
+    return RowObject::Metadata;
+}
+
+TableRenderer::TableRenderer(const ResourceType& type, RowObject rowObject, std::chrono::system_clock::time_point now)
+    : m_type(type)
+    , m_rowObject(rowObject)
+    , m_now(now)
+{
+}
+
+nlohmann::json TableRenderer::table(const std::vector<nlohmann::json>& objects, const std::string& resourceVersion) const
+{
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& object : objects)
+        rows.push_back(row(object));
+    return {{"kind", "Table"},
+            {"apiVersion", "meta.k8s.io/v1"},
+            {"metadata", {{"resourceVersion", resourceVersion}}},
+            {"columnDefinitions", columns()},
+            {"rows", std::move(rows)}};
+}
+
+nlohmann::json TableRenderer::table(const nlohmann::json& object) const
+{
+    return table(std::vector<nlohmann::json>{object},
+                 object.value("metadata", nlohmann::json::object()).value("resourceVersion", std::string()));
+}
+
+std::string TableRenderer::humanDuration(std::chrono::seconds age)
+{
+    const long long seconds = age.count();
+    if (seconds < -1)
+        return "<invalid>";
+    if (seconds < 0)
+        return "0s";
+    if (seconds < 60 * 2)
+        return std::to_string(seconds) + 's';
+    const long long minutes = seconds / 60;
+    if (minutes < 10) {
+        const long long rest = seconds % 60;
+        return rest == 0 ? std::to_string(minutes) + 'm' : std::to_string(minutes) + 'm' + std::to_string(rest) + 's';
+    }
+    if (minutes < 60 * 3)
+        return std::to_string(minutes) + 'm';
+    const long long hours = minutes / 60;
+    if (hours < 8) {
+        const long long rest = minutes % 60;
+        return rest == 0 ? std::to_string(hours) + 'h' : std::to_string(hours) + 'h' + std::to_string(rest) + 'm';
+    }
+    if (hours < 48)
+        return std::to_string(hours) + 'h';
+    if (hours < 24 * 8) {
+        const long long rest = hours % 24;
+        return rest == 0 ? std::to_string(hours / 24) + 'd' : std::to_string(hours / 24) + 'd' + std::to_string(rest) + 'h';
+    }
+    if (hours < 24 * 365 * 2)
+        return std::to_string(hours / 24) + 'd';
+    const long long years = hours / 24 / 365;
+    if (years < 8) {
+        const long long days = (hours / 24) % 365;
+        return days == 0 ? std::to_string(years) + 'y' : std::to_string(years) + 'y' + std::to_string(days) + 'd';
+    }
+    return std::to_string(years) + 'y';
+}
+
+nlohmann::json TableRenderer::columns() const
+{
+    nlohmann::json result = nlohmann::json::array({column("Name", "string", NameDescription, 0, "name")});
+    const std::string& kind = m_type.kind;
+    if (kind == "Pod") {
+        result.push_back(column("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."));
+        result.push_back(column("Status", "string", "The aggregate status of the containers in this pod."));
+        result.push_back(column("Restarts", "string", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."));
+        result.push_back(column("Age", "string", AgeDescription));
+        result.push_back(column("IP", "string", "IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.", 1));
+        result.push_back(column("Node", "string", "NodeName is a request to schedule this pod onto a specific node.", 1));
+    } else if (kind == "Service") {
+        result.push_back(column("Type", "string", "type determines how the Service is exposed."));
+        result.push_back(column("Cluster-IP", "string", "clusterIP is the IP address of the service and is usually assigned randomly."));
+        result.push_back(column("External-IP", "string", "List of IP addresses for which nodes in the cluster will also accept traffic for this service."));
+        result.push_back(column("Port(s)", "string", "The list of ports that are exposed by this service."));
+        result.push_back(column("Age", "string", AgeDescription));
+        result.push_back(column("Selector", "string", "Route service traffic to pods with label keys and values matching this selector.", 1));
+    } else if (kind == "Deployment") {
+        result.push_back(column("Ready", "string", "Number of the pod with ready state"));
+        result.push_back(column("Up-to-date", "integer", "Total number of non-terminated pods targeted by this deployment that have the desired template spec."));
+        result.push_back(column("Available", "integer", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."));
+        result.push_back(column("Age", "string", AgeDescription));
+        result.push_back(column("Containers", "string", "Names of each container in the template.", 1));
+        result.push_back(column("Images", "string", "Images referenced by each container in the template.", 1));
+        result.push_back(column("Selector", "string", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.", 1));
+    } else if (kind == "Namespace") {
+        result.push_back(column("Status", "string", "The status of the namespace"));
+        result.push_back(column("Age", "string", AgeDescription));
+    } else if (kind == "VirtualService") {
+        result.push_back(column("Gateways", "string", "The names of gateways and sidecars that should apply these routes"));
+        result.push_back(column("Hosts", "string", "The destination hosts to which traffic is being sent"));
+        result.push_back(column("Age", "date", AgeDescription));
+    } else if (kind == "DestinationRule") {
+        result.push_back(column("Host", "string", "The name of a service from the service registry"));
+        result.push_back(column("Age", "date", AgeDescription));
+    } else {
+        result.push_back(column("Age", "date", AgeDescription));
+    }
+    return result;
+}
+
+nlohmann::json TableRenderer::row(const nlohmann::json& object) const
+{
+    nlohmann::json result = {{"cells", cells(object)}};
+    if (m_rowObject == RowObject::Object) {
+        result["object"] = object;
+    } else if (m_rowObject == RowObject::Metadata) {
+        result["object"] = {{"kind", "PartialObjectMetadata"},
+                            {"apiVersion", "meta.k8s.io/v1"},
+                            {"metadata", object.value("metadata", nlohmann::json::object())}};
+    }
+    return result;
+}
+
+nlohmann::json TableRenderer::cells(const nlohmann::json& object) const
+{
+    const nlohmann::json metadata = object.value("metadata", nlohmann::json::object());
+    nlohmann::json result = nlohmann::json::array({metadata.value("name", std::string())});
+    const std::string& kind = m_type.kind;
+    const auto append = [&result](const nlohmann::json& more) {
+        for (const auto& cell : more)
+            result.push_back(cell);
+    };
+    if (kind == "Pod") {
+        append(podCells(object));
+        result.push_back(age(object));
+        const nlohmann::json status = object.value("status", nlohmann::json::object());
+        result.push_back(status.value("podIP", std::string("<none>")));
+        result.push_back(object.value("spec", nlohmann::json::object()).value("nodeName", std::string("<none>")));
+    } else if (kind == "Service") {
+        append(serviceCells(object));
+        result.push_back(age(object));
+        result.push_back(selectorText(object.value("spec", nlohmann::json::object()).value("selector", nlohmann::json())));
+    } else if (kind == "Deployment") {
+        append(deploymentCells(object));
+        result.push_back(age(object));
+        append(deploymentWideCells(object));
+    } else if (kind == "Namespace") {
+        result.push_back(object.value("status", nlohmann::json::object()).value("phase", std::string("Active")));
+        result.push_back(age(object));
+    } else if (kind == "VirtualService") {
+        result.push_back(crdCell(object, "/spec/gateways"_json_pointer));
+        result.push_back(crdCell(object, "/spec/hosts"_json_pointer));
+        result.push_back(age(object));
+    } else if (kind == "DestinationRule") {
+        result.push_back(crdCell(object, "/spec/host"_json_pointer));
+        result.push_back(age(object));
+    } else {
+        result.push_back(age(object));
+    }
+    return result;
+}
+
+std::string TableRenderer::age(const nlohmann::json& object) const
+{
+    // Date columns too: apiextensions-apiserver turns them into ages before sending.
+    const auto created = parseRfc3339(object["metadata"].value("creationTimestamp", std::string()));
+    if (!created)
+        return "<unknown>";
+    return humanDuration(std::chrono::duration_cast<std::chrono::seconds>(m_now - *created));
+}
+
+} // namespace democluster
