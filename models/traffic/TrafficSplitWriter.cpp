@@ -5,6 +5,7 @@
 #include "models/session/ClusterSession.h"
 
 #include "kubeclient/KubeClient.h"
+#include "kubeclient/OptimisticUpdate.h"
 #include "kubeclient/ResourceKind.h"
 
 #include <nlohmann/json.hpp>
@@ -16,38 +17,55 @@ TrafficSplitWriter::TrafficSplitWriter(ClusterSession* session, AuditLog* audit,
 {
 }
 
-TrafficSplitWriter::~TrafficSplitWriter()
-{
-    if (m_pending && m_session)
-        m_session->kube().cancel(m_pending);
-}
+TrafficSplitWriter::~TrafficSplitWriter() = default;
 
 void TrafficSplitWriter::apply(const Change& change)
 {
-    if (!m_session || !change.split.isValid())
+    if (!m_session)
         return;
-    if (m_pending)
-        m_session->kube().cancel(m_pending); // the operator's latest intent wins
+    m_update.reset(); // the operator's latest intent replaces one still on its way
     const std::string path = kube::kinds::VirtualServices.objectPath(change.namespaceName.toStdString(),
                                                                      change.virtualService.toStdString());
+    MeshTopology scope; // enough to resolve the service's host names
+    scope.namespaceName = change.namespaceName;
+    auto edit = [scope, change](nlohmann::json& object) {
+        const QString problem = VirtualServiceSplit::applyWeights(object, scope, change.service, change.weights);
+        return problem.isEmpty() ? kube::EditVerdict::apply() : kube::EditVerdict::noLongerApplies(problem.toStdString());
+    };
     const QPointer<TrafficSplitWriter> self(this);
-    const bool wasApplying = isApplying();
-    m_pending = m_session->kube().patch(path, kube::PatchType::Json,
-                                        change.split.weightPatch(change.weights, change.resourceVersion),
-                                        [self, change](kube::JsonResult result) {
-                                            if (!self)
-                                                return;
-                                            self->m_pending = 0;
-                                            Q_EMIT self->applyingChanged(false);
-                                            if (!result.error.ok()) {
-                                                Q_EMIT self->failed(QString::fromStdString(result.error.describe()));
-                                                return;
-                                            }
-                                            self->record(change, result.object);
-                                            Q_EMIT self->applied(change.virtualService);
-                                        });
-    if (!wasApplying)
+    auto done = [self, change](kube::UpdateResult result) {
+        if (self)
+            self->finished(change, result);
+    };
+    m_update = std::make_unique<kube::OptimisticUpdate>(m_session->kube(), path, edit, done, kube::WriteMethod::JsonPatch);
+    const bool wasApplying = m_applying;
+    m_applying = true;
+    m_update->start();
+    if (!wasApplying && m_applying)
         Q_EMIT applyingChanged(true);
+}
+
+void TrafficSplitWriter::finished(const Change& change, const kube::UpdateResult& result)
+{
+    m_applying = false;
+    // The update calls this from inside itself: let it return before it is destroyed.
+    QMetaObject::invokeMethod(this, [this] { if (!m_applying) m_update.reset(); }, Qt::QueuedConnection);
+    Q_EMIT applyingChanged(false);
+    switch (result.outcome) {
+    case kube::UpdateResult::Outcome::Updated:
+        record(change, result.object);
+        Q_EMIT applied(change.virtualService, result.attempts);
+        break;
+    case kube::UpdateResult::Outcome::Unchanged:
+        Q_EMIT applied(change.virtualService, 0);
+        break;
+    case kube::UpdateResult::Outcome::NoLongerApplies:
+        Q_EMIT failed(tr("the VirtualService changed meanwhile: %1").arg(QString::fromStdString(result.reason)));
+        break;
+    case kube::UpdateResult::Outcome::Failed:
+        Q_EMIT failed(QString::fromStdString(result.error.describe()));
+        break;
+    }
 }
 
 void TrafficSplitWriter::record(const Change& change, const RawObject& after)

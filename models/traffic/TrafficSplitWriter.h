@@ -3,7 +3,7 @@
 
 #include "VirtualServiceSplit.h"
 
-#include "kubeclient/HttpTransport.h"
+#include <memory>
 
 #include <QMap>
 #include <QObject>
@@ -12,10 +12,17 @@
 class AuditLog;
 class ClusterSession;
 
-// Sends an operator's new weights to the cluster as a JSON Patch of exactly the weight fields,
-// guarded by the VirtualService's resourceVersion, and records each accepted change in the audit
-// log. It reports the server's answer; what the UI then shows comes from the next read of the
-// cluster, never from what was sent.
+namespace kube {
+class OptimisticUpdate;
+struct UpdateResult;
+} // namespace kube
+
+// Sends an operator's new weights to the cluster: reads the VirtualService, sets the weights on
+// the raw object, and writes a JSON Patch of exactly those fields guarded by the resourceVersion it
+// read. When someone else changed the object in between, it reads again and re-applies the
+// operator's intent (up to kubectl's 5 attempts), or says why the intent no longer applies. Each
+// accepted change goes to the audit log. What the UI shows comes from the next read of the cluster,
+// never from what was sent.
 class TrafficSplitWriter : public QObject {
     Q_OBJECT
 public:
@@ -26,24 +33,25 @@ public:
         QString namespaceName;
         QString service;
         QString virtualService;
-        QString resourceVersion;
-        VirtualServiceSplit split;
         QMap<QString, int> weights;
         RawObject before; // the object as last read, for the audit log
         QString why;      // what the operator did, in their words
     };
     void apply(const Change& change);
-    bool isApplying() const { return m_pending != 0; }
+    bool isApplying() const { return m_applying; }
 
 Q_SIGNALS:
     void applyingChanged(bool applying);
-    void applied(const QString& virtualService);
+    // attempts > 1: the object changed under us and the intent was re-applied to the new state.
+    void applied(const QString& virtualService, int attempts);
     void failed(const QString& message);
 
 private:
+    void finished(const Change& change, const kube::UpdateResult& result);
     void record(const Change& change, const RawObject& after);
 
     QPointer<ClusterSession> m_session;
     QPointer<AuditLog> m_audit;
-    kube::RequestId m_pending = 0;
+    std::unique_ptr<kube::OptimisticUpdate> m_update;
+    bool m_applying = false;
 };

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QObject>
+
 #include <algorithm>
 
 using nlohmann::json;
@@ -75,27 +77,25 @@ int VirtualServiceSplit::weightOf(const QString& subset) const
     return 0;
 }
 
-std::string VirtualServiceSplit::weightPatch(const QMap<QString, int>& weights, const QString& resourceVersion) const
+QString VirtualServiceSplit::applyWeights(json& virtualService, const MeshTopology& scope, const QString& service,
+                                         const QMap<QString, int>& weights)
 {
-    json ops = json::array();
-    ops.push_back({{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", resourceVersion.toStdString()}});
-    const std::string route = "/spec/http/" + std::to_string(m_routeIndex) + "/route/";
-
-    QStringList present;
-    for (const SplitDestination& d : m_destinations) {
-        present.append(d.subset);
-        ops.push_back({{"op", d.weightWritten ? "replace" : "add"},
-                       {"path", route + std::to_string(d.position) + "/weight"},
-                       {"value", weights.value(d.subset, 0)}});
+    const VirtualServiceSplit split = read(virtualService, scope, service);
+    if (!split.isValid()) {
+        return QObject::tr("VirtualService %1 no longer has a default route to %2")
+            .arg(QString::fromStdString(virtualService["metadata"].value("name", "")), service);
     }
-    const std::string host = m_destinations.isEmpty() ? std::string() : m_destinations.first().host.toStdString();
+    json& route = virtualService["spec"]["http"][std::size_t(split.routeIndex())]["route"];
+    QStringList present;
+    for (const SplitDestination& d : split.destinations()) {
+        present.append(d.subset);
+        route[std::size_t(d.position)]["weight"] = weights.value(d.subset, 0);
+    }
+    const std::string host = split.destinations().first().host.toStdString();
     for (auto it = weights.cbegin(); it != weights.cend(); ++it) {
         if (present.contains(it.key()) || it.value() <= 0)
             continue;
-        ops.push_back({{"op", "add"},
-                       {"path", route + "-"},
-                       {"value", {{"destination", {{"host", host}, {"subset", it.key().toStdString()}}},
-                                  {"weight", it.value()}}}});
+        route.push_back({{"destination", {{"host", host}, {"subset", it.key().toStdString()}}}, {"weight", it.value()}});
     }
-    return ops.dump();
+    return {};
 }

@@ -31,10 +31,11 @@ public:
     int activeDestinationCount() const;
     int weightOf(const QString& subset) const;
 
-    // A JSON Patch that sets the weights by subset (subsets not named get 0, new ones are appended
-    // to the route) and touches nothing else; it applies only if the object is still at
-    // resourceVersion, so a concurrent edit makes it fail instead of being overwritten.
-    std::string weightPatch(const QMap<QString, int>& weights, const QString& resourceVersion) const;
+    // Sets the weights by subset on this service's default route inside `virtualService` (subsets
+    // not named get 0, new ones are appended to the route) and touches nothing else. Returns why it
+    // cannot (the object no longer has such a route), or an empty string once done.
+    static QString applyWeights(nlohmann::json& virtualService, const MeshTopology& scope, const QString& service,
+                                const QMap<QString, int>& weights);
 
 private:
     int m_routeIndex = -1;

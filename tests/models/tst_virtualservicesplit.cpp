@@ -3,6 +3,8 @@
 
 #include "models/traffic/VirtualServiceSplit.h"
 
+#include "kubeclient/OptimisticUpdate.h"
+
 #include <QTest>
 
 using nlohmann::json;
@@ -17,6 +19,7 @@ private Q_SLOTS:
     void patchChangesOnlyWeights_data();
     void patchChangesOnlyWeights();
     void patchIsGuardedByResourceVersion();
+    void refusesWhenTheRouteIsGone();
 };
 
 namespace {
@@ -97,11 +100,10 @@ void TestVirtualServiceSplit::patchChangesOnlyWeights()
     QFETCH(json, expectedRoute);
 
     const json before = virtualService(http);
-    const VirtualServiceSplit split = VirtualServiceSplit::read(before, topology(), QStringLiteral("reviews"));
-    const json patch = json::parse(split.weightPatch({{QStringLiteral("v1"), 80}, {QStringLiteral("v2"), 20}},
-                                                     QStringLiteral("7")));
-    const json after = before.patch(patch);
-
+    json after = before;
+    QCOMPARE(VirtualServiceSplit::applyWeights(after, topology(), QStringLiteral("reviews"),
+                                               {{QStringLiteral("v1"), 80}, {QStringLiteral("v2"), 20}}),
+             QString());
     QCOMPARE(after["spec"]["http"][0]["route"].dump(), expectedRoute.dump());
     // Everything else is untouched, byte for byte.
     json expected = before;
@@ -112,12 +114,31 @@ void TestVirtualServiceSplit::patchChangesOnlyWeights()
 void TestVirtualServiceSplit::patchIsGuardedByResourceVersion()
 {
     const json before = virtualService(json::array({{{"route", weightedRoute({{"v1", 100}})}}}));
-    const VirtualServiceSplit split = VirtualServiceSplit::read(before, topology(), QStringLiteral("reviews"));
-    const json patch = json::parse(split.weightPatch({{QStringLiteral("v1"), 100}}, QStringLiteral("6")));
+    json after = before;
+    VirtualServiceSplit::applyWeights(after, topology(), QStringLiteral("reviews"),
+                                      {{QStringLiteral("v1"), 50}, {QStringLiteral("v2"), 50}});
+    // What goes on the wire: a JSON Patch of the weights only, after a test of the version read.
+    const json patch = json::parse(kube::OptimisticUpdate::writeBody(kube::WriteMethod::JsonPatch, before, after));
     QCOMPARE(patch.front()["op"].get<std::string>(), std::string("test"));
     QCOMPARE(patch.front()["path"].get<std::string>(), std::string("/metadata/resourceVersion"));
+    QCOMPARE(before.patch(patch).dump(), after.dump());
+    for (std::size_t i = 1; i < patch.size(); ++i)
+        QVERIFY(patch[i]["path"].get<std::string>().rfind("/spec/http/0/route", 0) == 0);
     // A concurrent writer moved the object on: the patch must not apply.
-    QVERIFY_THROWS_EXCEPTION(json::exception, before.patch(patch));
+    json moved = before;
+    moved["metadata"]["resourceVersion"] = "8";
+    QVERIFY_THROWS_EXCEPTION(json::exception, moved.patch(patch));
+}
+
+void TestVirtualServiceSplit::refusesWhenTheRouteIsGone()
+{
+    json object = virtualService(json::array({{{"match", json::array({{{"uri", {{"prefix", "/a"}}}}})},
+                                                {"route", weightedRoute({{"v1", 100}})}}}));
+    const json before = object;
+    const QString problem = VirtualServiceSplit::applyWeights(object, topology(), QStringLiteral("reviews"),
+                                                              {{QStringLiteral("v2"), 100}});
+    QVERIFY2(problem.contains(QStringLiteral("no longer has a default route")), qPrintable(problem));
+    QCOMPARE(object.dump(), before.dump());
 }
 
 QTEST_GUILESS_MAIN(TestVirtualServiceSplit)

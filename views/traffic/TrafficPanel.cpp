@@ -45,8 +45,12 @@ TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer,
         if (applying)
             setStatus(tr("Applying…"));
     });
-    connect(writer, &TrafficSplitWriter::applied, this, [this](const QString& name) {
-        setStatus(tr("VirtualService %1 accepted the change; showing the cluster's state.").arg(name), false, true);
+    connect(writer, &TrafficSplitWriter::applied, this, [this](const QString& name, int attempts) {
+        setStatus(attempts > 1 ? tr("VirtualService %1 changed under us; your split was re-applied to its new state "
+                                    "and accepted.")
+                                     .arg(name)
+                               : tr("VirtualService %1 accepted the change; showing the cluster's state.").arg(name),
+                  false, true);
     });
     connect(writer, &TrafficSplitWriter::failed, this, [this](const QString& message) {
         setStatus(tr("Not applied: %1").arg(message), true, true);
@@ -155,7 +159,7 @@ void TrafficPanel::commit(int row, int percent)
     showWeights(weights);
     if (weights == m_model->weights())
         return;
-    m_writer->apply({m_model->namespaceName(), m_model->service(), m_model->virtualServiceName(), m_model->resourceVersion(),
-                     m_model->split(), weights, m_model->virtualServiceObject(),
+    m_writer->apply({m_model->namespaceName(), m_model->service(), m_model->virtualServiceName(), weights,
+                     m_model->virtualServiceObject(),
                      tr("traffic panel: %1 set to %2 %").arg(m_rows.at(row).subset).arg(percent)});
 }
