@@ -9,9 +9,15 @@
 ClusterSession::ClusterSession(const kube::ClusterConnection& connection, QObject* parent)
     : QObject(parent)
 {
-    m_kube = std::make_unique<kube::KubeClient>(connection, [this](std::function<void()> task) {
-        QMetaObject::invokeMethod(this, std::move(task), Qt::QueuedConnection);
-    });
+    // Live views poll about a dozen requests a second through the API server (lists, and the
+    // Prometheus queries behind its service proxy); client-go's controller default of 5 QPS would
+    // queue them without end. kubectl allows itself 50 QPS for discovery; so does MeshDeck.
+    kube::ClientOptions options;
+    options.qps = 50;
+    options.burst = 100;
+    m_kube = std::make_unique<kube::KubeClient>(
+        connection, [this](std::function<void()> task) { QMetaObject::invokeMethod(this, std::move(task), Qt::QueuedConnection); },
+        options);
     m_prometheus = std::make_unique<kube::PrometheusClient>(*m_kube);
 }
 

@@ -134,45 +134,148 @@ void TrafficSplitModel::rebuild()
     Q_EMIT splitChanged();
 }
 
-QMap<QString, int> TrafficSplitModel::rebalanced(const QMap<QString, int>& current, const QString& subset, int percent)
+namespace {
+
+// Shares `total` among `keys` in proportion to `weights` (equally when they are all 0), rounding
+// with the largest remainder so the parts add up to exactly `total`.
+QMap<QString, int> share(int total, const QStringList& keys, const QMap<QString, int>& weights)
 {
-    percent = std::clamp(percent, 0, 100);
     QMap<QString, int> result;
-    result.insert(subset, percent);
-
-    QStringList others;
-    int othersTotal = 0;
-    for (auto it = current.cbegin(); it != current.cend(); ++it) {
-        if (it.key() != subset) {
-            others.append(it.key());
-            othersTotal += std::max(0, it.value());
-        }
-    }
-    if (others.isEmpty()) {
-        result[subset] = 100; // a lone destination carries everything whatever its weight
+    if (keys.isEmpty())
         return result;
-    }
-
-    // Largest-remainder rounding keeps the sum at exactly 100.
-    const int rest = 100 - percent;
+    int sum = 0;
+    for (const QString& k : keys)
+        sum += std::max(0, weights.value(k));
     struct Part {
-        QString subset;
+        QString key;
         int whole;
         double remainder;
     };
     QList<Part> parts;
     int assigned = 0;
-    for (const QString& other : others) {
-        const double exact = othersTotal > 0 ? double(rest) * std::max(0, current.value(other)) / othersTotal
-                                             : double(rest) / others.size();
+    for (const QString& k : keys) {
+        const double exact = sum > 0 ? double(total) * std::max(0, weights.value(k)) / sum : double(total) / keys.size();
         const int whole = int(std::floor(exact));
-        parts.append({other, whole, exact - whole});
+        parts.append({k, whole, exact - whole});
         assigned += whole;
     }
     std::stable_sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) { return a.remainder > b.remainder; });
-    for (int i = 0; assigned < rest; ++i, ++assigned)
+    for (int i = 0; assigned < total; ++i, ++assigned)
         ++parts[i % parts.size()].whole;
     for (const Part& p : parts)
-        result.insert(p.subset, p.whole);
+        result.insert(p.key, p.whole);
     return result;
+}
+
+int lockedTotal(const QMap<QString, int>& current, const QSet<QString>& locked, const QString& except = {})
+{
+    int total = 0;
+    for (auto it = current.cbegin(); it != current.cend(); ++it) {
+        if (locked.contains(it.key()) && it.key() != except)
+            total += std::max(0, it.value());
+    }
+    return total;
+}
+
+} // namespace
+
+QMap<QString, int> TrafficSplitModel::rebalanced(const QMap<QString, int>& current, const QString& subset, int percent,
+                                                 const QSet<QString>& locked)
+{
+    const int kept = lockedTotal(current, locked, subset);
+    QStringList others;
+    for (auto it = current.cbegin(); it != current.cend(); ++it) {
+        if (it.key() != subset && !locked.contains(it.key()))
+            others.append(it.key());
+    }
+    // With nobody to take the rest, the moved subset takes it (a lone destination carries everything).
+    percent = others.isEmpty() ? 100 - kept : std::clamp(percent, 0, 100 - kept);
+    QMap<QString, int> result = share(100 - kept - percent, others, current);
+    result.insert(subset, percent);
+    for (auto it = current.cbegin(); it != current.cend(); ++it) {
+        if (locked.contains(it.key()) && it.key() != subset)
+            result.insert(it.key(), it.value());
+    }
+    return result;
+}
+
+QMap<QString, int> TrafficSplitModel::evenly(const QMap<QString, int>& current, const QSet<QString>& locked)
+{
+    QStringList unlocked;
+    QMap<QString, int> result;
+    for (auto it = current.cbegin(); it != current.cend(); ++it) {
+        if (locked.contains(it.key()))
+            result.insert(it.key(), it.value());
+        else
+            unlocked.append(it.key());
+    }
+    const QMap<QString, int> equal = share(100 - lockedTotal(current, locked), unlocked, {});
+    for (auto it = equal.cbegin(); it != equal.cend(); ++it)
+        result.insert(it.key(), it.value());
+    return result;
+}
+
+QString TrafficSplitModel::problemWith(const QMap<QString, int>& weights) const
+{
+    int total = 0;
+    for (auto it = weights.cbegin(); it != weights.cend(); ++it) {
+        if (it.value() < 0)
+            return tr("weight %1 < 0 for %2: weights must not be negative").arg(it.value()).arg(it.key());
+        total += it.value();
+    }
+    if (total == 0)
+        return tr("all weights are 0: with several destinations Istio would reject the route");
+    const MeshDestinationRule* rule = m_topology.destinationRuleFor(m_service);
+    for (auto it = weights.cbegin(); it != weights.cend(); ++it) {
+        if (it.value() <= 0)
+            continue;
+        const bool defined = rule && std::any_of(rule->subsets.cbegin(), rule->subsets.cend(),
+                                                 [&](const MeshSubset& s) { return s.name == it.key(); });
+        if (!defined) {
+            return tr("subset %1 is not defined in a DestinationRule for %2: define it before sending traffic to it")
+                .arg(it.key(), m_service);
+        }
+        const auto row = std::find_if(m_rows.cbegin(), m_rows.cend(), [&](const Row& r) { return r.subset == it.key(); });
+        if (row != m_rows.cend() && row->readyPods == 0) {
+            return tr("subset %1 selects no ready pod: its share would fail with 503 (no healthy upstream). "
+                      "Scale it up or send it 0 %.")
+                .arg(it.key());
+        }
+    }
+    return {};
+}
+
+int TrafficSplitModel::movedPercent(const QMap<QString, int>& weights) const
+{
+    int newTotal = 0;
+    for (int w : weights)
+        newTotal += std::max(0, w);
+    const int oldTotal = m_split.totalWeight();
+    if (newTotal == 0 || oldTotal == 0)
+        return 0;
+    double moved = 0;
+    QSet<QString> subsets;
+    for (const Row& r : m_rows)
+        subsets.insert(r.subset);
+    for (auto it = weights.cbegin(); it != weights.cend(); ++it)
+        subsets.insert(it.key());
+    for (const QString& subset : subsets) {
+        const double before = 100.0 * m_split.weightOf(subset) / oldTotal;
+        const double after = 100.0 * std::max(0, weights.value(subset)) / newTotal;
+        moved += std::max(0.0, after - before);
+    }
+    return qRound(moved);
+}
+
+QString TrafficSplitModel::liveSubset() const
+{
+    QString live;
+    int highest = -1;
+    for (const Row& r : m_rows) {
+        if (r.weight > highest) {
+            highest = r.weight;
+            live = r.subset;
+        }
+    }
+    return live;
 }

@@ -7,6 +7,7 @@
 
 #include <QAbstractListModel>
 #include <QMap>
+#include <QSet>
 
 // The weighted split of the selected service, one row per subset (its DestinationRule's subsets,
 // plus any destination the route names that the rule lacks), as the cluster last reported it.
@@ -40,9 +41,21 @@ public:
     const VirtualServiceSplit& split() const { return m_split; }
     QMap<QString, int> weights() const;
 
-    // The weights after the operator sets `subset` to `percent`: the other subsets share the rest in
-    // proportion to their current weights (evenly when they have none); the result sums to 100.
-    static QMap<QString, int> rebalanced(const QMap<QString, int>& current, const QString& subset, int percent);
+    // The weights after the operator sets `subset` to `percent`: locked subsets keep theirs, the
+    // other subsets share the rest in proportion to their current weights (evenly when they have
+    // none), and `percent` is capped at what the locks leave. The result sums to 100.
+    static QMap<QString, int> rebalanced(const QMap<QString, int>& current, const QString& subset, int percent,
+                                         const QSet<QString>& locked = {});
+    // Every unlocked subset gets an equal share of what the locked ones leave.
+    static QMap<QString, int> evenly(const QMap<QString, int>& current, const QSet<QString>& locked = {});
+
+    // Why these weights must not be sent, in words that say what to fix (all zero, a subset that
+    // selects no ready pod, a subset the DestinationRule does not define); empty when they may.
+    QString problemWith(const QMap<QString, int>& weights) const;
+    // How many percent of the service's traffic these weights move away from where it goes now.
+    int movedPercent(const QMap<QString, int>& weights) const;
+    // The subset carrying the most traffic now (the "live" one for blue/green, the stable one for canaries).
+    QString liveSubset() const;
 
 Q_SIGNALS:
     void splitChanged();

@@ -17,6 +17,8 @@ private Q_SLOTS:
     void explainsWhyThereIsNoSplit();
     void rebalances_data();
     void rebalances();
+    void locksAndEvenly();
+    void checksBeforeSending();
 };
 
 void TestTrafficSplitModel::rowsFollowDestinationRuleSubsets()
@@ -100,6 +102,31 @@ void TestTrafficSplitModel::rebalances()
     for (int w : result)
         sum += w;
     QCOMPARE(sum, 100);
+}
+
+void TestTrafficSplitModel::locksAndEvenly()
+{
+    const QString v1 = QStringLiteral("v1"), v2 = QStringLiteral("v2"), v3 = QStringLiteral("v3");
+    const WeightMap current{{v1, 60}, {v2, 30}, {v3, 10}};
+    QCOMPARE(TrafficSplitModel::rebalanced(current, v1, 70, {v3}), (WeightMap{{v1, 70}, {v2, 20}, {v3, 10}}));
+    QCOMPARE(TrafficSplitModel::rebalanced(current, v1, 100, {v3}), (WeightMap{{v1, 90}, {v2, 0}, {v3, 10}}));
+    QCOMPARE(TrafficSplitModel::evenly(current), (WeightMap{{v1, 34}, {v2, 33}, {v3, 33}}));
+    QCOMPARE(TrafficSplitModel::evenly(current, {v1}), (WeightMap{{v1, 60}, {v2, 20}, {v3, 20}}));
+}
+
+void TestTrafficSplitModel::checksBeforeSending()
+{
+    TrafficSplitModel model;
+    model.setTopology(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})));
+    model.setService(QStringLiteral("reviews"));
+    const QString v1 = QStringLiteral("v1"), v2 = QStringLiteral("v2");
+    QCOMPARE(model.problemWith({{v1, 50}, {v2, 50}}), QString());
+    QVERIFY(model.problemWith({{v1, 0}, {v2, 0}}).contains(QStringLiteral("all weights are 0")));
+    QVERIFY(model.problemWith({{v1, 50}, {QStringLiteral("v9"), 50}}).contains(QStringLiteral("not defined")));
+    QVERIFY(model.problemWith({{v1, -5}, {v2, 105}}).contains(QStringLiteral("negative")));
+    QCOMPARE(model.movedPercent({{v1, 70}, {v2, 30}}), 10);
+    QCOMPARE(model.movedPercent({{v1, 0}, {v2, 100}}), 80);
+    QCOMPARE(model.liveSubset(), v1);
 }
 
 QTEST_GUILESS_MAIN(TestTrafficSplitModel)

@@ -7,7 +7,10 @@
 #include "models/traffic/TrafficSplitModel.h"
 #include "models/traffic/TrafficSplitWriter.h"
 
+#include <QComboBox>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QToolButton>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTest>
@@ -18,6 +21,9 @@ private Q_SLOTS:
     void oneSliderPerSubset();
     void followsTheCluster();
     void failedWriteReturnsToClusterState();
+    void locksKeepTheirShare();
+    void canaryStepsAndEvenly();
+    void bigMovesAskFirst();
 };
 
 namespace {
@@ -39,8 +45,15 @@ struct Fixture {
     TrafficSplitWriter writer{&session, nullptr};
     TrafficPanel panel{&model, &writer};
 
+    int confirmations = 0;
+    bool answer = true;
+
     Fixture()
     {
+        panel.setConfirmation([this](const QString&) {
+            ++confirmations;
+            return answer;
+        });
         model.setTopology(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})));
         model.setService(QStringLiteral("reviews"));
         panel.show();
@@ -91,6 +104,7 @@ void TestTrafficPanel::failedWriteReturnsToClusterState()
     f.panel.slider(1)->setFocus();
     QTest::keyClick(f.panel.slider(1), Qt::Key_End);
     QCOMPARE(f.sliderValues(), (QList<int>{0, 100, 0}));
+    QCOMPARE(f.confirmations, 1); // 80 % of the traffic moves at once
     QTRY_COMPARE(applying.count(), 1);
     QCOMPARE(f.panel.statusText(), QStringLiteral("Applying…"));
 
@@ -98,6 +112,50 @@ void TestTrafficPanel::failedWriteReturnsToClusterState()
     QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 15000);
     QVERIFY(f.panel.statusText().startsWith(QStringLiteral("Not applied")));
     QCOMPARE(f.sliderValues(), (QList<int>{80, 20, 0}));
+}
+
+void TestTrafficPanel::locksKeepTheirShare()
+{
+    Fixture f;
+    f.model.setTopology(bookinfoTopology(weightedRoute({{"v1", 60}, {"v2", 30}, {"v3", 10}})));
+    QTest::mouseClick(f.panel.lockButton(2), Qt::LeftButton);
+    QVERIFY(!f.panel.slider(2)->isEnabled());
+    // v1 to 70: v3 is locked at 10, so v2 takes what is left.
+    f.panel.slider(0)->setValue(70);
+    QCOMPARE(f.sliderValues(), (QList<int>{70, 20, 10}));
+    // v1 cannot take more than the lock leaves.
+    f.panel.slider(0)->setValue(100);
+    QCOMPARE(f.sliderValues(), (QList<int>{90, 0, 10}));
+}
+
+void TestTrafficPanel::canaryStepsAndEvenly()
+{
+    Fixture f;
+    // The target defaults to a version that is not live: v2 (v1 carries 80 %).
+    QCOMPARE(f.panel.targetChooser()->currentText(), QStringLiteral("v2"));
+    QTest::mouseClick(f.panel.actionButton(QStringLiteral("25 %")), Qt::LeftButton);
+    QCOMPARE(f.sliderValues(), (QList<int>{75, 25, 0}));
+    QTRY_VERIFY(f.panel.statusText().startsWith(QStringLiteral("Not applied"))); // the server is unreachable
+    QCOMPARE(f.sliderValues(), (QList<int>{80, 20, 0}));
+
+    QTest::mouseClick(f.panel.actionButton(QStringLiteral("Evenly")), Qt::LeftButton);
+    QCOMPARE(f.sliderValues(), (QList<int>{34, 33, 33}));
+}
+
+void TestTrafficPanel::bigMovesAskFirst()
+{
+    Fixture f;
+    f.answer = false;
+    QSignalSpy applying(&f.writer, &TrafficSplitWriter::applyingChanged);
+    QTest::mouseClick(f.panel.actionButton(QStringLiteral("Promote")), Qt::LeftButton);
+    QCOMPARE(f.confirmations, 1);
+    QCOMPARE(applying.count(), 0);
+    QVERIFY(f.panel.statusText().contains(QStringLiteral("cancelled")));
+    QCOMPARE(f.sliderValues(), (QList<int>{80, 20, 0}));
+    // A small step does not ask.
+    QTest::mouseClick(f.panel.actionButton(QStringLiteral("5 %")), Qt::LeftButton);
+    QCOMPARE(f.confirmations, 1);
+    QCOMPARE(applying.count(), 1);
 }
 
 QTEST_MAIN(TestTrafficPanel)

@@ -6,12 +6,18 @@
 #include "models/traffic/TrafficSplitModel.h"
 #include "models/traffic/TrafficSplitWriter.h"
 
+#include <QComboBox>
 #include <QGridLayout>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QToolButton>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer, QWidget* parent)
     : QWidget(parent)
@@ -29,11 +35,16 @@ TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer,
     m_status->setWordWrap(true);
     layout->addWidget(m_title);
     layout->addLayout(m_grid);
+    buildActions(layout);
     layout->addWidget(m_status);
+    m_confirm = [this](const QString& question) {
+        return QMessageBox::question(this, tr("Move traffic"), question) == QMessageBox::Yes;
+    };
     layout->addStretch();
 
     connect(model, &QAbstractItemModel::modelReset, this, &TrafficPanel::rebuildRows);
     connect(model, &QAbstractItemModel::dataChanged, this, &TrafficPanel::showModelValues);
+    connect(model, &TrafficSplitModel::splitChanged, this, &TrafficPanel::updateActions);
     connect(model, &TrafficSplitModel::splitChanged, this, [this] {
         m_title->setText(m_model->service().isEmpty() ? tr("Traffic") : tr("Traffic to %1").arg(m_model->service()));
         if (!m_model->problem().isEmpty())
@@ -80,6 +91,7 @@ void TrafficPanel::rebuildRows()
         delete row.slider;
         delete row.spin;
         delete row.share;
+        delete row.lock;
     }
     m_rows.clear();
 
@@ -95,12 +107,19 @@ void TrafficPanel::rebuildRows()
         row.spin->setRange(0, 100);
         row.spin->setSuffix(QStringLiteral(" %"));
         row.share = new QLabel(this);
+        row.lock = new QToolButton(this);
+        row.lock->setText(tr("lock"));
+        row.lock->setCheckable(true);
+        row.lock->setToolTip(tr("Keep %1's share while other sliders move").arg(row.subset));
         const QColor color = VersionPalette::colorFor(row.subset);
         row.slider->setStyleSheet(QStringLiteral("QSlider::sub-page:horizontal { background: %1; }").arg(color.name()));
         m_grid->addWidget(row.name, i, 0);
         m_grid->addWidget(row.slider, i, 1);
         m_grid->addWidget(row.spin, i, 2);
         m_grid->addWidget(row.share, i, 3);
+        m_grid->addWidget(row.lock, i, 4);
+        connect(row.lock, &QToolButton::toggled, row.slider, &QSlider::setDisabled);
+        connect(row.lock, &QToolButton::toggled, row.spin, &QSpinBox::setDisabled);
 
         connect(row.slider, &QSlider::sliderPressed, this, [this] { m_dragging = true; });
         connect(row.slider, &QSlider::sliderMoved, this, [this, i](int value) { preview(i, value); });
@@ -148,18 +167,160 @@ void TrafficPanel::showWeights(const QMap<QString, int>& weights)
     }
 }
 
+QSet<QString> TrafficPanel::lockedSubsets() const
+{
+    QSet<QString> locked;
+    for (const Row& row : m_rows) {
+        if (row.lock->isChecked())
+            locked.insert(row.subset);
+    }
+    return locked;
+}
+
 void TrafficPanel::preview(int row, int percent)
 {
-    showWeights(TrafficSplitModel::rebalanced(m_model->weights(), m_rows.at(row).subset, percent));
+    showWeights(TrafficSplitModel::rebalanced(m_model->weights(), m_rows.at(row).subset, percent, lockedSubsets()));
 }
 
 void TrafficPanel::commit(int row, int percent)
 {
-    const QMap<QString, int> weights = TrafficSplitModel::rebalanced(m_model->weights(), m_rows.at(row).subset, percent);
+    const QString subset = m_rows.at(row).subset;
+    send(TrafficSplitModel::rebalanced(m_model->weights(), subset, percent, lockedSubsets()),
+         tr("traffic panel: %1 set to %2 %").arg(subset).arg(percent));
+}
+
+void TrafficPanel::send(const QMap<QString, int>& weights, const QString& why)
+{
     showWeights(weights);
     if (weights == m_model->weights())
         return;
+    const QString problem = m_model->problemWith(weights);
+    if (!problem.isEmpty()) {
+        setStatus(tr("Not sent: %1").arg(problem), true, true);
+        showModelValues();
+        return;
+    }
+    const int moved = m_model->movedPercent(weights);
+    if (moved > ConfirmAbovePercent) {
+        QStringList shares;
+        for (auto it = weights.cbegin(); it != weights.cend(); ++it)
+            shares.append(tr("%1 → %2 %").arg(it.key()).arg(it.value()));
+        const QString question = tr("This moves %1 % of %2's traffic at once: %3. Apply it?")
+                                     .arg(moved)
+                                     .arg(m_model->service(), shares.join(QStringLiteral(", ")));
+        if (!m_confirm(question)) {
+            setStatus(tr("Not sent: you cancelled the change."), false, true);
+            showModelValues();
+            return;
+        }
+    }
     m_writer->apply({m_model->namespaceName(), m_model->service(), m_model->virtualServiceName(), weights,
-                     m_model->virtualServiceObject(),
-                     tr("traffic panel: %1 set to %2 %").arg(m_rows.at(row).subset).arg(percent)});
+                     m_model->virtualServiceObject(), why});
+}
+
+QPushButton* TrafficPanel::actionButton(const QString& text) const
+{
+    for (QPushButton* button : m_actions) {
+        if (button->text() == text)
+            return button;
+    }
+    return nullptr;
+}
+
+void TrafficPanel::buildActions(QLayout* layout)
+{
+    auto add = [this](QHBoxLayout* line, const QString& text, const QString& tip, std::function<void()> action) {
+        auto* button = new QPushButton(text, this);
+        button->setToolTip(tip);
+        button->setAutoDefault(false);
+        connect(button, &QPushButton::clicked, this, std::move(action));
+        line->addWidget(button);
+        m_actions.append(button);
+        return button;
+    };
+    auto target = [this] { return m_target->currentText(); };
+
+    auto* canary = new QHBoxLayout;
+    m_target = new QComboBox(this);
+    m_target->setToolTip(tr("The version the canary steps, promote and the blue/green switch move traffic to"));
+    canary->addWidget(new QLabel(tr("Target"), this));
+    canary->addWidget(m_target);
+    for (int step : {1, 5, 10, 25, 50}) {
+        add(canary, tr("%1 %").arg(step), tr("Send %1 % of the traffic to the target").arg(step), [this, step, target] {
+            send(TrafficSplitModel::rebalanced(m_model->weights(), target(), step, lockedSubsets()),
+                 tr("canary step: %1 to %2 %").arg(target()).arg(step));
+        });
+    }
+    canary->addStretch();
+    static_cast<QBoxLayout*>(layout)->addLayout(canary);
+
+    auto* release = new QHBoxLayout;
+    add(release, tr("Promote"), tr("Send all traffic to the target"), [this, target] {
+        send(TrafficSplitModel::rebalanced(m_model->weights(), target(), 100), tr("canary promoted: all to %1").arg(target()));
+    });
+    add(release, tr("Roll back"), tr("Send all traffic back to the version carrying the most besides the target"),
+        [this, target] {
+            QString stable;
+            int highest = -1;
+            const QMap<QString, int> weights = m_model->weights();
+            for (auto it = weights.cbegin(); it != weights.cend(); ++it) {
+                if (it.key() != target() && it.value() > highest) {
+                    highest = it.value();
+                    stable = it.key();
+                }
+            }
+            if (!stable.isEmpty())
+                send(TrafficSplitModel::rebalanced(weights, stable, 100), tr("canary rolled back: all to %1").arg(stable));
+        });
+    add(release, tr("Evenly"), tr("Give every unlocked version the same share"), [this] {
+        send(TrafficSplitModel::evenly(m_model->weights(), lockedSubsets()), tr("traffic panel: evenly"));
+    });
+    release->addStretch();
+    static_cast<QBoxLayout*>(layout)->addLayout(release);
+
+    auto* blueGreen = new QHBoxLayout;
+    m_live = new QLabel(this);
+    blueGreen->addWidget(m_live);
+    add(blueGreen, tr("Switch"), tr("Blue/green: move all traffic to the target in one step"), [this, target] {
+        const QString from = m_model->liveSubset();
+        m_previousLive = from;
+        send(TrafficSplitModel::rebalanced(m_model->weights(), target(), 100),
+             tr("blue/green switch: %1 to %2").arg(from, target()));
+        updateActions();
+    });
+    m_switchBack = add(blueGreen, tr("Switch back"), tr("Blue/green: return all traffic to where it was"), [this] {
+        if (m_previousLive.isEmpty())
+            return;
+        send(TrafficSplitModel::rebalanced(m_model->weights(), m_previousLive, 100),
+             tr("blue/green switch back to %1").arg(m_previousLive));
+        m_previousLive.clear();
+        updateActions();
+    });
+    blueGreen->addStretch();
+    static_cast<QBoxLayout*>(layout)->addLayout(blueGreen);
+}
+
+void TrafficPanel::updateActions()
+{
+    const bool usable = m_model->problem().isEmpty() && m_model->rowCount() > 0;
+    const QString chosen = m_target->currentText();
+    const QSignalBlocker block(m_target);
+    m_target->clear();
+    for (int i = 0; i < m_model->rowCount(); ++i)
+        m_target->addItem(m_model->index(i).data(TrafficSplitModel::SubsetRole).toString());
+    const QString live = m_model->liveSubset();
+    // Default target: the version not carrying the traffic, which is the one a release moves to.
+    int index = m_target->findText(chosen);
+    if (index < 0) {
+        for (int i = 0; i < m_target->count() && index < 0; ++i) {
+            if (m_target->itemText(i) != live)
+                index = i;
+        }
+    }
+    m_target->setCurrentIndex(std::max(0, index));
+    for (QPushButton* button : std::as_const(m_actions))
+        button->setEnabled(usable);
+    m_target->setEnabled(usable);
+    m_switchBack->setEnabled(usable && !m_previousLive.isEmpty());
+    m_live->setText(usable ? tr("Live: <b>%1</b>").arg(live) : QString());
 }

@@ -2,17 +2,26 @@
 #pragma once
 
 #include <QMap>
+#include <QSet>
 #include <QWidget>
 
+#include <functional>
+
+class QComboBox;
 class QGridLayout;
+class QPushButton;
+class QToolButton;
 class QLabel;
 class QSlider;
 class QSpinBox;
 class TrafficSplitModel;
 class TrafficSplitWriter;
 
-// The weighted split of the selected service: one slider per subset. Dragging previews the
-// rebalanced split; releasing sends it. The sliders always return to what the cluster reports.
+// The weighted split of the selected service: one slider per subset with a lock, "evenly", canary
+// steps with promote and roll back, and a blue/green switch with switch-back. Dragging previews the
+// rebalanced split; releasing sends it. Every change is checked first (a subset without ready pods
+// or all weights at 0 is refused with what to fix) and a change moving more than half the traffic
+// at once asks for confirmation. The sliders always return to what the cluster reports.
 class TrafficPanel : public QWidget {
     Q_OBJECT
 public:
@@ -22,6 +31,16 @@ public:
     QSlider* slider(int row) const { return m_rows.at(row).slider; }
     QSpinBox* spinBox(int row) const { return m_rows.at(row).spin; }
     QString statusText() const;
+    QToolButton* lockButton(int row) const { return m_rows.at(row).lock; }
+    QComboBox* targetChooser() const { return m_target; }
+    // Canary steps, promote, roll back, evenly, switch and switch back, by their text.
+    QPushButton* actionButton(const QString& text) const;
+
+    // Asked before a change that moves more than half the traffic; returns whether to go ahead.
+    // The default asks the operator in a dialog.
+    using Confirmation = std::function<bool(const QString& question)>;
+    void setConfirmation(Confirmation confirm) { m_confirm = std::move(confirm); }
+    static constexpr int ConfirmAbovePercent = 50;
 
 private:
     struct Row {
@@ -30,6 +49,7 @@ private:
         QSlider* slider = nullptr;
         QSpinBox* spin = nullptr;
         QLabel* share = nullptr;
+        QToolButton* lock = nullptr;
     };
 
     void rebuildRows();
@@ -37,6 +57,10 @@ private:
     void preview(int row, int percent);
     void commit(int row, int percent);
     void showWeights(const QMap<QString, int>& weights);
+    void send(const QMap<QString, int>& weights, const QString& why);
+    QSet<QString> lockedSubsets() const;
+    void buildActions(QLayout* layout);
+    void updateActions();
     void setStatus(const QString& text, bool error = false, bool outcome = false);
 
     TrafficSplitModel* m_model;
@@ -45,5 +69,11 @@ private:
     QLabel* m_status;
     QGridLayout* m_grid;
     QList<Row> m_rows;
+    QComboBox* m_target = nullptr;
+    QLabel* m_live = nullptr;
+    QPushButton* m_switchBack = nullptr;
+    QList<QPushButton*> m_actions;
+    QString m_previousLive; // what a blue/green switch moved away from
+    Confirmation m_confirm;
     bool m_dragging = false;
 };
