@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ClusterSession.h"
 
+#include "kubeclient/AccessReviewCache.h"
 #include "kubeclient/KubeClient.h"
 #include "kubeclient/PrometheusClient.h"
 
@@ -19,10 +20,12 @@ ClusterSession::ClusterSession(const kube::ClusterConnection& connection, QObjec
         connection, [this](std::function<void()> task) { QMetaObject::invokeMethod(this, std::move(task), Qt::QueuedConnection); },
         options);
     m_prometheus = std::make_unique<kube::PrometheusClient>(*m_kube);
+    m_access = std::make_unique<kube::AccessReviewCache>(*m_kube);
 }
 
 ClusterSession::~ClusterSession()
 {
+    m_access.reset();
     m_prometheus.reset();
     m_kube.reset();
 }
@@ -45,4 +48,13 @@ QString ClusterSession::server() const
 QString ClusterSession::userName() const
 {
     return QString::fromStdString(m_kube->connection().userName);
+}
+
+void ClusterSession::checkAccess(const QString& verb, const QString& group, const QString& resource,
+                                 const QString& namespaceName, AccessAnswer answer)
+{
+    m_access->check({verb.toStdString(), group.toStdString(), resource.toStdString(), namespaceName.toStdString(), ""},
+                    [answer = std::move(answer)](const kube::AccessDecision& decision) {
+                        answer(decision.error.ok(), decision.allowed, QString::fromStdString(decision.reason));
+                    });
 }

@@ -6,9 +6,11 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace kube {
+class AccessReviewCache;
 class KubeClient;
 class PrometheusClient;
 } // namespace kube
@@ -24,6 +26,11 @@ public:
 
     kube::KubeClient& kube() const { return *m_kube; }
     kube::PrometheusClient& prometheus() const { return *m_prometheus; }
+    // "May I?" for this context, from SelfSubjectAccessReview, remembered per question. The answer
+    // runs on this thread: `known` is false when the review itself failed (then `allowed` says nothing).
+    using AccessAnswer = std::function<void(bool known, bool allowed, const QString& reason)>;
+    void checkAccess(const QString& verb, const QString& group, const QString& resource, const QString& namespaceName,
+                     AccessAnswer answer);
 
     QString contextName() const;
     QString namespaceName() const;
@@ -36,4 +43,5 @@ private:
     // so nothing is posted to a dead receiver.
     std::unique_ptr<kube::KubeClient> m_kube;
     std::unique_ptr<kube::PrometheusClient> m_prometheus;
+    std::unique_ptr<kube::AccessReviewCache> m_access;
 };

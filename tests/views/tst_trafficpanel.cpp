@@ -24,6 +24,7 @@ private Q_SLOTS:
     void locksKeepTheirShare();
     void canaryStepsAndEvenly();
     void bigMovesAskFirst();
+    void readOnlyWithoutPermission();
 };
 
 namespace {
@@ -156,6 +157,30 @@ void TestTrafficPanel::bigMovesAskFirst()
     QTest::mouseClick(f.panel.actionButton(QStringLiteral("5 %")), Qt::LeftButton);
     QCOMPARE(f.confirmations, 1);
     QCOMPARE(applying.count(), 1);
+}
+
+void TestTrafficPanel::readOnlyWithoutPermission()
+{
+    Fixture f;
+    const QString reason = QStringLiteral("User \"meshdeck-viewer\" cannot patch resource \"virtualservices\"");
+    f.panel.setWriteAccess(false, reason);
+    for (int i = 0; i < f.panel.sliderCount(); ++i) {
+        QVERIFY(!f.panel.slider(i)->isEnabled());
+        QVERIFY(!f.panel.spinBox(i)->isEnabled());
+        QCOMPARE(f.panel.slider(i)->toolTip(), reason);
+    }
+    QVERIFY(!f.panel.actionButton(QStringLiteral("Promote"))->isEnabled());
+    QCOMPARE(f.panel.statusText(), QStringLiteral("Read-only: ") + reason);
+    // The split is still shown as the cluster has it.
+    QCOMPARE(f.sliderValues(), (QList<int>{80, 20, 0}));
+    // Rows rebuilt for another service stay read-only.
+    f.model.setService(QStringLiteral("ratings"));
+    f.model.setService(QStringLiteral("reviews"));
+    QVERIFY(!f.panel.slider(0)->isEnabled());
+
+    f.panel.setWriteAccess(true);
+    QVERIFY(f.panel.slider(0)->isEnabled());
+    QVERIFY(f.panel.actionButton(QStringLiteral("Promote"))->isEnabled());
 }
 
 QTEST_MAIN(TestTrafficPanel)

@@ -16,6 +16,7 @@
 #include "models/traffic/TrafficSplitWriter.h"
 
 #include <QHBoxLayout>
+#include <QPointer>
 #include <QSplitter>
 
 namespace {
@@ -81,6 +82,7 @@ void MeshPage::selectService(const QString& service)
     if (service.isEmpty() || service == m_selected)
         return;
     m_selected = service;
+    checkWriteAccess();
     m_graphView->selectService(service);
     m_split->setService(service);
     m_telemetryLoader->setService(m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName,
@@ -121,4 +123,23 @@ void MeshPage::onEdgeTelemetry(const EdgeTelemetry& telemetry)
         m_graph->setGraph(MeshGraphBuilder::build(m_topology, m_telemetry));
         Q_EMIT liveDataChanged();
     }
+}
+
+void MeshPage::checkWriteAccess()
+{
+    const QString ns = m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName;
+    const QPointer<MeshPage> self(this);
+    m_session->checkAccess(QStringLiteral("patch"), QStringLiteral("networking.istio.io"), QStringLiteral("virtualservices"),
+                           ns, [self, ns](bool known, bool allowed, const QString& reason) {
+                               if (!self)
+                                   return;
+                               // A review that failed says nothing: leave the controls on and let the
+                               // server's answer to the write speak (shown verbatim).
+                               if (!known || allowed) {
+                                   self->m_trafficPanel->setWriteAccess(true);
+                                   return;
+                               }
+                               self->m_trafficPanel->setWriteAccess(
+                                   false, reason.isEmpty() ? tr("you may not patch VirtualServices in namespace %1").arg(ns) : reason);
+                           });
 }

@@ -42,6 +42,7 @@ Q_SIGNALS:
 private:
     void onTopology(const MeshTopology& topology);
     void onEdgeTelemetry(const EdgeTelemetry& telemetry);
+    void checkWriteAccess();
 
     ClusterSession* m_session;
     MeshTopologyLoader* m_topologyLoader;

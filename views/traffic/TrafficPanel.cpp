@@ -136,6 +136,8 @@ void TrafficPanel::rebuildRows()
         connect(row.spin, &QSpinBox::editingFinished, this, [this, i] { commit(i, m_rows.at(i).spin->value()); });
         m_rows.append(row);
     }
+    if (!m_writable)
+        setWriteAccess(false, m_readOnlyReason);
     showModelValues();
 }
 
@@ -300,9 +302,26 @@ void TrafficPanel::buildActions(QLayout* layout)
     static_cast<QBoxLayout*>(layout)->addLayout(blueGreen);
 }
 
+void TrafficPanel::setWriteAccess(bool allowed, const QString& reason)
+{
+    m_writable = allowed;
+    m_readOnlyReason = reason;
+    for (const Row& row : std::as_const(m_rows)) {
+        const bool enabled = allowed && !row.lock->isChecked();
+        row.slider->setEnabled(enabled);
+        row.spin->setEnabled(enabled);
+        row.lock->setEnabled(allowed);
+        for (QWidget* w : {static_cast<QWidget*>(row.slider), static_cast<QWidget*>(row.spin)})
+            w->setToolTip(allowed ? QString() : reason);
+    }
+    updateActions();
+    if (!allowed)
+        setStatus(tr("Read-only: %1").arg(reason), false, true);
+}
+
 void TrafficPanel::updateActions()
 {
-    const bool usable = m_model->problem().isEmpty() && m_model->rowCount() > 0;
+    const bool usable = m_writable && m_model->problem().isEmpty() && m_model->rowCount() > 0;
     const QString chosen = m_target->currentText();
     const QSignalBlocker block(m_target);
     m_target->clear();
@@ -318,8 +337,10 @@ void TrafficPanel::updateActions()
         }
     }
     m_target->setCurrentIndex(std::max(0, index));
-    for (QPushButton* button : std::as_const(m_actions))
+    for (QPushButton* button : std::as_const(m_actions)) {
         button->setEnabled(usable);
+        button->setToolTip(m_writable ? button->toolTip() : m_readOnlyReason);
+    }
     m_target->setEnabled(usable);
     m_switchBack->setEnabled(usable && !m_previousLive.isEmpty());
     m_live->setText(usable ? tr("Live: <b>%1</b>").arg(live) : QString());

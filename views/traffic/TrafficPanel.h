@@ -38,6 +38,11 @@ public:
 
     // Asked before a change that moves more than half the traffic; returns whether to go ahead.
     // The default asks the operator in a dialog.
+    // Disables every control when the operator may not change the service's routing, saying why
+    // (from the cluster's access review); the panel still shows the split.
+    void setWriteAccess(bool allowed, const QString& reason = {});
+    bool isWritable() const { return m_writable; }
+
     using Confirmation = std::function<bool(const QString& question)>;
     void setConfirmation(Confirmation confirm) { m_confirm = std::move(confirm); }
     static constexpr int ConfirmAbovePercent = 50;
@@ -75,5 +80,7 @@ private:
     QList<QPushButton*> m_actions;
     QString m_previousLive; // what a blue/green switch moved away from
     Confirmation m_confirm;
+    QString m_readOnlyReason;
+    bool m_writable = true;
     bool m_dragging = false;
 };
