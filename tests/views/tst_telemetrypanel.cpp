@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "UnreachableCluster.h"
+
 #include "views/telemetry/MetricChart.h"
 #include "views/telemetry/TelemetryPanel.h"
 
@@ -23,17 +25,9 @@ private Q_SLOTS:
 
 namespace {
 
-kube::ClusterConnection unreachable()
-{
-    kube::ClusterConnection c;
-    c.contextName = "test";
-    c.server = "https://127.0.0.1:1";
-    c.namespaceName = "bookinfo";
-    return c;
-}
 
 struct Fixture {
-    ClusterSession session{unreachable()};
+    ClusterSession session{unreachableCluster()};
     TelemetrySeriesModel model;
     TelemetryLoader loader{&session};
     QTemporaryDir dir;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "TopologyFixture.h"
 
+#include "UnreachableCluster.h"
+
 #include "views/traffic/TrafficPanel.h"
 
 #include "models/session/ClusterSession.h"
@@ -29,19 +31,9 @@ private Q_SLOTS:
 
 namespace {
 
-// A session whose server refuses connections at once: the panel's writes fail as they would when
-// the API server is down.
-kube::ClusterConnection unreachable()
-{
-    kube::ClusterConnection c;
-    c.contextName = "test";
-    c.server = "https://127.0.0.1:1";
-    c.namespaceName = "bookinfo";
-    return c;
-}
 
 struct Fixture {
-    ClusterSession session{unreachable()};
+    ClusterSession session{unreachableCluster()};
     TrafficSplitModel model;
     TrafficSplitWriter writer{&session, nullptr};
     TrafficPanel panel{&model, &writer};
