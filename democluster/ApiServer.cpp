@@ -4,11 +4,15 @@
 #include "ApiPath.h"
 #include "ApiRequest.h"
 #include "Authenticator.h"
+#include "Authorizer.h"
 #include "ObjectStore.h"
 #include "PrometheusProxy.h"
 #include "ResourceRegistry.h"
+#include "SelfSubjectReviews.h"
 
 #include <nlohmann/json.hpp>
+
+#include <cctype>
 
 namespace democluster {
 
@@ -51,6 +55,30 @@ bool namesPrometheus(std::string_view proxyName)
            || proxyName == std::string(PrometheusProxy::ServiceName) + ':' + std::to_string(PrometheusProxy::ServicePort);
 }
 
+std::string lowerCase(std::string text)
+{
+    for (char& c : text)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+// The verb kube-apiserver's request-info resolver derives from the method and path.
+std::string verbOf(const ApiRequest& request, const ApiPath& path)
+{
+    const bool watch = request.param("watch") == "true" || request.param("watch") == "1";
+    if (request.method == "GET")
+        return watch ? "watch" : path.name.empty() ? "list" : "get";
+    if (request.method == "POST")
+        return "create";
+    if (request.method == "PUT")
+        return "update";
+    if (request.method == "PATCH")
+        return "patch";
+    if (request.method == "DELETE")
+        return path.name.empty() ? "deletecollection" : "delete";
+    return lowerCase(request.method);
+}
+
 } // namespace
 
 ApiServer::ApiServer(ObjectStore& store, const ResourceRegistry& registry, const Authenticator& authenticator,
@@ -68,15 +96,34 @@ ApiServer::ApiServer(ObjectStore& store, const ResourceRegistry& registry, const
 
 ApiResponse ApiServer::handle(const ApiRequest& request) const
 {
-    if (!m_authenticator.authenticate(request.header("authorization")))
+    const auto user = m_authenticator.authenticate(request.header("authorization"));
+    if (!user)
         return ApiResponse::failure(ApiStatus::unauthorized());
     if (request.body.size() > MaxBodyBytes)
         return ApiResponse::failure(ApiStatus::requestEntityTooLarge(MaxBodyBytes));
+    const auto path = ApiPath::parse(request.path, m_registry);
+    RequestAttributes attributes;
+    if (path) {
+        attributes.verb = verbOf(request, *path);
+        attributes.group = path->type->group;
+        attributes.resource = path->type->plural;
+        attributes.subresource = path->subresource;
+        attributes.namespaceName = path->namespaceName;
+        attributes.name = path->name;
+    } else {
+        attributes.resourceRequest = false;
+        // Non-resource requests use the HTTP method as the verb.
+        attributes.verb = lowerCase(request.method);
+        attributes.path = request.path;
+    }
+    if (!Authorizer::allows(*user, attributes))
+        return ApiResponse::failure(ApiStatus::forbidden(attributes, user->name));
     if (auto document = discovery(request))
         return *document;
-    const auto path = ApiPath::parse(request.path, m_registry);
     if (!path)
         return ApiResponse::failure(ApiStatus::pathNotFound());
+    if (path->type->createOnly)
+        return SelfSubjectReviews::answer(*path->type, request, *user);
     if (path->type->group.empty() && path->type->plural == "services" && path->subresource == "proxy")
         return serviceProxy(request, *path);
     return m_resources.handle(request, *path);

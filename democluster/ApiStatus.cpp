@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ApiStatus.h"
 
+#include "Authorizer.h"
 #include "ResourceType.h"
 
 #include <nlohmann/json.hpp>
@@ -57,6 +58,33 @@ ApiStatus ApiStatus::conflict(const ResourceType& type, std::string_view name)
 ApiStatus ApiStatus::unauthorized()
 {
     return ApiStatus(401, "Unauthorized", "Unauthorized");
+}
+
+ApiStatus ApiStatus::forbidden(const RequestAttributes& attributes, std::string_view user)
+{
+    if (!attributes.resourceRequest) {
+        ApiStatus status(403, "Forbidden",
+                         "forbidden: User " + inQuotes(user) + " cannot " + attributes.verb + " path "
+                             + inQuotes(attributes.path));
+        status.m_hasDetails = true;
+        return status;
+    }
+    const std::string resource =
+        attributes.subresource.empty() ? attributes.resource : attributes.resource + '/' + attributes.subresource;
+    const std::string scope = attributes.namespaceName.empty() ? "at the cluster scope"
+                                                               : "in the namespace " + inQuotes(attributes.namespaceName);
+    const std::string reason = "User " + inQuotes(user) + " cannot " + attributes.verb + " resource " + inQuotes(resource)
+                               + " in API group " + inQuotes(attributes.group) + ' ' + scope;
+    // The qualified resource leaves the subresource out, as apierrors.NewForbidden gets it.
+    const std::string groupResource =
+        attributes.group.empty() ? attributes.resource : attributes.resource + '.' + attributes.group;
+    const std::string subject = attributes.name.empty() ? groupResource : groupResource + ' ' + inQuotes(attributes.name);
+    ApiStatus status(403, "Forbidden", subject + " is forbidden: " + reason);
+    status.m_hasDetails = true;
+    status.m_detailsName = attributes.name;
+    status.m_detailsGroup = attributes.group;
+    status.m_detailsKind = attributes.resource;
+    return status;
 }
 
 ApiStatus ApiStatus::methodNotAllowed(const ResourceType& type, std::string_view action)

@@ -9,6 +9,7 @@
 
 namespace democluster {
 
+struct RequestAttributes;
 struct ResourceType;
 
 // A Kubernetes Status failure, worded like kube-apiserver's k8s.io/apimachinery/pkg/api/errors so
@@ -21,6 +22,8 @@ public:
     // The optimistic-concurrency failure: a stale metadata.resourceVersion.
     static ApiStatus conflict(const ResourceType& type, std::string_view name);
     static ApiStatus unauthorized();
+    // Authorization said no; worded like kube-apiserver's forbiddenMessage().
+    static ApiStatus forbidden(const RequestAttributes& attributes, std::string_view user);
     static ApiStatus methodNotAllowed(const ResourceType& type, std::string_view action);
     // For paths that are not resources (discovery documents).
     static ApiStatus methodNotAllowed();

@@ -2,6 +2,7 @@
 #include "DemoCluster.h"
 
 #include "ApiListener.h"
+#include "Authorizer.h"
 #include "ClusterBootstrap.h"
 #include "DeploymentController.h"
 #include "KubeconfigWriter.h"
@@ -68,8 +69,14 @@ std::string DemoCluster::start()
         }
     });
 
-    const std::string token = Authenticator::generateToken();
-    m_authenticator.addToken(token, UserInfo{AdminUser, {"system:masters", "system:authenticated"}});
+    const std::vector<KubeconfigWriter::Account> accounts = {
+        {"meshdeck-demo", AdminUser, Authenticator::generateToken()},
+        {"meshdeck-demo-viewer", "meshdeck-demo-viewer", Authenticator::generateToken()},
+    };
+    m_authenticator.addToken(accounts[0].token,
+                             UserInfo{AdminUser, {Authorizer::AdminGroup, Authorizer::AuthenticatedGroup}});
+    m_authenticator.addToken(accounts[1].token,
+                             UserInfo{ViewerUser, {Authorizer::ViewerGroup, Authorizer::AuthenticatedGroup}});
     m_tls = std::make_unique<TlsCredentials>(TlsCredentials::generate());
     m_apiListener = std::make_unique<ApiListener>(m_api, *m_tls);
     const int apiPort = m_apiListener->start(m_options.port);
@@ -84,7 +91,7 @@ std::string DemoCluster::start()
         prometheusUrl = "http://127.0.0.1:" + std::to_string(m_prometheus->port());
     }
 
-    KubeconfigWriter::write(m_options.kubeconfigOut, serverUrl, m_tls->caCertificatePem(), token);
+    KubeconfigWriter::write(m_options.kubeconfigOut, serverUrl, m_tls->caCertificatePem(), accounts);
     return "meshdeck-democluster: ready server=" + serverUrl + " kubeconfig=" + m_options.kubeconfigOut.string()
            + " prometheus=" + prometheusUrl;
 }

@@ -26,6 +26,8 @@ class TlsCredentials;
 class DemoCluster {
 public:
     static constexpr const char* AdminUser = "meshdeck-admin";
+    // May only get, list and watch: for rehearsing what MeshDeck shows a read-only operator.
+    static constexpr const char* ViewerUser = "meshdeck-viewer";
 
     explicit DemoCluster(CommandLineOptions options);
     ~DemoCluster();

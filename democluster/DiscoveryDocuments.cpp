@@ -78,7 +78,7 @@ std::optional<std::string> DiscoveryDocuments::resourceList(std::string_view gro
                                    {"singularName", type->singular},
                                    {"namespaced", type->namespaced},
                                    {"kind", type->kind},
-                                   {"verbs", servedVerbs}};
+                                   {"verbs", type->createOnly ? nlohmann::json::array({"create"}) : servedVerbs}};
         if (!type->shortNames.empty())
             resource["shortNames"] = type->shortNames;
         if (!type->categories.empty())

@@ -57,14 +57,24 @@ std::string formatNumber(double value)
     return buffer;
 }
 
-const std::array<std::string, IstioMetrics::DurationBucketsMs.size()>& bucketLabels()
+template<std::size_t N>
+std::array<std::string, N> bucketLabelsOf(const std::array<double, N>& bounds)
 {
-    static const auto labels = [] {
-        std::array<std::string, IstioMetrics::DurationBucketsMs.size()> result;
-        for (std::size_t i = 0; i < result.size(); ++i)
-            result[i] = "le=\"" + formatNumber(IstioMetrics::DurationBucketsMs[i]) + "\"} ";
-        return result;
-    }();
+    std::array<std::string, N> result;
+    for (std::size_t i = 0; i < N; ++i)
+        result[i] = "le=\"" + formatNumber(bounds[i]) + "\"} ";
+    return result;
+}
+
+const auto& durationBucketLabels()
+{
+    static const auto labels = bucketLabelsOf(IstioMetrics::DurationBucketsMs);
+    return labels;
+}
+
+const auto& sizeBucketLabels()
+{
+    static const auto labels = bucketLabelsOf(IstioMetrics::SizeBucketsBytes);
     return labels;
 }
 
@@ -92,46 +102,67 @@ std::map<std::string, std::string> IstioMetrics::Labels::toMap() const
     return result;
 }
 
-void IstioMetrics::record(const Labels& labels, double durationMs)
+template<std::size_t N>
+void IstioMetrics::Histogram<N>::add(const std::array<double, N>& bounds, double value)
+{
+    sum += value;
+    const auto bucket = static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), value) - bounds.begin());
+    if (bucket < N)
+        ++buckets[bucket];
+}
+
+void IstioMetrics::record(const Labels& labels, const Observation& observation)
 {
     std::string key = labels.render();
-    const auto bucket = static_cast<std::size_t>(
-        std::lower_bound(DurationBucketsMs.begin(), DurationBucketsMs.end(), durationMs) - DurationBucketsMs.begin());
     std::lock_guard lock(m_mutex);
     auto [found, inserted] = m_series.try_emplace(std::move(key));
     Series& series = found->second;
     if (inserted)
         series.labels = labels;
     ++series.count;
-    series.sum += durationMs;
-    if (bucket < series.buckets.size())
-        ++series.buckets[bucket];
+    series.duration.add(DurationBucketsMs, observation.durationMs);
+    series.requestBytes.add(SizeBucketsBytes, observation.requestBytes);
+    series.responseBytes.add(SizeBucketsBytes, observation.responseBytes);
+}
+
+template<std::size_t N>
+void IstioMetrics::renderHistogram(std::string& out, const char* name, const std::array<std::string, N>& bucketLabels,
+                                   const std::string& labels, std::uint64_t count, const Histogram<N>& histogram)
+{
+    const std::string bucketPrefix = std::string(name) + "_bucket{" + labels + ',';
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < N; ++i) {
+        cumulative += histogram.buckets[i];
+        out += bucketPrefix + bucketLabels[i] + std::to_string(cumulative) + '\n';
+    }
+    out += bucketPrefix + "le=\"+Inf\"} " + std::to_string(count) + '\n';
+    out += std::string(name) + "_sum{" + labels + "} " + formatNumber(histogram.sum) + '\n';
+    out += std::string(name) + "_count{" + labels + "} " + std::to_string(count) + '\n';
 }
 
 std::string IstioMetrics::render() const
 {
     std::lock_guard lock(m_mutex);
     std::string out;
-    out.reserve(m_series.size() * (DurationBucketsMs.size() + 4) * 900);
+    out.reserve(m_series.size() * (DurationBucketsMs.size() + 2 * SizeBucketsBytes.size() + 10) * 900);
     out += "# HELP istio_requests_total Total requests handled by an Istio proxy.\n"
            "# TYPE istio_requests_total counter\n";
-    for (const auto& [labels, series] : m_series) {
+    for (const auto& [labels, series] : m_series)
         out += "istio_requests_total{" + labels + "} " + std::to_string(series.count) + '\n';
-    }
     out += "# HELP istio_request_duration_milliseconds Request duration in milliseconds.\n"
            "# TYPE istio_request_duration_milliseconds histogram\n";
     for (const auto& [labels, series] : m_series) {
-        std::uint64_t cumulative = 0;
-        for (std::size_t i = 0; i < series.buckets.size(); ++i) {
-            cumulative += series.buckets[i];
-            out += "istio_request_duration_milliseconds_bucket{" + labels + ',' + bucketLabels()[i]
-                   + std::to_string(cumulative) + '\n';
-        }
-        out += "istio_request_duration_milliseconds_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(series.count)
-               + '\n';
-        out += "istio_request_duration_milliseconds_sum{" + labels + "} " + formatNumber(series.sum) + '\n';
-        out += "istio_request_duration_milliseconds_count{" + labels + "} " + std::to_string(series.count) + '\n';
+        renderHistogram(out, "istio_request_duration_milliseconds", durationBucketLabels(), labels, series.count,
+                        series.duration);
     }
+    out += "# HELP istio_request_bytes Request body sizes in bytes.\n"
+           "# TYPE istio_request_bytes histogram\n";
+    for (const auto& [labels, series] : m_series)
+        renderHistogram(out, "istio_request_bytes", sizeBucketLabels(), labels, series.count, series.requestBytes);
+    out += "# HELP istio_response_bytes Response body sizes in bytes.\n"
+           "# TYPE istio_response_bytes histogram\n";
+    for (const auto& [labels, series] : m_series)
+        renderHistogram(out, "istio_response_bytes", sizeBucketLabels(), labels, series.count, series.responseBytes);
     return out;
 }
 
@@ -141,7 +172,8 @@ std::vector<IstioMetrics::Sample> IstioMetrics::samples() const
     std::vector<Sample> result;
     result.reserve(m_series.size());
     for (const auto& [labels, series] : m_series)
-        result.push_back({series.labels.toMap(), series.count, series.sum});
+        result.push_back({series.labels.toMap(), series.count, series.duration.sum, series.requestBytes.sum,
+                          series.responseBytes.sum});
     return result;
 }
 

@@ -10,14 +10,18 @@
 
 namespace democluster {
 
-// Istio's standard request metrics as an Envoy sidecar exposes them: istio_requests_total and
-// the istio_request_duration_milliseconds histogram, with Istio's label names and Envoy's default
-// buckets. The simulator records, the /metrics endpoint renders; one mutex between them.
+// Istio's standard request metrics as an Envoy sidecar exposes them: istio_requests_total, the
+// istio_request_duration_milliseconds histogram and the istio_request_bytes/istio_response_bytes
+// histograms, with Istio's label names and buckets. The simulator records, the /metrics endpoint
+// renders; one mutex between them.
 class IstioMetrics {
 public:
     // Envoy's default histogram buckets, in milliseconds (+Inf is implied).
     static constexpr std::array<double, 19> DurationBucketsMs = {
         0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000};
+    // Istio's stats filter sizes its byte histograms in powers of ten, 1 B to 1 GB.
+    static constexpr std::array<double, 10> SizeBucketsBytes = {
+        1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
 
     struct Labels {
         std::string reporter; // "source" or "destination"
@@ -53,20 +57,41 @@ public:
         std::map<std::string, std::string> labels;
         std::uint64_t requests = 0;
         double durationSumMs = 0;
+        double requestBytesSum = 0;
+        double responseBytesSum = 0;
     };
 
-    void record(const Labels& labels, double durationMs);
+    // One request as a proxy saw it: how long it took and the bytes of each direction.
+    struct Observation {
+        double durationMs = 0;
+        double requestBytes = 0;
+        double responseBytes = 0;
+    };
+
+    void record(const Labels& labels, const Observation& observation);
     // Prometheus text exposition format 0.0.4.
     std::string render() const;
     std::vector<Sample> samples() const;
 
 private:
+    template<std::size_t N>
+    struct Histogram {
+        double sum = 0;
+        std::array<std::uint64_t, N> buckets{}; // per bucket, not cumulative
+
+        void add(const std::array<double, N>& bounds, double value);
+    };
     struct Series {
         Labels labels;
         std::uint64_t count = 0;
-        double sum = 0;
-        std::array<std::uint64_t, DurationBucketsMs.size()> buckets{}; // per bucket, not cumulative
+        Histogram<DurationBucketsMs.size()> duration;
+        Histogram<SizeBucketsBytes.size()> requestBytes;
+        Histogram<SizeBucketsBytes.size()> responseBytes;
     };
+
+    template<std::size_t N>
+    static void renderHistogram(std::string& out, const char* name, const std::array<std::string, N>& bucketLabels,
+                                const std::string& labels, std::uint64_t count, const Histogram<N>& histogram);
 
     mutable std::mutex m_mutex;
     // Keyed by the rendered label set, so rendering /metrics is concatenation.

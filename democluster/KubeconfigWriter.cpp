@@ -33,7 +33,7 @@ std::string base64(const std::string& data)
 } // namespace
 
 std::string KubeconfigWriter::render(const std::string& serverUrl, const std::string& caCertificatePem,
-                                     const std::string& token)
+                                     const std::vector<Account>& accounts)
 {
     YAML::Emitter out;
     out << YAML::BeginMap;
@@ -45,28 +45,36 @@ std::string KubeconfigWriter::render(const std::string& serverUrl, const std::st
     out << YAML::Key << "server" << YAML::Value << serverUrl;
     out << YAML::Key << "certificate-authority-data" << YAML::Value << base64(caCertificatePem);
     out << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
-    out << YAML::Key << "users" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
-    out << YAML::Key << "name" << YAML::Value << UserName;
-    out << YAML::Key << "user" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "token" << YAML::Value << token;
-    out << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
-    out << YAML::Key << "contexts" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
-    out << YAML::Key << "name" << YAML::Value << ContextName;
-    out << YAML::Key << "context" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "cluster" << YAML::Value << ClusterName;
-    out << YAML::Key << "user" << YAML::Value << UserName;
-    out << YAML::Key << "namespace" << YAML::Value << DefaultNamespace;
-    out << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
-    out << YAML::Key << "current-context" << YAML::Value << ContextName;
+    out << YAML::Key << "users" << YAML::Value << YAML::BeginSeq;
+    for (const auto& account : accounts) {
+        out << YAML::BeginMap;
+        out << YAML::Key << "name" << YAML::Value << account.userEntry;
+        out << YAML::Key << "user" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "token" << YAML::Value << account.token;
+        out << YAML::EndMap << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    out << YAML::Key << "contexts" << YAML::Value << YAML::BeginSeq;
+    for (const auto& account : accounts) {
+        out << YAML::BeginMap;
+        out << YAML::Key << "name" << YAML::Value << account.context;
+        out << YAML::Key << "context" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "cluster" << YAML::Value << ClusterName;
+        out << YAML::Key << "user" << YAML::Value << account.userEntry;
+        out << YAML::Key << "namespace" << YAML::Value << DefaultNamespace;
+        out << YAML::EndMap << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    out << YAML::Key << "current-context" << YAML::Value << (accounts.empty() ? std::string() : accounts.front().context);
     out << YAML::Key << "preferences" << YAML::Value << YAML::BeginMap << YAML::EndMap;
     out << YAML::EndMap;
     return std::string(out.c_str()) + '\n';
 }
 
 void KubeconfigWriter::write(const std::filesystem::path& path, const std::string& serverUrl,
-                             const std::string& caCertificatePem, const std::string& token)
+                             const std::string& caCertificatePem, const std::vector<Account>& accounts)
 {
-    const std::string content = render(serverUrl, caCertificatePem, token);
+    const std::string content = render(serverUrl, caCertificatePem, accounts);
     std::filesystem::path temporary = path;
     temporary += ".tmp";
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

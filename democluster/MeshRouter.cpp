@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <regex>
 
 namespace democluster {
 
@@ -55,22 +57,120 @@ bool mapMatches(const nlohmann::json& wanted, const std::map<std::string, std::s
     return true;
 }
 
-// Simulated requests carry no path, headers or query parameters, so only conditions on the source
-// can hold; a block with any other condition never applies (yet).
-bool matchBlockApplies(const nlohmann::json& block, const MeshRouter::Caller& caller)
+// Istio's StringMatch: exact, prefix or regex (RE2, which must match the whole value).
+bool stringMatches(const nlohmann::json& match, const std::string& value, bool ignoreCase = false)
+{
+    if (!match.is_object())
+        return false;
+    const auto lower = [&](std::string text) {
+        if (ignoreCase) {
+            for (char& c : text)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        return text;
+    };
+    if (const auto exact = match.find("exact"); exact != match.end())
+        return exact->is_string() && lower(exact->get<std::string>()) == lower(value);
+    if (const auto prefix = match.find("prefix"); prefix != match.end())
+        return prefix->is_string() && lower(value).starts_with(lower(prefix->get<std::string>()));
+    if (const auto regex = match.find("regex"); regex != match.end()) {
+        if (!regex->is_string())
+            return false;
+        try {
+            return std::regex_match(value, std::regex(regex->get<std::string>(), std::regex::ECMAScript));
+        } catch (const std::regex_error&) {
+            return false; // istiod rejects an invalid regex; one that slipped through matches nothing
+        }
+    }
+    return match.empty(); // {} means "present", which the caller has already checked
+}
+
+// Each named header (or query parameter) must be present and match.
+bool allPresentAndMatch(const nlohmann::json& wanted, const std::map<std::string, std::string>& values)
+{
+    if (!wanted.is_object())
+        return false;
+    for (const auto& [name, match] : wanted.items()) {
+        const auto found = values.find(name);
+        if (found == values.end() || !stringMatches(match, found->second))
+            return false;
+    }
+    return true;
+}
+
+bool matchBlockApplies(const nlohmann::json& block, const MeshRouter::Caller& caller, const MeshRouter::Request& request)
 {
     if (!block.is_object())
         return false;
+    const bool ignoreUriCase = block.value("ignoreUriCase", false);
     for (const auto& [key, value] : block.items()) {
-        if (key == "name")
+        if (key == "name" || key == "ignoreUriCase")
             continue;
         if (key == "sourceLabels" && mapMatches(value, caller.labels))
             continue;
         if (key == "sourceNamespace" && value.is_string() && value.get<std::string>() == caller.namespaceName)
             continue;
+        if (key == "headers" && allPresentAndMatch(value, request.headers))
+            continue;
+        if (key == "queryParams" && allPresentAndMatch(value, request.queryParams))
+            continue;
+        if (key == "uri" && stringMatches(value, request.path, ignoreUriCase))
+            continue;
+        if (key == "method" && stringMatches(value, request.method))
+            continue;
+        if (key == "withoutHeaders" && value.is_object()) {
+            const bool anyMatches = std::any_of(value.items().begin(), value.items().end(), [&](const auto& item) {
+                const auto found = request.headers.find(item.key());
+                return found != request.headers.end() && stringMatches(item.value(), found->second);
+            });
+            if (!anyMatches)
+                continue;
+        }
+        // A condition not simulated (port, gateways, authority, scheme) or not met.
         return false;
     }
     return true;
+}
+
+// "2s", "0.5s", "1500ms" (protobuf Duration JSON, plus the unit Istio's examples sometimes use).
+double durationMs(const nlohmann::json& value)
+{
+    if (!value.is_string())
+        return 0;
+    const std::string text = value.get<std::string>();
+    const bool millis = text.ends_with("ms");
+    if (!millis && !text.ends_with('s'))
+        return 0;
+    try {
+        const double number = std::stod(text.substr(0, text.size() - (millis ? 2 : 1)));
+        return number > 0 ? (millis ? number : number * 1000) : 0;
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+// A percentage{value} as a share; missing means the fault never fires.
+double shareOf(const nlohmann::json& fault)
+{
+    const auto& value = field(fault, {"percentage", "value"});
+    return value.is_number() ? std::clamp(value.get<double>() / 100.0, 0.0, 1.0) : 0.0;
+}
+
+MeshRouter::Fault faultOf(const nlohmann::json& httpRoute)
+{
+    MeshRouter::Fault fault;
+    const auto& delay = field(httpRoute, {"fault", "delay"});
+    if (delay.is_object()) {
+        fault.delayMs = durationMs(field(delay, {"fixedDelay"}));
+        fault.delayShare = fault.delayMs > 0 ? shareOf(delay) : 0;
+    }
+    const auto& abort = field(httpRoute, {"fault", "abort"});
+    const auto& status = field(abort, {"httpStatus"});
+    if (status.is_number_integer()) {
+        fault.abortStatus = status.get<int>();
+        fault.abortShare = shareOf(abort);
+    }
+    return fault;
 }
 
 } // namespace
@@ -130,7 +230,8 @@ const nlohmann::json* MeshRouter::virtualServiceFor(const std::string& service) 
     return nullptr;
 }
 
-const nlohmann::json* MeshRouter::applicableHttpRoute(const nlohmann::json& virtualService, const Caller& caller) const
+const nlohmann::json* MeshRouter::applicableHttpRoute(const nlohmann::json& virtualService, const Caller& caller,
+                                                      const Request& request) const
 {
     const auto& routes = field(virtualService, {"spec", "http"});
     if (!routes.is_array())
@@ -139,7 +240,7 @@ const nlohmann::json* MeshRouter::applicableHttpRoute(const nlohmann::json& virt
         const auto& matches = field(route, {"match"});
         const bool applies = !matches.is_array() || matches.empty()
                              || std::any_of(matches.begin(), matches.end(), [&](const nlohmann::json& block) {
-                                    return matchBlockApplies(block, caller);
+                                    return matchBlockApplies(block, caller, request);
                                 });
         if (applies)
             return &route;
@@ -186,19 +287,27 @@ void MeshRouter::spread(const std::string& service, const std::vector<const Work
     }
 }
 
-std::vector<MeshRouter::Target> MeshRouter::route(const std::string& service, const Caller& caller) const
+MeshRouter::Decision MeshRouter::route(const std::string& service, const Caller& caller, const Request& request) const
 {
-    std::vector<Target> targets;
+    Decision decision;
+    std::vector<Target>& targets = decision.targets;
     const nlohmann::json* virtualService = virtualServiceFor(service);
-    const nlohmann::json* httpRoute = virtualService ? applicableHttpRoute(*virtualService, caller) : nullptr;
+    const bool hasHttpRoutes = virtualService && field(*virtualService, {"spec", "http"}).is_array()
+                               && !field(*virtualService, {"spec", "http"}).empty();
+    const nlohmann::json* httpRoute = hasHttpRoutes ? applicableHttpRoute(*virtualService, caller, request) : nullptr;
+    // HTTP routes exist but none applies: Envoy's route table has no entry for the request.
+    if (hasHttpRoutes && !httpRoute) {
+        targets.push_back({service, nullptr, 1.0, "NR", 404});
+        return decision;
+    }
     const auto& destinations = httpRoute ? field(*httpRoute, {"route"}) : nlohmann::json();
-    // Without a VirtualService (or an applicable route), kube-proxy-like: every pod alike.
-    // TODO(match blocks): a VirtualService whose routes all fail to match makes Envoy answer 404 NR.
+    // Without a VirtualService (or a route with destinations), kube-proxy-like: every pod alike.
     if (!destinations.is_array() || destinations.empty()) {
         if (serviceObject(service))
             spread(service, backends(service, nullptr), 1.0, "UH", targets);
-        return targets;
+        return decision;
     }
+    decision.fault = faultOf(*httpRoute);
 
     // Weights are relative (Istio >= 1.15); a lone destination takes everything.
     const auto weightOf = [](const nlohmann::json& destination) {
@@ -239,7 +348,7 @@ std::vector<MeshRouter::Target> MeshRouter::route(const std::string& service, co
         else
             spread(target, backends(target, subsetLabels), share, "UH", targets);
     }
-    return targets;
+    return decision;
 }
 
 } // namespace democluster

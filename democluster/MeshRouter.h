@@ -16,8 +16,8 @@ class ObjectStore;
 class ResourceRegistry;
 
 // Decides where a request to a service goes, as the caller's Envoy would: the destination
-// service's VirtualService (first applicable HTTP route), DestinationRule subsets, and the
-// Deployments behind the Service. Built from one snapshot of the store, so a route computed from
+// service's VirtualService (first HTTP route whose match applies to the caller and the request,
+// its fault injection), DestinationRule subsets, and the Deployments behind the Service. Built from one snapshot of the store, so a route computed from
 // it never mixes two versions of the configuration.
 class MeshRouter {
 public:
@@ -26,13 +26,32 @@ public:
         std::string namespaceName;
         std::map<std::string, std::string> labels;
     };
-    // One possible upstream and the fraction of requests it gets. A null workload means no pod
-    // can serve the share: Envoy answers 503 with `responseFlags`.
+    // What the request carries that match blocks look at. Header names are lower case.
+    struct Request {
+        std::string method = "GET";
+        std::string path = "/";
+        std::map<std::string, std::string> headers;
+        std::map<std::string, std::string> queryParams;
+    };
+    // One possible upstream and the fraction of requests it gets. A null workload means Envoy
+    // answers by itself with `localReplyCode` and `responseFlags` (no pod: 503 UH, no route: 404 NR).
     struct Target {
         std::string service; // the service the route resolved to
         const Workload* workload = nullptr;
         double share = 0;
         std::string responseFlags;
+        int localReplyCode = 503;
+    };
+    // The route's fault injection; a share of 0 never fires (as a fault without a percentage).
+    struct Fault {
+        double delayMs = 0;
+        double delayShare = 0; // 0..1
+        int abortStatus = 0;
+        double abortShare = 0; // 0..1
+    };
+    struct Decision {
+        std::vector<Target> targets; // shares summing to 1; empty when the service is unknown
+        Fault fault;
     };
 
     MeshRouter(const ObjectStore& store, const ResourceRegistry& registry, std::string namespaceName);
@@ -40,8 +59,7 @@ public:
     MeshRouter(const MeshRouter&) = delete;
     MeshRouter& operator=(const MeshRouter&) = delete;
 
-    // The targets of a request to `service`, shares summing to 1; empty when the service is unknown.
-    std::vector<Target> route(const std::string& service, const Caller& caller) const;
+    Decision route(const std::string& service, const Caller& caller, const Request& request) const;
 
 private:
     struct Snapshot;
@@ -51,7 +69,8 @@ private:
     std::string serviceOfHost(const std::string& host) const;
     const nlohmann::json* serviceObject(const std::string& service) const;
     const nlohmann::json* virtualServiceFor(const std::string& service) const;
-    const nlohmann::json* applicableHttpRoute(const nlohmann::json& virtualService, const Caller& caller) const;
+    const nlohmann::json* applicableHttpRoute(const nlohmann::json& virtualService, const Caller& caller,
+                                              const Request& request) const;
     // The workloads behind a service, optionally narrowed to a DestinationRule subset.
     std::vector<const Workload*> backends(const std::string& service, const nlohmann::json* subsetLabels) const;
     // Splits one destination's share over its workloads by ready pods.

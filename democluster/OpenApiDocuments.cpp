@@ -44,6 +44,10 @@ nlohmann::json document(const ResourceRegistry& registry, std::string_view group
         patch["parameters"] = nlohmann::json::array({fieldValidation()});
         nlohmann::json post = operation(*type, "post");
         post["parameters"] = nlohmann::json::array({fieldValidation()});
+        if (type->createOnly) {
+            paths[collection] = {{"post", post}};
+            continue;
+        }
         paths[collection] = {{"get", operation(*type, "list")}, {"post", post}};
         paths[collection + "/{name}"] = {{"get", operation(*type, "get")}, {"patch", patch}};
     }

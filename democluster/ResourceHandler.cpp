@@ -4,6 +4,7 @@
 #include "AdmissionValidator.h"
 #include "ApiPath.h"
 #include "ApiRequest.h"
+#include "ContinueToken.h"
 #include "FieldSelector.h"
 #include "LabelSelector.h"
 #include "ObjectStore.h"
@@ -37,6 +38,13 @@ std::optional<ApiStatus> parseBody(const std::string& body, nlohmann::json& pars
     if (parsed.is_discarded())
         return ApiStatus::badRequest(std::string("error decoding ") + what + ": the body is not valid JSON");
     return std::nullopt;
+}
+
+// A string member, or empty when absent or of another type: bodies come from anyone.
+std::string textOf(const nlohmann::json& object, const char* key)
+{
+    const auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
 std::optional<ApiStatus> requireJsonBody(const ApiRequest& request)
@@ -118,18 +126,58 @@ ApiResponse ResourceHandler::list(const ApiRequest& request, const ApiPath& path
     if (!fields)
         return ApiResponse::failure(ApiStatus::badRequest(error));
 
+    std::uint64_t limit = 0;
+    if (const std::string text = request.param("limit"); !text.empty()) {
+        const auto parsed = parseNumber(text);
+        if (!parsed)
+            return ApiResponse::failure(ApiStatus::badRequest("limit must be a non-negative integer"));
+        limit = *parsed;
+    }
+    std::optional<ContinueToken> from;
+    if (const std::string text = request.param("continue"); !text.empty()) {
+        from = ContinueToken::decode(text);
+        if (!from)
+            return ApiResponse::failure(ApiStatus::badRequest("continue key is not valid"));
+    }
+
     std::vector<nlohmann::json> objects;
-    const std::string resourceVersion = m_store.list(*path.type, path.namespaceName, objects);
+    std::string resourceVersion = m_store.list(*path.type, path.namespaceName, objects);
+    // Later pages list the store as it is now, not as it was at the first page's version (no
+    // MVCC here), but they report the first page's version as kube-apiserver does.
+    if (from)
+        resourceVersion = from->resourceVersion;
     nlohmann::json items = nlohmann::json::array();
+    std::size_t remaining = 0;
     for (auto& object : objects) {
-        if (labels->matches(object["metadata"].value("labels", nlohmann::json())) && fields->matches(object))
+        const auto& metadata = object["metadata"];
+        if (from
+            && std::make_pair(textOf(metadata, "namespace"), textOf(metadata, "name"))
+                   <= std::make_pair(from->namespaceName, from->name))
+            continue;
+        if (!labels->matches(metadata.value("labels", nlohmann::json())) || !fields->matches(object))
+            continue;
+        if (limit > 0 && items.size() == limit)
+            ++remaining;
+        else
             items.push_back(std::move(object));
     }
-    if (const auto table = tableRendererFor(request, *path.type))
-        return ApiResponse::json(table->table(items.get<std::vector<nlohmann::json>>(), resourceVersion).dump());
+    nlohmann::json listMetadata = {{"resourceVersion", resourceVersion}};
+    if (remaining > 0) {
+        const auto& last = items.back()["metadata"];
+        listMetadata["continue"] =
+            ContinueToken{resourceVersion, textOf(last, "namespace"), textOf(last, "name")}.encode();
+        // Only without selectors, as kube-apiserver: with them the count would cost a full scan.
+        if (request.param("labelSelector").empty() && request.param("fieldSelector").empty())
+            listMetadata["remainingItemCount"] = remaining;
+    }
+    if (const auto table = tableRendererFor(request, *path.type)) {
+        nlohmann::json rendered = table->table(items.get<std::vector<nlohmann::json>>(), resourceVersion);
+        rendered["metadata"] = listMetadata;
+        return ApiResponse::json(rendered.dump());
+    }
     const nlohmann::json response = {{"kind", path.type->listKind()},
                                      {"apiVersion", path.type->apiVersion()},
-                                     {"metadata", {{"resourceVersion", resourceVersion}}},
+                                     {"metadata", std::move(listMetadata)},
                                      {"items", std::move(items)}};
     return ApiResponse::json(response.dump());
 }
@@ -207,11 +255,13 @@ ApiResponse ResourceHandler::create(const ApiRequest& request, const ApiPath& pa
         return ApiResponse::failure(*error);
     if (!object.is_object() || !object.value("metadata", nlohmann::json::object()).is_object())
         return ApiResponse::failure(ApiStatus::badRequest("the object provided is not a Kubernetes object"));
+    if (!object.contains("metadata"))
+        object["metadata"] = nlohmann::json::object(); // the store then reports the missing name
     if (object.contains("kind") && object["kind"] != type.kind)
         return ApiResponse::failure(ApiStatus::badRequest("the kind of the object (" + object["kind"].dump()
                                                           + ") does not match the resource " + type.groupResource()));
     if (type.namespaced) {
-        const std::string bodyNamespace = object["metadata"].value("namespace", std::string());
+        const std::string bodyNamespace = textOf(object["metadata"], "namespace");
         if (!bodyNamespace.empty() && bodyNamespace != path.namespaceName)
             return ApiResponse::failure(ApiStatus::badRequest(
                 "the namespace of the provided object does not match the namespace sent on the request"));
@@ -238,7 +288,7 @@ ApiResponse ResourceHandler::replace(const ApiRequest& request, const ApiPath& p
         return ApiResponse::failure(*error);
     if (!replacement.is_object() || !replacement.value("metadata", nlohmann::json()).is_object())
         return ApiResponse::failure(ApiStatus::badRequest("the object provided is not a Kubernetes object"));
-    const std::string bodyName = replacement["metadata"].value("name", std::string());
+    const std::string bodyName = textOf(replacement["metadata"], "name");
     if (bodyName != path.name)
         return ApiResponse::failure(ApiStatus::badRequest("the name of the object (" + bodyName
                                                           + ") does not match the name on the URL (" + path.name + ")"));

@@ -17,6 +17,9 @@ const ResourceRegistry& ResourceRegistry::builtin()
          {"istio-io", "networking-istio-io"}, true},
         {"DestinationRule", "networking.istio.io", "v1", "destinationrules", "destinationrule", {"dr"},
          {"istio-io", "networking-istio-io"}, true},
+        {"SelfSubjectAccessReview", "authorization.k8s.io", "v1", "selfsubjectaccessreviews", "selfsubjectaccessreview", {}, {}, false, true},
+        {"SelfSubjectRulesReview", "authorization.k8s.io", "v1", "selfsubjectrulesreviews", "selfsubjectrulesreview", {}, {}, false, true},
+        {"SelfSubjectReview", "authentication.k8s.io", "v1", "selfsubjectreviews", "selfsubjectreview", {}, {}, false, true},
     });
     return registry;
 }

@@ -17,6 +17,8 @@ struct ResourceType {
     std::vector<std::string> shortNames;
     std::vector<std::string> categories;
     bool namespaced = true;
+    // A review (SelfSubjectAccessReview, ...): only POSTed, answered from the request, never stored.
+    bool createOnly = false;
 
     // "v1" for the core group, "networking.istio.io/v1" otherwise: the objects' apiVersion.
     std::string apiVersion() const { return group.empty() ? version : group + '/' + version; }

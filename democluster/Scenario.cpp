@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -19,15 +20,22 @@ std::string required(const YAML::Node& node, const char* key, const std::string&
     return node[key].Scalar();
 }
 
+void readLogNormal(const YAML::Node& node, const char* key, Scenario::LogNormal& distribution, const std::string& where)
+{
+    if (const auto found = node[key]) {
+        distribution.median = found["median"].as<double>(distribution.median);
+        distribution.sigma = found["sigma"].as<double>(distribution.sigma);
+    }
+    if (distribution.median <= 0 || distribution.sigma < 0)
+        throw std::runtime_error(where + ": " + key + " needs median > 0 and sigma >= 0");
+}
+
 Scenario::Profile readProfile(const YAML::Node& node, Scenario::Profile profile, const std::string& where)
 {
-    if (const auto latency = node["latencyMs"]) {
-        profile.latencyMedianMs = latency["median"].as<double>(profile.latencyMedianMs);
-        profile.latencySigma = latency["sigma"].as<double>(profile.latencySigma);
-    }
+    readLogNormal(node, "latencyMs", profile.latencyMs, where);
+    readLogNormal(node, "requestBytes", profile.requestBytes, where);
+    readLogNormal(node, "responseBytes", profile.responseBytes, where);
     profile.errorRate = node["errorRate"].as<double>(profile.errorRate);
-    if (profile.latencyMedianMs <= 0 || profile.latencySigma < 0)
-        throw std::runtime_error(where + ": latencyMs needs median > 0 and sigma >= 0");
     if (profile.errorRate < 0 || profile.errorRate > 1)
         throw std::runtime_error(where + ": errorRate must be between 0 and 1");
     return profile;
@@ -60,6 +68,25 @@ Scenario Scenario::parse(const std::string& yaml, const std::string& origin)
         scenario.requestsPerSecond = entry["requestsPerSecond"].as<double>(0);
         if (scenario.requestsPerSecond < 0)
             throw std::runtime_error(origin + ": entry.requestsPerSecond must not be negative");
+        scenario.entryPath = entry["path"].as<std::string>("/");
+        double shares = 0;
+        for (const auto& node : entry["users"]) {
+            Users users;
+            users.share = node["share"].as<double>(0);
+            for (const auto& header : node["headers"]) {
+                std::string name = header.first.as<std::string>();
+                for (char& c : name)
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                users.headers[name] = header.second.as<std::string>();
+            }
+            users.path = node["path"].as<std::string>("");
+            for (const auto& param : node["queryParams"])
+                users.queryParams[param.first.as<std::string>()] = param.second.as<std::string>();
+            shares += users.share;
+            if (users.share <= 0 || shares > 1 + 1e-9)
+                throw std::runtime_error(origin + ": entry.users shares must be positive and sum to at most 1");
+            scenario.users.push_back(std::move(users));
+        }
         const YAML::Node source = entry["source"];
         scenario.source.workload = required(source, "workload", origin + ": entry.source");
         scenario.source.namespaceName = required(source, "namespace", origin + ": entry.source");
@@ -68,7 +95,8 @@ Scenario Scenario::parse(const std::string& yaml, const std::string& origin)
         scenario.source.proxy = source["proxy"].as<bool>(true);
 
         for (const auto& call : root["calls"]) {
-            Call parsed{required(call, "from", origin + ": calls"), {}, required(call, "to", origin + ": calls")};
+            Call parsed{required(call, "from", origin + ": calls"), {}, required(call, "to", origin + ": calls"),
+                        call["path"].as<std::string>("/")};
             for (const auto& version : call["fromVersions"])
                 parsed.fromVersions.push_back(version.as<std::string>());
             scenario.calls.push_back(std::move(parsed));
@@ -95,16 +123,16 @@ const Scenario::Profile& Scenario::profileFor(const std::string& service, const 
     return found == profiles.end() ? defaults : *found;
 }
 
-std::vector<std::string> Scenario::calleesOf(const std::string& service, const std::string& version) const
+std::vector<const Scenario::Call*> Scenario::callsFrom(const std::string& service, const std::string& version) const
 {
-    std::vector<std::string> callees;
+    std::vector<const Call*> callees;
     for (const auto& call : calls) {
         if (call.from != service)
             continue;
         if (!call.fromVersions.empty()
             && std::find(call.fromVersions.begin(), call.fromVersions.end(), version) == call.fromVersions.end())
             continue;
-        callees.push_back(call.to);
+        callees.push_back(&call);
     }
     return callees;
 }

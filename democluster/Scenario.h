@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,13 +21,27 @@ struct Scenario {
         std::string from;
         std::vector<std::string> fromVersions; // empty: every version of `from`
         std::string to;
+        std::string path = "/"; // the callee's URI; the caller's headers travel along
+    };
+    // A kind of user: a share of the entry requests carrying these headers, path and query.
+    struct Users {
+        double share = 0;
+        std::map<std::string, std::string> headers; // names in lower case
+        std::string path;                            // empty: the entry path
+        std::map<std::string, std::string> queryParams;
+    };
+    // A log-normal distribution: its median and the sigma of the underlying normal.
+    struct LogNormal {
+        double median = 0;
+        double sigma = 0;
     };
     struct Profile {
         std::string service; // empty for the defaults
         std::string version;
-        double latencyMedianMs = 10;
-        double latencySigma = 0.3;
+        LogNormal latencyMs{10, 0.3};
         double errorRate = 0;
+        LogNormal requestBytes{600, 0.2};
+        LogNormal responseBytes{1500, 0.3};
     };
 
     std::string name;
@@ -34,6 +49,8 @@ struct Scenario {
     std::vector<std::string> manifests; // relative to the resources folder
     std::string entryService;
     double requestsPerSecond = 0;
+    std::string entryPath = "/";
+    std::vector<Users> users; // shares sum to at most 1; the rest are plain requests
     Source source;
     std::vector<Call> calls;
     Profile defaults;
@@ -44,8 +61,8 @@ struct Scenario {
     static Scenario parse(const std::string& yaml, const std::string& origin);
 
     const Profile& profileFor(const std::string& service, const std::string& version) const;
-    // The services `service` at `version` calls, in order.
-    std::vector<std::string> calleesOf(const std::string& service, const std::string& version) const;
+    // The calls `service` at `version` makes, in order.
+    std::vector<const Call*> callsFrom(const std::string& service, const std::string& version) const;
 };
 
 } // namespace democluster

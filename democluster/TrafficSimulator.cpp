@@ -67,8 +67,27 @@ void TrafficSimulator::step(double seconds)
     const MeshRouter router(m_store, m_registry, m_scenario.namespaceName);
     RouteCache routes;
     const Peer entry = entryPeer();
-    for (double i = 0; i < requests; ++i)
-        call(router, routes, entry, m_scenario.entryService, 0);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (double i = 0; i < requests; ++i) {
+        // Which kind of user sends it: each class takes its share, plain requests the rest.
+        int users = -1;
+        double draw = m_scenario.users.empty() ? 1.0 : unit(m_random);
+        for (std::size_t k = 0; k < m_scenario.users.size() && users < 0; ++k) {
+            draw -= m_scenario.users[k].share;
+            if (draw < 0)
+                users = static_cast<int>(k);
+        }
+        MeshRouter::Request request;
+        request.path = m_scenario.entryPath;
+        if (users >= 0) {
+            const auto& kind = m_scenario.users[static_cast<std::size_t>(users)];
+            request.headers = kind.headers;
+            request.queryParams = kind.queryParams;
+            if (!kind.path.empty())
+                request.path = kind.path;
+        }
+        call(router, routes, entry, m_scenario.entryService, request, users, 0);
+    }
 }
 
 const MeshRouter::Target* TrafficSimulator::pick(const std::vector<MeshRouter::Target>& targets)
@@ -84,38 +103,80 @@ const MeshRouter::Target* TrafficSimulator::pick(const std::vector<MeshRouter::T
     return &targets.back(); // rounding left a sliver
 }
 
-TrafficSimulator::Outcome TrafficSimulator::call(const MeshRouter& router, RouteCache& routes, const Peer& caller,
-                                                 const std::string& service, int depth)
+bool TrafficSimulator::fires(double share)
 {
-    auto cached = routes.find({caller.workload, service});
+    return share > 0 && std::bernoulli_distribution(share)(m_random);
+}
+
+TrafficSimulator::Outcome TrafficSimulator::call(const MeshRouter& router, RouteCache& routes, const Peer& caller,
+                                                 const std::string& service, const MeshRouter::Request& request,
+                                                 int users, int depth)
+{
+    // Headers and query come from the user class and the path from the call edge, so these keys
+    // identify the request completely.
+    auto key = std::make_tuple(caller.workload, service, users, request.path);
+    auto cached = routes.find(key);
     if (cached == routes.end())
-        cached = routes.emplace(std::make_pair(caller.workload, service), router.route(service, caller.caller)).first;
-    const MeshRouter::Target* target = pick(cached->second);
+        cached = routes.emplace(std::move(key), router.route(service, caller.caller, request)).first;
+    const MeshRouter::Decision& decision = cached->second;
+    const MeshRouter::Target* target = pick(decision.targets);
     if (!target)
         return {}; // a call to a service that does not exist: nothing to report
+
+    // The caller's sidecar runs the fault filter before routing: a delay holds the request, an
+    // abort answers it without any upstream seeing it.
+    Hop hop;
+    if (fires(decision.fault.delayShare)) {
+        hop.sourceDelayMs = decision.fault.delayMs;
+        hop.sourceFlags = "DI";
+    }
+    if (fires(decision.fault.abortShare)) {
+        hop.code = decision.fault.abortStatus;
+        hop.sourceFlags = hop.sourceFlags.empty() ? "FI" : "DI,FI";
+        hop.observation.durationMs = 0.1 + std::uniform_real_distribution<double>(0.0, 0.2)(m_random);
+        hop.observation.requestBytes = std::round(draw(m_scenario.defaults.requestBytes));
+        hop.observation.responseBytes = 18; // "fault filter abort"
+        report(caller, *target, nullptr, hop);
+        return {hop.observation.durationMs + hop.sourceDelayMs, hop.code};
+    }
     if (!target->workload) {
-        // Envoy answers by itself: only the caller's proxy sees the request.
-        const double latencyMs = 0.2 + std::uniform_real_distribution<double>(0.0, 0.3)(m_random);
-        report(caller, *target, nullptr, 503, latencyMs);
-        return {latencyMs, 503};
+        // Envoy answers by itself: only the caller's proxy sees the request, and its reply is
+        // its short plain-text body ("no healthy upstream") or none at all.
+        hop.code = target->localReplyCode;
+        hop.sourceFlags = hop.sourceFlags.empty() ? target->responseFlags : hop.sourceFlags + ',' + target->responseFlags;
+        hop.observation.durationMs = 0.2 + std::uniform_real_distribution<double>(0.0, 0.3)(m_random);
+        hop.observation.requestBytes = std::round(draw(m_scenario.defaults.requestBytes));
+        hop.observation.responseBytes = target->responseFlags == "UH" ? 19 : 0;
+        report(caller, *target, nullptr, hop);
+        return {hop.observation.durationMs + hop.sourceDelayMs, hop.code};
     }
 
     const Peer destination = peerOf(*target->workload);
     const auto& profile = m_scenario.profileFor(target->service, destination.version);
-    std::lognormal_distribution<double> ownLatency(std::log(profile.latencyMedianMs), profile.latencySigma);
-    double latencyMs = ownLatency(m_random);
+    hop.observation.durationMs = draw(profile.latencyMs);
+    hop.observation.requestBytes = std::round(draw(profile.requestBytes));
+    hop.observation.responseBytes = std::round(draw(profile.responseBytes));
     if (depth < MaxCallDepth) {
-        for (const auto& callee : m_scenario.calleesOf(target->service, destination.version))
-            latencyMs += call(router, routes, destination, callee, depth + 1).latencyMs;
+        for (const Scenario::Call* next : m_scenario.callsFrom(target->service, destination.version)) {
+            MeshRouter::Request downstream = request;
+            downstream.path = next->path;
+            hop.observation.durationMs += call(router, routes, destination, next->to, downstream, users, depth + 1).latencyMs;
+        }
     }
-    const bool failed = std::bernoulli_distribution(profile.errorRate)(m_random);
-    const int code = failed ? 500 : 200;
-    report(caller, *target, &destination, code, latencyMs);
-    return {latencyMs, code};
+    hop.code = std::bernoulli_distribution(profile.errorRate)(m_random) ? 500 : 200;
+    hop.destinationFlags = target->responseFlags;
+    if (hop.sourceFlags.empty())
+        hop.sourceFlags = target->responseFlags;
+    report(caller, *target, &destination, hop);
+    return {hop.observation.durationMs + hop.sourceDelayMs, hop.code};
 }
 
-void TrafficSimulator::report(const Peer& caller, const MeshRouter::Target& target, const Peer* destination, int code,
-                              double latencyMs)
+double TrafficSimulator::draw(const Scenario::LogNormal& distribution)
+{
+    return std::lognormal_distribution<double>(std::log(distribution.median), distribution.sigma)(m_random);
+}
+
+void TrafficSimulator::report(const Peer& caller, const MeshRouter::Target& target, const Peer* destination, Hop hop)
 {
     IstioMetrics::Labels labels;
     const bool knownSource = caller.proxy;
@@ -136,20 +197,22 @@ void TrafficSimulator::report(const Peer& caller, const MeshRouter::Target& targ
     labels.destinationService = target.service + '.' + m_scenario.namespaceName + ".svc.cluster.local";
     labels.destinationServiceName = target.service;
     labels.destinationServiceNamespace = m_scenario.namespaceName;
-    labels.responseCode = std::to_string(code);
-    labels.responseFlags = target.responseFlags;
+    labels.responseCode = std::to_string(hop.code);
 
     if (destination) {
         labels.reporter = "destination";
         // Without a client proxy there is no mTLS: the request arrives in plain text.
         labels.connectionSecurityPolicy = knownSource ? "mutual_tls" : "none";
-        m_metrics.record(labels, latencyMs);
+        labels.responseFlags = hop.destinationFlags;
+        m_metrics.record(labels, hop.observation);
     }
     if (caller.proxy) {
         labels.reporter = "source";
         labels.connectionSecurityPolicy = "unknown";
-        // The caller's proxy also counts the hop back to it.
-        m_metrics.record(labels, latencyMs + 0.3);
+        labels.responseFlags = hop.sourceFlags;
+        // The caller's proxy also counts the hop back to it, and any delay it injected.
+        hop.observation.durationMs += hop.sourceDelayMs + (destination ? 0.3 : 0.0);
+        m_metrics.record(labels, hop.observation);
     }
 }
 

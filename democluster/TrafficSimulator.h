@@ -9,6 +9,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -46,15 +47,26 @@ private:
         double latencyMs = 0;
         int code = 0;
     };
-    using RouteCache = std::map<std::pair<std::string, std::string>, std::vector<MeshRouter::Target>>;
+    // One request as the two proxies report it: the destination's sidecar sees the upstream's
+    // answer, the caller's also its own injected delay and fault flags.
+    struct Hop {
+        int code = 0;
+        std::string destinationFlags = "-";
+        std::string sourceFlags;
+        double sourceDelayMs = 0;
+        IstioMetrics::Observation observation;
+    };
+    // Keyed by caller workload, service, user class (-1: plain) and path.
+    using RouteCache = std::map<std::tuple<std::string, std::string, int, std::string>, MeshRouter::Decision>;
 
     static Peer peerOf(const Workload& workload);
     Peer entryPeer() const;
     Outcome call(const MeshRouter& router, RouteCache& routes, const Peer& caller, const std::string& service,
-                 int depth);
+                 const MeshRouter::Request& request, int users, int depth);
+    bool fires(double share);
     const MeshRouter::Target* pick(const std::vector<MeshRouter::Target>& targets);
-    void report(const Peer& caller, const MeshRouter::Target& target, const Peer* destination, int code,
-                double latencyMs);
+    double draw(const Scenario::LogNormal& distribution);
+    void report(const Peer& caller, const MeshRouter::Target& target, const Peer* destination, Hop hop);
 
     Scenario m_scenario;
     const ObjectStore& m_store;

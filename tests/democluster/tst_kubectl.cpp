@@ -45,6 +45,10 @@ private Q_SLOTS:
     void deleteRemoves();
     void metricsEndpointServesIstioMetrics();
     void kubeconfigIsPrivate();
+    void kubeconfigHasAdminAndViewerContexts();
+    void authCanIAnswersPerUser();
+    void authWhoAmINamesEachUser();
+    void viewerPatchIsForbidden();
 
 private:
     Result kubectl(const QStringList& arguments);
@@ -364,6 +368,65 @@ void TestKubectl::kubeconfigIsPrivate()
     QVERIFY(text.contains(QStringLiteral("current-context: meshdeck-demo")));
     QVERIFY(text.contains(QStringLiteral("certificate-authority-data:")));
     QVERIFY(text.contains(QStringLiteral("namespace: bookinfo")));
+}
+
+void TestKubectl::kubeconfigHasAdminAndViewerContexts()
+{
+    const Result result = kubectl({QStringLiteral("config"), QStringLiteral("get-contexts"), QStringLiteral("-o"), QStringLiteral("name")});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QCOMPARE(result.out, QStringLiteral("meshdeck-demo\nmeshdeck-demo-viewer\n"));
+}
+
+void TestKubectl::authCanIAnswersPerUser()
+{
+    const QStringList question = {QStringLiteral("auth"), QStringLiteral("can-i"), QStringLiteral("patch"),
+                                  QStringLiteral("virtualservices"), QStringLiteral("-n"), QStringLiteral("bookinfo")};
+    const Result admin = kubectl(QStringList{QStringLiteral("--context"), QStringLiteral("meshdeck-demo")} + question);
+    QCOMPARE(admin.out, QStringLiteral("yes\n"));
+    QVERIFY2(admin.exitCode == 0, qPrintable(admin.err));
+    const Result viewer = kubectl(QStringList{QStringLiteral("--context"), QStringLiteral("meshdeck-demo-viewer")} + question);
+    QCOMPARE(viewer.out, QStringLiteral("no\n"));
+    QCOMPARE(viewer.exitCode, 1);
+    const Result viewerWatch = kubectl({QStringLiteral("--context"), QStringLiteral("meshdeck-demo-viewer"), QStringLiteral("auth"),
+                                        QStringLiteral("can-i"), QStringLiteral("watch"), QStringLiteral("vs"), QStringLiteral("-n"),
+                                        QStringLiteral("bookinfo")});
+    QCOMPARE(viewerWatch.out, QStringLiteral("yes\n"));
+    QCOMPARE(viewerWatch.exitCode, 0);
+}
+
+void TestKubectl::authWhoAmINamesEachUser()
+{
+    const Result admin = kubectl({QStringLiteral("--context"), QStringLiteral("meshdeck-demo"), QStringLiteral("auth"), QStringLiteral("whoami")});
+    QVERIFY2(admin.exitCode == 0, qPrintable(admin.err));
+    QVERIFY2(QRegularExpression(QStringLiteral(R"(^ATTRIBUTE\s+VALUE\nUsername\s+meshdeck-admin\nGroups\s+\[system:masters system:authenticated\]\n$)"))
+                 .match(admin.out)
+                 .hasMatch(),
+             qPrintable(admin.out));
+    const Result viewer = kubectl({QStringLiteral("--context"), QStringLiteral("meshdeck-demo-viewer"), QStringLiteral("auth"),
+                                   QStringLiteral("whoami"), QStringLiteral("-o"), QStringLiteral("json")});
+    QVERIFY2(viewer.exitCode == 0, qPrintable(viewer.err));
+    const QJsonObject userInfo = QJsonDocument::fromJson(viewer.out.toUtf8()).object()[QStringLiteral("status")].toObject()[QStringLiteral("userInfo")].toObject();
+    QCOMPARE(userInfo[QStringLiteral("username")].toString(), QStringLiteral("meshdeck-viewer"));
+}
+
+void TestKubectl::viewerPatchIsForbidden()
+{
+    const Result result = kubectl({QStringLiteral("--context"), QStringLiteral("meshdeck-demo-viewer"), QStringLiteral("patch"),
+                                   QStringLiteral("vs"), QStringLiteral("reviews"), QStringLiteral("--type"), QStringLiteral("merge"),
+                                   QStringLiteral("-p"), QStringLiteral(R"({"metadata":{"labels":{"viewer":"was-here"}}})")});
+    QCOMPARE(result.exitCode, 1);
+    QCOMPARE(result.err,
+             QStringLiteral("Error from server (Forbidden): virtualservices.networking.istio.io \"reviews\" is forbidden: User "
+                            "\"meshdeck-viewer\" cannot patch resource \"virtualservices\" in API group \"networking.istio.io\" in "
+                            "the namespace \"bookinfo\"\n"));
+    const Result labels = kubectl({QStringLiteral("get"), QStringLiteral("vs"), QStringLiteral("reviews"), QStringLiteral("-o"),
+                                   QStringLiteral("jsonpath={.metadata.labels.viewer}")});
+    QVERIFY2(labels.exitCode == 0, qPrintable(labels.err));
+    QCOMPARE(labels.out, QString());
+    // Reading is allowed.
+    const Result read = kubectl({QStringLiteral("--context"), QStringLiteral("meshdeck-demo-viewer"), QStringLiteral("get"),
+                                 QStringLiteral("vs"), QStringLiteral("reviews"), QStringLiteral("-o"), QStringLiteral("name")});
+    QCOMPARE(read.out, QStringLiteral("virtualservice.networking.istio.io/reviews\n"));
 }
 
 QTEST_GUILESS_MAIN(TestKubectl)

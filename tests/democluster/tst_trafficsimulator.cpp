@@ -5,6 +5,7 @@
 #include "ClusterBootstrap.h"
 #include "DeploymentController.h"
 #include "IstioMetrics.h"
+#include "MeshRouter.h"
 #include "ObjectStore.h"
 #include "ResourceRegistry.h"
 #include "Scenario.h"
@@ -14,6 +15,8 @@
 
 #include <QTest>
 
+#include <array>
+#include <cmath>
 #include <map>
 #include <memory>
 
@@ -50,7 +53,43 @@ struct Mesh {
         });
         QVERIFY(!error);
     }
+
+    // Replaces `service`'s VirtualService http routes.
+    void setHttpRoutes(const std::string& service, const nlohmann::json& http)
+    {
+        const auto* type = ResourceRegistry::builtin().find("networking.istio.io", "v1", "virtualservices");
+        const auto error = store.update(*type, "bookinfo", service, [&](nlohmann::json& object) -> std::optional<ApiStatus> {
+            object["spec"]["http"] = http;
+            return std::nullopt;
+        });
+        QVERIFY(!error);
+    }
 };
+
+// Requests per label value of one service's metrics as one reporter saw them.
+std::map<std::string, double> countBy(const IstioMetrics& metrics, const std::string& reporter, const std::string& service,
+                                      const std::string& label)
+{
+    std::map<std::string, double> counts;
+    for (const auto& sample : metrics.samples()) {
+        if (sample.labels.at("reporter") == reporter && sample.labels.at("destination_service_name") == service)
+            counts[sample.labels.at(label)] += static_cast<double>(sample.requests);
+    }
+    return counts;
+}
+
+double meanLatency(const IstioMetrics& metrics, const std::string& reporter, const std::string& service)
+{
+    double requests = 0;
+    double sum = 0;
+    for (const auto& sample : metrics.samples()) {
+        if (sample.labels.at("reporter") == reporter && sample.labels.at("destination_service_name") == service) {
+            requests += static_cast<double>(sample.requests);
+            sum += sample.durationSumMs;
+        }
+    }
+    return requests > 0 ? sum / requests : 0;
+}
 
 struct Totals {
     std::map<std::string, double> requests; // by destination_version
@@ -96,6 +135,14 @@ private Q_SLOTS:
     void patchTakesEffectAtNextStep();
     void sameSeedSameTraffic();
     void emitsBothReportersWithIstioLabels();
+    void sizesFollowEachVersionsProfile();
+    void sizeHistogramsUseIstioBuckets();
+    void matchBlocksSelectByRequest();
+    void headerMatchedRouteCarriesOnlyMatchingUsers();
+    void unmatchedRequestsAre404NoRoute();
+    void abortHalfFailsHalf();
+    void delayRaisesLatency();
+    void faultWithoutPercentageNeverFires();
 };
 
 void TestTrafficSimulator::weightedSplit_data()
@@ -117,8 +164,7 @@ void TestTrafficSimulator::weightedSplit()
     mesh.setReviewsWeights(weights);
     IstioMetrics metrics;
     TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 42);
-    for (int second = 0; second < 300; ++second) // 6000 requests at 20/s
-        simulator.step(1.0);
+    simulator.step(300); // 6000 requests at 20/s, one routing snapshot: quick under ASan too
 
     const Totals totals = reviewsTotals(metrics);
     const double all = sum(totals.requests);
@@ -235,6 +281,219 @@ void TestTrafficSimulator::emitsBothReportersWithIstioLabels()
     QVERIFY(text.find(",le=\"3600000\"} ") != std::string::npos);
     QVERIFY(text.find(",le=\"+Inf\"} ") != std::string::npos);
     QVERIFY(text.find("istio_request_duration_milliseconds_sum{reporter=\"destination\"") != std::string::npos);
+}
+
+void TestTrafficSimulator::sizesFollowEachVersionsProfile()
+{
+    Mesh mesh;
+    mesh.setReviewsWeights({1, 1, 1});
+    IstioMetrics metrics;
+    TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 11);
+    simulator.step(300);
+
+    std::map<std::string, std::array<double, 3>> byWorkload; // requests, request bytes, response bytes
+    for (const auto& sample : metrics.samples()) {
+        if (sample.labels.at("reporter") != "destination")
+            continue;
+        auto& totals = byWorkload[sample.labels.at("destination_workload")];
+        totals[0] += static_cast<double>(sample.requests);
+        totals[1] += sample.requestBytesSum;
+        totals[2] += sample.responseBytesSum;
+    }
+    for (const auto& profile : mesh.scenario.profiles) {
+        const auto& totals = byWorkload[profile.service + '-' + profile.version];
+        QVERIFY2(totals[0] > 500, qPrintable(QString::fromStdString(profile.service + ' ' + profile.version)));
+        // The mean of a log-normal is median * exp(sigma^2 / 2).
+        const auto mean = [](const Scenario::LogNormal& d) { return d.median * std::exp(d.sigma * d.sigma / 2); };
+        const double requestMean = totals[1] / totals[0];
+        const double responseMean = totals[2] / totals[0];
+        QVERIFY2(std::abs(requestMean / mean(profile.requestBytes) - 1) < 0.03,
+                 qPrintable(QStringLiteral("%1 %2 request %3 B").arg(QString::fromStdString(profile.service),
+                                                                    QString::fromStdString(profile.version))
+                                .arg(requestMean)));
+        QVERIFY2(std::abs(responseMean / mean(profile.responseBytes) - 1) < 0.03,
+                 qPrintable(QStringLiteral("%1 %2 response %3 B").arg(QString::fromStdString(profile.service),
+                                                                     QString::fromStdString(profile.version))
+                                .arg(responseMean)));
+    }
+}
+
+void TestTrafficSimulator::sizeHistogramsUseIstioBuckets()
+{
+    IstioMetrics metrics;
+    IstioMetrics::Labels labels;
+    labels.reporter = "destination";
+    labels.responseCode = "200";
+    metrics.record(labels, {12, 0.5, 700});
+    metrics.record(labels, {12, 650, 5200});
+    metrics.record(labels, {12, 20000000000.0, 10});
+    const std::string text = metrics.render();
+    const std::string series = labels.render();
+    const auto expect = [&](const std::string& line) {
+        QVERIFY2(text.find(line + '\n') != std::string::npos, line.c_str());
+    };
+    expect("# TYPE istio_request_bytes histogram");
+    expect("# TYPE istio_response_bytes histogram");
+    // Cumulative counts at each power of ten; beyond the last bucket only +Inf counts it.
+    expect("istio_request_bytes_bucket{" + series + ",le=\"1\"} 1");
+    expect("istio_request_bytes_bucket{" + series + ",le=\"100\"} 1");
+    expect("istio_request_bytes_bucket{" + series + ",le=\"1000\"} 2");
+    expect("istio_request_bytes_bucket{" + series + ",le=\"1000000000\"} 2");
+    expect("istio_request_bytes_bucket{" + series + ",le=\"+Inf\"} 3");
+    expect("istio_request_bytes_sum{" + series + "} 20000000650.5");
+    expect("istio_request_bytes_count{" + series + "} 3");
+    expect("istio_response_bytes_bucket{" + series + ",le=\"10\"} 1");
+    expect("istio_response_bytes_bucket{" + series + ",le=\"1000\"} 2");
+    expect("istio_response_bytes_bucket{" + series + ",le=\"10000\"} 3");
+    expect("istio_response_bytes_sum{" + series + "} 5910");
+    expect("istio_request_duration_milliseconds_count{" + series + "} 3");
+}
+
+void TestTrafficSimulator::matchBlocksSelectByRequest()
+{
+    Mesh mesh;
+    mesh.setHttpRoutes("reviews", nlohmann::json::parse(R"([
+        {"match": [{"headers": {"end-user": {"exact": "jason"}}}], "route": [{"destination": {"host": "reviews", "subset": "v2"}}]},
+        {"match": [{"uri": {"prefix": "/reviews"}, "queryParams": {"debug": {"exact": "1"}}},
+                   {"headers": {"cookie": {"regex": "^(.*?;)?( ?canary=1)(;.*)?$"}}}],
+         "route": [{"destination": {"host": "reviews", "subset": "v3"}}]},
+        {"match": [{"uri": {"prefix": "/reviews"}}], "route": [{"destination": {"host": "reviews", "subset": "v1"}}]}
+    ])"));
+    const MeshRouter router(mesh.store, ResourceRegistry::builtin(), "bookinfo");
+    const MeshRouter::Caller caller{"bookinfo", {{"app", "productpage"}, {"version", "v1"}}};
+    const auto versionOf = [&](const MeshRouter::Request& request) {
+        const auto decision = router.route("reviews", caller, request);
+        std::string versions;
+        for (const auto& target : decision.targets)
+            versions += target.workload ? target.workload->version() : target.responseFlags + std::to_string(target.localReplyCode);
+        return versions;
+    };
+    MeshRouter::Request request;
+    request.path = "/reviews/0";
+    QCOMPARE(versionOf(request), std::string("v1"));
+    request.headers["end-user"] = "jason";
+    QCOMPARE(versionOf(request), std::string("v2")); // first route wins over the later ones
+    request.headers["end-user"] = "jasonx";
+    QCOMPARE(versionOf(request), std::string("v1")); // exact is exact
+    request.queryParams["debug"] = "1";
+    QCOMPARE(versionOf(request), std::string("v3")); // both conditions of the block
+    request.queryParams.clear();
+    request.headers["cookie"] = "a=b; canary=1";
+    QCOMPARE(versionOf(request), std::string("v3")); // the other block of the same route
+    request.headers["cookie"] = "canary=10";
+    QCOMPARE(versionOf(request), std::string("v1")); // the regex matches the whole value
+    request.path = "/other";
+    request.headers.clear();
+    QCOMPARE(versionOf(request), std::string("NR404"));
+}
+
+void TestTrafficSimulator::headerMatchedRouteCarriesOnlyMatchingUsers()
+{
+    Mesh mesh;
+    QCOMPARE(mesh.scenario.users.size(), std::size_t(2));
+    QCOMPARE(mesh.scenario.users[0].share, 0.10);
+    QCOMPARE(mesh.scenario.users[1].share, 0.05);
+    mesh.setHttpRoutes("reviews", nlohmann::json::parse(R"([
+        {"match": [{"headers": {"end-user": {"exact": "jason"}}}], "route": [{"destination": {"host": "reviews", "subset": "v2"}}]},
+        {"match": [{"headers": {"cookie": {"regex": "^(.*?;)?( ?canary=1)(;.*)?$"}}}], "route": [{"destination": {"host": "reviews", "subset": "v3"}}]},
+        {"route": [{"destination": {"host": "reviews", "subset": "v1"}}]}
+    ])"));
+    IstioMetrics metrics;
+    TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 21);
+    simulator.step(500); // 10000 requests at 20/s
+    const auto byVersion = countBy(metrics, "destination", "reviews", "destination_version");
+    const double all = byVersion.at("v1") + byVersion.at("v2") + byVersion.at("v3");
+    QCOMPARE(all, 10000.0);
+    // Binomial standard deviations at n = 10000 are 0.3 % and 0.2 %; allow about 4 of them.
+    QVERIFY2(std::abs(byVersion.at("v2") / all - 0.10) < 0.012, qPrintable(QString::number(byVersion.at("v2") / all)));
+    QVERIFY2(std::abs(byVersion.at("v3") / all - 0.05) < 0.009, qPrintable(QString::number(byVersion.at("v3") / all)));
+}
+
+void TestTrafficSimulator::unmatchedRequestsAre404NoRoute()
+{
+    Mesh mesh;
+    mesh.setHttpRoutes("reviews", nlohmann::json::parse(R"([
+        {"match": [{"headers": {"end-user": {"exact": "jason"}}}], "route": [{"destination": {"host": "reviews", "subset": "v2"}}]}
+    ])"));
+    IstioMetrics metrics;
+    TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 8);
+    simulator.step(200); // 4000 requests
+    const auto codes = countBy(metrics, "source", "reviews", "response_code");
+    const auto flags = countBy(metrics, "source", "reviews", "response_flags");
+    QCOMPARE(codes.at("404"), flags.at("NR"));
+    QVERIFY2(std::abs(codes.at("404") / 4000 - 0.90) < 0.02, qPrintable(QString::number(codes.at("404"))));
+    // Only jason's requests reach a pod.
+    const auto reached = countBy(metrics, "destination", "reviews", "destination_version");
+    QCOMPARE(reached.size(), std::size_t(1));
+    QCOMPARE(reached.at("v2") + codes.at("404"), 4000.0);
+    for (const auto& sample : metrics.samples()) {
+        if (sample.labels.at("response_flags") == "NR")
+            QCOMPARE(sample.labels.at("destination_workload"), std::string("unknown"));
+    }
+}
+
+void TestTrafficSimulator::abortHalfFailsHalf()
+{
+    Mesh mesh;
+    mesh.setReviewsWeights({0, 1, 1}); // every request reaches ratings
+    mesh.setHttpRoutes("ratings", nlohmann::json::parse(R"([
+        {"fault": {"abort": {"httpStatus": 503, "percentage": {"value": 50}}},
+         "route": [{"destination": {"host": "ratings", "subset": "v1"}}]}
+    ])"));
+    IstioMetrics metrics;
+    TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 13);
+    simulator.step(200); // 4000 requests
+    const auto codes = countBy(metrics, "source", "ratings", "response_code");
+    const auto flags = countBy(metrics, "source", "ratings", "response_flags");
+    const double all = codes.at("200") + codes.at("503");
+    QCOMPARE(all, 4000.0);
+    QCOMPARE(flags.at("FI"), codes.at("503"));
+    QVERIFY2(std::abs(codes.at("503") / all - 0.5) < 0.035, qPrintable(QString::number(codes.at("503") / all)));
+    // Aborted in the caller's sidecar: the ratings pods see only the other half.
+    const auto reached = countBy(metrics, "destination", "ratings", "response_code");
+    QCOMPARE(reached.at("200"), codes.at("200"));
+    QVERIFY(!reached.count("503"));
+}
+
+void TestTrafficSimulator::delayRaisesLatency()
+{
+    Mesh mesh;
+    IstioMetrics before;
+    TrafficSimulator baseline(mesh.scenario, mesh.store, ResourceRegistry::builtin(), before, 17);
+    baseline.step(100);
+    mesh.setHttpRoutes("details", nlohmann::json::parse(R"([
+        {"fault": {"delay": {"fixedDelay": "2s", "percentage": {"value": 100}}},
+         "route": [{"destination": {"host": "details", "subset": "v1"}}]}
+    ])"));
+    IstioMetrics after;
+    TrafficSimulator delayed(mesh.scenario, mesh.store, ResourceRegistry::builtin(), after, 17);
+    delayed.step(100);
+
+    const double sourceBefore = meanLatency(before, "source", "details");
+    const double sourceAfter = meanLatency(after, "source", "details");
+    QVERIFY2(std::abs(sourceAfter - sourceBefore - 2000) < 20,
+             qPrintable(QStringLiteral("%1 ms -> %2 ms").arg(sourceBefore).arg(sourceAfter)));
+    // The details pods do not see the delay; productpage, waiting for details, does.
+    QVERIFY(std::abs(meanLatency(after, "destination", "details") - meanLatency(before, "destination", "details")) < 2);
+    QVERIFY(meanLatency(after, "destination", "productpage") - meanLatency(before, "destination", "productpage") > 1950);
+    QCOMPARE(countBy(after, "source", "details", "response_flags").at("DI"), 2000.0);
+    QCOMPARE(countBy(after, "destination", "details", "response_flags").at("-"), 2000.0);
+}
+
+void TestTrafficSimulator::faultWithoutPercentageNeverFires()
+{
+    Mesh mesh;
+    mesh.setHttpRoutes("details", nlohmann::json::parse(R"([
+        {"fault": {"abort": {"httpStatus": 500}, "delay": {"fixedDelay": "5s"}},
+         "route": [{"destination": {"host": "details", "subset": "v1"}}]}
+    ])"));
+    IstioMetrics metrics;
+    TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 3);
+    simulator.step(100);
+    const auto flags = countBy(metrics, "source", "details", "response_flags");
+    QCOMPARE(flags.size(), std::size_t(1));
+    QCOMPARE(flags.at("-"), 2000.0);
+    QVERIFY(meanLatency(metrics, "source", "details") < 100);
 }
 
 QTEST_GUILESS_MAIN(TestTrafficSimulator)
