@@ -27,7 +27,16 @@ CommandLine CommandLine::parse(const QCoreApplication& app)
         QStringLiteral("screenshot"),
         QCoreApplication::translate("main", "Write a PNG of the window once the graph and chart show live data, then exit."),
         QStringLiteral("file"));
-    parser.addOptions({kubeconfig, context, ns, select, screenshot});
+    const QCommandLineOption exportGraph(
+        QStringLiteral("export-graph"),
+        QCoreApplication::translate("main", "Write the mesh graph to a .json, .dot, .png or .svg file without showing a "
+                                            "window, once telemetry has arrived, then exit."),
+        QStringLiteral("file"));
+    const QCommandLineOption graphKind(QStringLiteral("graph-kind"),
+                                       QCoreApplication::translate("main", "Graph for --export-graph: versioned-app "
+                                                                           "(default), service or workload."),
+                                       QStringLiteral("kind"), QStringLiteral("versioned-app"));
+    parser.addOptions({kubeconfig, context, ns, select, screenshot, exportGraph, graphKind});
     parser.process(app);
 
     if (!parser.positionalArguments().isEmpty()) {
@@ -40,5 +49,22 @@ CommandLine CommandLine::parse(const QCoreApplication& app)
     line.namespaceName = parser.value(ns);
     line.selectService = parser.value(select);
     line.screenshot = parser.value(screenshot);
+    line.exportGraph = parser.value(exportGraph);
+    line.graphKind = parser.value(graphKind);
+    const QStringList kinds{QStringLiteral("versioned-app"), QStringLiteral("service"), QStringLiteral("workload")};
+    if (!kinds.contains(line.graphKind)) {
+        qCritical("meshdeck: --graph-kind '%s' is not one of %s", qPrintable(line.graphKind),
+                  qPrintable(kinds.join(QStringLiteral(", "))));
+        ::exit(2);
+    }
     return line;
+}
+
+bool CommandLine::wantsExport(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        if (qstrcmp(argv[i], "--export-graph") == 0 || qstrncmp(argv[i], "--export-graph=", 15) == 0)
+            return true;
+    }
+    return false;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "CommandLine.h"
+#include "GraphExportCommand.h"
 #include "MainWindow.h"
 #include "ScreenshotTaker.h"
 
@@ -20,7 +21,7 @@ namespace {
 int fail(const CommandLine& line, const QString& message)
 {
     qCritical("meshdeck: %s", qPrintable(message));
-    if (line.screenshot.isEmpty())
+    if (line.screenshot.isEmpty() && line.exportGraph.isEmpty())
         QMessageBox::critical(nullptr, QObject::tr("MeshDeck cannot connect"), message);
     return 1;
 }
@@ -29,6 +30,9 @@ int fail(const CommandLine& line, const QString& message)
 
 int main(int argc, char** argv)
 {
+    // An export runs where there may be no display at all.
+    if (CommandLine::wantsExport(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("meshdeck"));
     QApplication::setApplicationDisplayName(QStringLiteral("MeshDeck"));
@@ -46,8 +50,18 @@ int main(int argc, char** argv)
     if (!line.namespaceName.isEmpty())
         cluster.namespaceName = line.namespaceName.toStdString();
 
-    AuditLog audit(AuditLog::defaultFile());
     ClusterSession session(cluster);
+    if (!line.exportGraph.isEmpty()) {
+        GraphOptions options;
+        if (line.graphKind == u"service")
+            options.kind = GraphKind::Service;
+        else if (line.graphKind == u"workload")
+            options.kind = GraphKind::Workload;
+        GraphExportCommand command(&session, line.exportGraph, options);
+        return QApplication::exec();
+    }
+
+    AuditLog audit(AuditLog::defaultFile());
     MainWindow window(&session, &audit);
     if (!line.selectService.isEmpty())
         window.meshPage()->selectService(line.selectService);

@@ -7,48 +7,94 @@
 
 #include <cmath>
 
-QString EdgeTelemetry::query(const QString& namespaceName, const QString& window)
+namespace {
+
+const QString EdgeLabels = QStringLiteral(
+    "source_workload, source_workload_namespace, destination_service_name, destination_workload");
+
+QString label(const kube::PromSeries& s, const char* name)
 {
-    return QStringLiteral("sum by (source_workload, source_workload_namespace, destination_service_name, "
-                          "destination_workload, destination_version, response_code) "
-                          "(rate(istio_requests_total{reporter=\"destination\", "
-                          "destination_service_namespace=\"%1\"}[%2]))")
-        .arg(namespaceName, window);
+    const auto it = s.labels.find(name);
+    return it == s.labels.end() ? QString() : QString::fromStdString(it->second);
 }
 
-EdgeTelemetry EdgeTelemetry::fromPrometheus(const kube::PromResult& result)
+QString edgeKey(const kube::PromSeries& s)
+{
+    return label(s, "source_workload_namespace") + u'/' + label(s, "source_workload") + u'>'
+        + label(s, "destination_service_name") + u'/' + label(s, "destination_workload");
+}
+
+double lastValue(const kube::PromSeries& s)
+{
+    return s.samples.empty() ? std::nan("") : s.samples.back().value;
+}
+
+} // namespace
+
+QString EdgeTelemetry::requestsQuery(const QString& namespaceName, const QString& window)
+{
+    return QStringLiteral("sum by (%3, destination_version, response_code) "
+                          "(rate(istio_requests_total{reporter=\"destination\", "
+                          "destination_service_namespace=\"%1\"}[%2]))")
+        .arg(namespaceName, window, EdgeLabels);
+}
+
+QString EdgeTelemetry::latencyQuery(const QString& namespaceName, const QString& window)
+{
+    const QString buckets = QStringLiteral("sum by (le, %3) (rate(istio_request_duration_milliseconds_bucket{"
+                                           "reporter=\"destination\", destination_service_namespace=\"%1\"}[%2]))")
+                                .arg(namespaceName, window, EdgeLabels);
+    QStringList parts;
+    for (const char* q : {"0.5", "0.95", "0.99"}) {
+        parts.append(QStringLiteral("label_replace(histogram_quantile(%1, %2), \"quantile\", \"%1\", \"\", \"\")")
+                         .arg(QLatin1StringView(q), buckets));
+    }
+    return parts.join(QStringLiteral(" or "));
+}
+
+EdgeTelemetry EdgeTelemetry::fromPrometheus(const kube::PromResult& requests, const kube::PromResult* latency)
 {
     EdgeTelemetry telemetry;
     QHash<QString, qsizetype> indexByEdge;
-    auto label = [](const kube::PromSeries& s, const char* name) {
-        const auto it = s.labels.find(name);
-        return it == s.labels.end() ? QString() : QString::fromStdString(it->second);
-    };
-    for (const kube::PromSeries& series : result.series) {
-        if (series.samples.empty())
-            continue;
-        const double rate = series.samples.back().value;
+    for (const kube::PromSeries& series : requests.series) {
+        const double rate = lastValue(series);
         if (!std::isfinite(rate))
             continue;
-        EdgeSample key;
-        key.sourceWorkload = label(series, "source_workload");
-        key.sourceNamespace = label(series, "source_workload_namespace");
-        key.destinationService = label(series, "destination_service_name");
-        key.destinationWorkload = label(series, "destination_workload");
-        key.destinationVersion = label(series, "destination_version");
-        const bool serverError = label(series, "response_code").startsWith(u'5');
-
-        const QString edgeKey = key.sourceNamespace + u'/' + key.sourceWorkload + u'>'
-            + key.destinationService + u'/' + key.destinationWorkload;
-        auto found = indexByEdge.constFind(edgeKey);
+        const QString key = edgeKey(series);
+        auto found = indexByEdge.constFind(key);
         if (found == indexByEdge.cend()) {
-            found = indexByEdge.insert(edgeKey, telemetry.samples.size());
-            telemetry.samples.append(key);
+            EdgeSample sample;
+            sample.sourceWorkload = label(series, "source_workload");
+            sample.sourceNamespace = label(series, "source_workload_namespace");
+            sample.destinationService = label(series, "destination_service_name");
+            sample.destinationWorkload = label(series, "destination_workload");
+            sample.destinationVersion = label(series, "destination_version");
+            found = indexByEdge.insert(key, telemetry.samples.size());
+            telemetry.samples.append(sample);
         }
-        EdgeSample* sample = &telemetry.samples[*found];
-        sample->requestsPerSecond += rate;
-        if (serverError)
-            sample->errorsPerSecond += rate;
+        EdgeSample& sample = telemetry.samples[*found];
+        const QString code = label(series, "response_code");
+        sample.requestsPerSecond += rate;
+        if (code.startsWith(u'5'))
+            sample.errorsPerSecond += rate;
+        else if (code.startsWith(u'4'))
+            sample.clientErrorsPerSecond += rate;
+    }
+    if (!latency)
+        return telemetry;
+    for (const kube::PromSeries& series : latency->series) {
+        const double ms = lastValue(series);
+        const auto found = indexByEdge.constFind(edgeKey(series));
+        if (!std::isfinite(ms) || found == indexByEdge.cend())
+            continue; // NaN: no requests in the window; no rate series: an edge we do not show
+        EdgeSample& sample = telemetry.samples[*found];
+        const QString quantile = label(series, "quantile");
+        if (quantile == u"0.5")
+            sample.p50Ms = ms;
+        else if (quantile == u"0.95")
+            sample.p95Ms = ms;
+        else if (quantile == u"0.99")
+            sample.p99Ms = ms;
     }
     return telemetry;
 }

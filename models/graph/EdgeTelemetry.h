@@ -8,8 +8,8 @@ namespace kube {
 struct PromResult;
 }
 
-// Request rates between workloads and services in one namespace, as Istio's destination proxies
-// report them (istio_requests_total, reporter="destination").
+// Request rates and latencies between workloads and services in one namespace, as Istio's
+// destination proxies report them (reporter="destination").
 struct EdgeSample {
     QString sourceWorkload;
     QString sourceNamespace;
@@ -17,14 +17,24 @@ struct EdgeSample {
     QString destinationWorkload;
     QString destinationVersion;
     double requestsPerSecond = 0;
-    double errorsPerSecond = 0; // 5xx
+    double errorsPerSecond = 0;       // 5xx
+    double clientErrorsPerSecond = 0; // 4xx
+    // Quantiles of istio_request_duration_milliseconds; negative when Prometheus has none.
+    double p50Ms = -1;
+    double p95Ms = -1;
+    double p99Ms = -1;
 };
 
 struct EdgeTelemetry {
     QList<EdgeSample> samples;
 
-    // The PromQL for traffic arriving at services of `namespaceName`, as rates over `window`.
-    static QString query(const QString& namespaceName, const QString& window);
-    // Folds the per-response-code series of query()'s answer into one sample per edge.
-    static EdgeTelemetry fromPrometheus(const kube::PromResult& result);
+    // The PromQL for the rates of traffic arriving at services of `namespaceName` over `window`,
+    // one series per edge and response code.
+    static QString requestsQuery(const QString& namespaceName, const QString& window);
+    // The PromQL for p50, p95 and p99 latency per edge over `window`: one query, three
+    // histogram_quantile()s told apart by a "quantile" label.
+    static QString latencyQuery(const QString& namespaceName, const QString& window);
+    // Folds the per-response-code series of requestsQuery()'s answer into one sample per edge and
+    // adds the quantiles of latencyQuery()'s answer to the samples they belong to.
+    static EdgeTelemetry fromPrometheus(const kube::PromResult& requests, const kube::PromResult* latency = nullptr);
 };

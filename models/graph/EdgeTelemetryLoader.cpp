@@ -6,6 +6,8 @@
 #include "kubeclient/KubeClient.h"
 #include "kubeclient/PrometheusClient.h"
 
+#include <optional>
+
 EdgeTelemetryLoader::EdgeTelemetryLoader(ClusterSession* session, QObject* parent)
     : QObject(parent)
     , m_session(session)
@@ -35,9 +37,11 @@ void EdgeTelemetryLoader::setInterval(int milliseconds)
 
 void EdgeTelemetryLoader::cancelPending()
 {
-    if (m_pending && m_session)
-        m_session->kube().cancel(m_pending);
-    m_pending = 0;
+    for (kube::RequestId* pending : {&m_pendingRequests, &m_pendingLatency}) {
+        if (*pending && m_session)
+            m_session->kube().cancel(*pending);
+        *pending = 0;
+    }
 }
 
 void EdgeTelemetryLoader::refresh()
@@ -45,17 +49,41 @@ void EdgeTelemetryLoader::refresh()
     if (!m_session)
         return;
     cancelPending();
+    // Both answers of one refresh meet here; whichever arrives second emits.
+    struct Answers {
+        std::optional<kube::PromResult> requests;
+        std::optional<kube::PromResult> latency;
+    };
+    const auto answers = std::make_shared<Answers>();
     const QPointer<EdgeTelemetryLoader> self(this);
     const quint64 generation = ++m_generation;
-    m_pending = m_session->prometheus().query(
-        EdgeTelemetry::query(m_namespace, m_window).toStdString(), [self, generation](kube::PromResult result) {
+    auto complete = [self, generation, answers] {
+        if (!self || self->m_generation != generation || !answers->requests || !answers->latency)
+            return;
+        if (!answers->requests->error.ok()) {
+            Q_EMIT self->loadFailed(QString::fromStdString(answers->requests->error.describe()));
+            return;
+        }
+        // Rates without latencies are still worth showing; the latency labels then say "n/a".
+        const kube::PromResult* latency = answers->latency->error.ok() ? &*answers->latency : nullptr;
+        Q_EMIT self->telemetryAvailable(EdgeTelemetry::fromPrometheus(*answers->requests, latency));
+    };
+    m_pendingRequests = m_session->prometheus().query(
+        EdgeTelemetry::requestsQuery(m_namespace, m_window).toStdString(),
+        [self, generation, answers, complete](kube::PromResult result) {
             if (!self || self->m_generation != generation)
                 return; // a newer refresh replaced this one
-            self->m_pending = 0;
-            if (!result.error.ok()) {
-                Q_EMIT self->loadFailed(QString::fromStdString(result.error.describe()));
+            self->m_pendingRequests = 0;
+            answers->requests = std::move(result);
+            complete();
+        });
+    m_pendingLatency = m_session->prometheus().query(
+        EdgeTelemetry::latencyQuery(m_namespace, m_window).toStdString(),
+        [self, generation, answers, complete](kube::PromResult result) {
+            if (!self || self->m_generation != generation)
                 return;
-            }
-            Q_EMIT self->telemetryAvailable(EdgeTelemetry::fromPrometheus(result));
+            self->m_pendingLatency = 0;
+            answers->latency = std::move(result);
+            complete();
         });
 }

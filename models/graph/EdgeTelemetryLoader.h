@@ -9,10 +9,13 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <memory>
+
 class ClusterSession;
 
-// Asks Prometheus for the namespace's edge rates on every refresh. One query in flight at a time:
-// a refresh that finds the previous one still running cancels it (latest wins).
+// Asks Prometheus for the namespace's edge rates and latencies on every refresh: two queries sent
+// together, one answer emitted when both are in. One refresh in flight at a time: a refresh that
+// finds the previous one still running cancels it (latest wins).
 class EdgeTelemetryLoader : public QObject {
     Q_OBJECT
 public:
@@ -37,6 +40,7 @@ private:
     QString m_namespace;
     QString m_window = QStringLiteral("15s");
     QTimer m_timer;
-    kube::RequestId m_pending = 0;
-    quint64 m_generation = 0; // identifies the latest request; older answers are dropped
+    kube::RequestId m_pendingRequests = 0;
+    kube::RequestId m_pendingLatency = 0;
+    quint64 m_generation = 0; // identifies the latest refresh; older answers are dropped
 };

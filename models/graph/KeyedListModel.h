@@ -5,9 +5,12 @@
 #include <QHash>
 #include <QList>
 
+#include <vector>
+
 // A list model of rows that have a stable `id`. setRows() turns a new snapshot into the smallest
-// set of notifications (rows removed, changed in place, appended), so views update incrementally
-// instead of rebuilding on every refresh.
+// set of notifications (runs of rows removed, runs changed in place, one append), so views update
+// incrementally instead of rebuilding on every refresh. A refresh that only changes numbers looks
+// ids up in the existing index and allocates nothing per row.
 template <typename Row>
 class KeyedListModel : public QAbstractListModel {
 public:
@@ -21,42 +24,100 @@ public:
 
     void setRows(const QList<Row>& rows)
     {
-        QHash<QString, qsizetype> incoming;
-        for (qsizetype i = 0; i < rows.size(); ++i)
-            incoming.insert(rows.at(i).id, i);
-
-        for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
-            if (!incoming.contains(m_rows.at(i).id)) {
-                beginRemoveRows({}, i, i);
-                m_rows.removeAt(i);
-                endRemoveRows();
+        if (sameIdsInOrder(rows)) {
+            // The common refresh: same rows, new numbers. No hashing at all.
+            std::vector<char> changed(size_t(m_rows.size()), 0);
+            for (qsizetype i = 0; i < rows.size(); ++i) {
+                if (!(m_rows.at(i) == rows.at(i))) {
+                    m_rows[i] = rows.at(i);
+                    changed[size_t(i)] = 1;
+                }
+            }
+            emitChangedRuns(changed);
+            return;
+        }
+        std::vector<char> kept(size_t(m_rows.size()), 0);
+        qsizetype matched = 0;
+        for (const Row& r : rows) {
+            const auto it = m_index.constFind(r.id);
+            if (it != m_index.cend()) {
+                kept[size_t(*it)] = 1;
+                ++matched;
             }
         }
-        reindex();
+        if (matched < m_rows.size()) {
+            removeUnkept(kept);
+            reindex();
+        }
 
+        std::vector<char> changed(size_t(m_rows.size()), 0);
         QList<Row> added;
         for (const Row& r : rows) {
-            const int existing = m_index.value(r.id, -1);
-            if (existing < 0) {
+            const auto it = m_index.constFind(r.id);
+            if (it == m_index.cend()) {
                 added.append(r);
-            } else if (!(m_rows.at(existing) == r)) {
-                m_rows[existing] = r;
-                Q_EMIT dataChanged(index(existing), index(existing));
+            } else if (!(m_rows.at(*it) == r)) {
+                m_rows[*it] = r;
+                changed[size_t(*it)] = 1;
             }
         }
+        emitChangedRuns(changed);
         if (!added.isEmpty()) {
             const int first = int(m_rows.size());
             beginInsertRows({}, first, first + int(added.size()) - 1);
             m_rows.append(added);
-            reindex();
+            for (qsizetype i = first; i < m_rows.size(); ++i)
+                m_index.insert(m_rows.at(i).id, int(i));
             endInsertRows();
         }
     }
 
 private:
+    bool sameIdsInOrder(const QList<Row>& rows) const
+    {
+        if (rows.size() != m_rows.size())
+            return false;
+        for (qsizetype i = 0; i < rows.size(); ++i) {
+            if (rows.at(i).id != m_rows.at(i).id)
+                return false;
+        }
+        return true;
+    }
+
+    // Removes the rows not kept, a contiguous run at a time from the end, so that replacing a
+    // whole graph is one removal, not thousands.
+    void removeUnkept(const std::vector<char>& kept)
+    {
+        for (int last = int(m_rows.size()) - 1; last >= 0; --last) {
+            if (kept[size_t(last)])
+                continue;
+            int first = last;
+            while (first > 0 && !kept[size_t(first - 1)])
+                --first;
+            beginRemoveRows({}, first, last);
+            m_rows.remove(first, last - first + 1);
+            endRemoveRows();
+            last = first;
+        }
+    }
+
+    void emitChangedRuns(const std::vector<char>& changed)
+    {
+        for (size_t first = 0; first < changed.size(); ++first) {
+            if (!changed[first])
+                continue;
+            size_t last = first;
+            while (last + 1 < changed.size() && changed[last + 1])
+                ++last;
+            Q_EMIT dataChanged(index(int(first)), index(int(last)));
+            first = last;
+        }
+    }
+
     void reindex()
     {
         m_index.clear();
+        m_index.reserve(m_rows.size());
         for (qsizetype i = 0; i < m_rows.size(); ++i)
             m_index.insert(m_rows.at(i).id, int(i));
     }

@@ -8,6 +8,13 @@
 // Plain data: the mesh as a graph of services, their version workloads and outside callers, with
 // live numbers on the edges. Built by MeshGraphBuilder, published by MeshGraphModel.
 
+// What the nodes are: Kiali's three graph types operators know.
+enum class GraphKind {
+    VersionedApp, // callers -> service -> the service's version workloads
+    Service,      // services only; a workload's calls count as its service's
+    Workload,     // workloads only, calling each other directly
+};
+
 enum class GraphNodeKind { Service, Workload, External };
 
 struct GraphNode {
@@ -18,9 +25,16 @@ struct GraphNode {
     QString version;
     int readyPods = 0;
     int desiredPods = 0;
+    // Badges: what the routing objects and pods say about this node.
     bool hasVirtualService = false;
-    bool hasTrafficSplit = false; // its VirtualService sends traffic to more than one destination
-    double requestsPerSecond = 0; // arriving at this node
+    bool hasTrafficSplit = false;    // its VirtualService sends traffic to more than one destination
+    bool hasHeaderRouting = false;   // a route matches on request headers (A/B by header)
+    bool hasFaultInjection = false;  // a route injects delays or aborts for some requests
+    bool hasCircuitBreaker = false;  // its DestinationRule limits connections or ejects outliers
+    bool missingSidecar = false;     // a pod of the workload runs without istio-proxy
+    double requestsPerSecond = 0;    // arriving at this node
+    double serverErrorsPerSecond = 0; // 5xx among them
+    double clientErrorsPerSecond = 0; // 4xx among them
     QPointF position;
 
     bool operator==(const GraphNode&) const = default;
@@ -31,7 +45,13 @@ struct GraphEdge {
     QString source;
     QString target;
     double requestsPerSecond = 0;
-    double errorRatio = 0; // 5xx share of the requests, 0..1
+    double errorRatio = 0;       // 5xx share of the requests, 0..1
+    double clientErrorRatio = 0; // 4xx share of the requests, 0..1
+    double share = 0;            // share of the source's outgoing requests, 0..1
+    // Latency quantiles in ms as the destination reports them; negative when unknown.
+    double p50Ms = -1;
+    double p95Ms = -1;
+    double p99Ms = -1;
 
     bool operator==(const GraphEdge&) const = default;
 };

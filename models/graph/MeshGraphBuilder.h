@@ -6,11 +6,19 @@
 
 #include "models/mesh/MeshTopology.h"
 
-// Builds the versioned-app graph: callers -> service -> the service's version workloads.
-// Every service and workload of the topology is a node; edges exist where traffic flows.
+// What the operator asked the graph to show.
+struct GraphOptions {
+    GraphKind kind = GraphKind::VersionedApp;
+    // Idle edges (no requests in the window) and nodes without traffic are hidden unless asked for.
+    bool showIdle = false;
+
+    bool operator==(const GraphOptions&) const = default;
+};
+
+// Builds the graph of one kind from the topology (nodes, badges) and the telemetry (edges, numbers).
 class MeshGraphBuilder {
 public:
-    static MeshGraph build(const MeshTopology& topology, const EdgeTelemetry& telemetry);
+    static MeshGraph build(const MeshTopology& topology, const EdgeTelemetry& telemetry, const GraphOptions& options = {});
 
     static QString serviceId(const QString& service) { return QStringLiteral("svc:") + service; }
     static QString workloadId(const QString& workload) { return QStringLiteral("wl:") + workload; }

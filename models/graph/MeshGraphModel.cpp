@@ -4,6 +4,11 @@
 #include "LayeredLayout.h"
 #include "MeshGraphBuilder.h"
 
+#include <QSet>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+
 QVariant GraphNodeModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -49,10 +54,45 @@ QVariant GraphEdgeModel::data(const QModelIndex& index, int role) const
         return edge.requestsPerSecond;
     case ErrorRatioRole:
         return edge.errorRatio;
+    case ShareRole:
+        return edge.share;
     default:
         return {};
     }
 }
+
+namespace {
+
+// Nodes as indices for LayeredLayout: the graph's nodes, then `extra` ids; links between them,
+// plus service -> workload so that an idle version still sits right of its service.
+struct IndexedGraph {
+    QStringList ids;
+    QHash<QString, int> index;
+    QList<LayeredLayout::Link> links;
+
+    IndexedGraph(QStringList nodeIds, const QList<std::pair<QString, QString>>& idLinks, const MeshGraph& graph)
+        : ids(std::move(nodeIds))
+    {
+        index.reserve(ids.size());
+        for (qsizetype i = 0; i < ids.size(); ++i)
+            index.insert(ids.at(i), int(i));
+        links.reserve(idLinks.size() + graph.nodes.size());
+        auto link = [&](const QString& source, const QString& target) {
+            const int s = index.value(source, -1);
+            const int t = index.value(target, -1);
+            if (s >= 0 && t >= 0)
+                links.append({s, t});
+        };
+        for (const auto& [source, target] : idLinks)
+            link(source, target);
+        for (const GraphNode& node : graph.nodes) {
+            if (node.kind == GraphNodeKind::Workload && !node.service.isEmpty())
+                link(MeshGraphBuilder::serviceId(node.service), node.id);
+        }
+    }
+};
+
+} // namespace
 
 MeshGraphModel::MeshGraphModel(QObject* parent)
     : QObject(parent)
@@ -64,37 +104,126 @@ bool MeshGraphModel::hasTraffic() const
     return !m_edges.rows().isEmpty();
 }
 
+MeshGraph MeshGraphModel::graph() const
+{
+    return {m_nodes.rows(), m_edges.rows()};
+}
+
+void MeshGraphModel::resetLayout()
+{
+    m_positions.clear();
+    m_layoutLinks.clear();
+    m_pending.reset();
+    ++m_layoutGeneration;
+    m_layoutRunning = false;
+}
+
 void MeshGraphModel::setGraph(MeshGraph graph)
 {
-    QSet<QString> nodeIds;
-    for (const GraphNode& node : graph.nodes) {
-        nodeIds.insert(node.id);
-        if (node.kind == GraphNodeKind::Workload && !node.service.isEmpty())
-            m_layoutLinks.insert(MeshGraphBuilder::serviceId(node.service) + u'\n' + node.id);
+    // Only links not seen before allocate: a refresh of the numbers finds them all.
+    for (const GraphEdge& edge : std::as_const(graph.edges)) {
+        if (!m_layoutLinks.contains(edge.id))
+            m_layoutLinks.insert(edge.id, {edge.source, edge.target});
     }
-    bool structureChanged = nodeIds != m_layoutNodes;
-    for (const GraphEdge& edge : graph.edges) {
-        const QString link = edge.source + u'\n' + edge.target;
-        if (!m_layoutLinks.contains(link)) {
-            m_layoutLinks.insert(link);
-            structureChanged = true;
-        }
+    if (m_layoutRunning) {
+        m_pending = std::move(graph);
+        return;
     }
+    if (m_positions.isEmpty() && graph.nodes.size() >= m_backgroundThreshold) {
+        // Pending first: a layout that is done before then() attaches continues right away.
+        m_pending = std::move(graph);
+        startLayout(*m_pending);
+        return;
+    }
+    publish(std::move(graph), false);
+}
 
-    if (structureChanged) {
-        m_layoutNodes = nodeIds;
-        QList<LayeredLayout::Link> links;
-        for (const QString& link : std::as_const(m_layoutLinks)) {
-            const qsizetype split = link.indexOf(u'\n');
-            links.append({link.left(split), link.mid(split + 1)});
-        }
-        m_positions = LayeredLayout::compute(QStringList(nodeIds.cbegin(), nodeIds.cend()), links);
-    }
+void MeshGraphModel::publish(MeshGraph graph, bool laidOut)
+{
+    const bool placed = placeNewNodes(graph) || laidOut;
     for (GraphNode& node : graph.nodes)
         node.position = m_positions.value(node.id);
-
     m_nodes.setRows(graph.nodes);
     m_edges.setRows(graph.edges);
-    if (structureChanged)
+    if (placed)
         Q_EMIT layoutChanged();
+}
+
+bool MeshGraphModel::placeNewNodes(const MeshGraph& graph)
+{
+    const bool anyNew = std::any_of(graph.nodes.cbegin(), graph.nodes.cend(),
+                                    [&](const GraphNode& node) { return !m_positions.contains(node.id); });
+    if (!anyNew)
+        return false;
+
+    QStringList ids;
+    ids.reserve(graph.nodes.size());
+    for (const GraphNode& node : graph.nodes)
+        ids.append(node.id);
+    if (m_positions.isEmpty()) {
+        // The first layout, small enough for the GUI thread. Sorted, so the same graph gives the same picture.
+        std::sort(ids.begin(), ids.end());
+        const IndexedGraph indexed(ids, m_layoutLinks.values(), graph);
+        const QList<QPointF> positions = LayeredLayout::compute(int(ids.size()), indexed.links);
+        for (qsizetype i = 0; i < ids.size(); ++i)
+            m_positions.insert(ids.at(i), positions.at(i));
+        return true;
+    }
+
+    // Nodes away right now keep their slots: they are added as placed nodes without links.
+    const qsizetype present = ids.size();
+    const QSet<QString> presentIds(ids.cbegin(), ids.cend());
+    for (auto it = m_positions.cbegin(); it != m_positions.cend(); ++it) {
+        if (!presentIds.contains(it.key()))
+            ids.append(it.key());
+    }
+    QList<std::pair<QString, QString>> links;
+    for (const GraphEdge& edge : graph.edges)
+        links.append({edge.source, edge.target});
+    const IndexedGraph indexed(ids, links, graph);
+    QList<QPointF> positions(ids.size());
+    QList<bool> placed(ids.size(), false);
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        const auto it = m_positions.constFind(ids.at(i));
+        if (it != m_positions.cend()) {
+            positions[i] = *it;
+            placed[i] = true;
+        }
+    }
+    LayeredLayout::placeNew(positions, placed, indexed.links);
+    for (qsizetype i = 0; i < present; ++i)
+        m_positions.insert(ids.at(i), positions.at(i));
+    return true;
+}
+
+void MeshGraphModel::startLayout(const MeshGraph& graph)
+{
+    QStringList ids;
+    ids.reserve(graph.nodes.size());
+    for (const GraphNode& node : graph.nodes)
+        ids.append(node.id);
+    std::sort(ids.begin(), ids.end());
+    // Indexing is done here, on the GUI thread, so the worker touches nothing shared; what it gets is
+    // copied into the task.
+    auto indexed = std::make_shared<const IndexedGraph>(std::move(ids), m_layoutLinks.values(), graph);
+    m_layoutRunning = true;
+    const quint64 generation = ++m_layoutGeneration;
+    QtConcurrent::run([indexed] {
+        const QList<QPointF> positions = LayeredLayout::compute(int(indexed->ids.size()), indexed->links);
+        QHash<QString, QPointF> byId;
+        byId.reserve(positions.size());
+        for (qsizetype i = 0; i < positions.size(); ++i)
+            byId.insert(indexed->ids.at(i), positions.at(i));
+        return byId;
+    }).then(this, [this, generation](QHash<QString, QPointF> positions) {
+        if (generation != m_layoutGeneration)
+            return; // reset since: a newer layout runs or will
+        m_layoutRunning = false;
+        m_positions = std::move(positions);
+        if (m_pending) {
+            MeshGraph latest = std::move(*m_pending);
+            m_pending.reset();
+            publish(std::move(latest), true);
+        }
+    });
 }

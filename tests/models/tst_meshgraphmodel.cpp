@@ -2,12 +2,17 @@
 #include "TopologyFixture.h"
 
 #include "models/graph/EdgeTelemetry.h"
+#include "models/graph/GraphDocument.h"
+#include "models/graph/HealthThresholds.h"
 #include "models/graph/MeshGraphBuilder.h"
 #include "models/graph/MeshGraphModel.h"
 
 #include "kubeclient/PrometheusClient.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -18,6 +23,8 @@ private Q_SLOTS:
     void buildsVersionedAppGraph();
     void refreshUpdatesInPlaceWithoutMovingNodes();
     void layersFollowCallDepth();
+    void documentsListNodesAndEdges();
+    void addsLatencyQuantilesAndClientErrors();
 };
 
 namespace {
@@ -78,7 +85,8 @@ void TestMeshGraphModel::foldsResponseCodesIntoEdges()
 
 void TestMeshGraphModel::buildsVersionedAppGraph()
 {
-    const MeshGraph graph = MeshGraphBuilder::build(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})), telemetry(3));
+    const MeshGraph graph = MeshGraphBuilder::build(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})), telemetry(3),
+                                                    {GraphKind::VersionedApp, true});
     // 4 services, 6 workloads, and the ingress gateway calling from outside the namespace.
     QCOMPARE(graph.nodes.size(), 11);
     const GraphEdge* ingress = findEdge(graph, QStringLiteral("ext:istio-system/istio-ingressgateway"),
@@ -109,7 +117,8 @@ void TestMeshGraphModel::refreshUpdatesInPlaceWithoutMovingNodes()
     QAbstractItemModelTester nodeTester(model.nodes(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester edgeTester(model.edges(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     const MeshTopology topology = bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}}));
-    model.setGraph(MeshGraphBuilder::build(topology, telemetry(3)));
+    const GraphOptions withIdle{GraphKind::VersionedApp, true};
+    model.setGraph(MeshGraphBuilder::build(topology, telemetry(3), withIdle));
     QCOMPARE(model.nodes()->rowCount(), 11);
     QCOMPARE(model.edges()->rowCount(), 9);
 
@@ -122,27 +131,31 @@ void TestMeshGraphModel::refreshUpdatesInPlaceWithoutMovingNodes()
     QSignalSpy resets(model.edges(), &QAbstractItemModel::modelReset);
     QSignalSpy changed(model.edges(), &QAbstractItemModel::dataChanged);
     QSignalSpy relayout(&model, &MeshGraphModel::layoutChanged);
-    model.setGraph(MeshGraphBuilder::build(topology, telemetry(7)));
+    model.setGraph(MeshGraphBuilder::build(topology, telemetry(7), withIdle));
     QCOMPARE(inserted.count(), 0);
     QCOMPARE(removed.count(), 0);
     QCOMPARE(resets.count(), 0);
     QCOMPARE(relayout.count(), 0);
-    QVERIFY(changed.count() >= 3); // reviews, reviews -> v2, v2 -> ratings
+    QVERIFY(changed.count() >= 1); // reviews, reviews -> v2, v2 -> ratings, in runs of rows
     const int row = model.edges()->rowOf(QStringLiteral("svc:reviews->wl:reviews-v2"));
     QCOMPARE(model.edges()->index(row).data(GraphEdgeModel::RateRole).toDouble(), 8.0);
     for (const GraphNode& n : model.nodes()->rows())
         QCOMPARE(n.position, before.value(n.id));
 
-    // An edge going idle disappears, but the layout keeps its place.
+    // With idle edges hidden (the default), an edge going idle disappears; nothing moves.
     model.setGraph(MeshGraphBuilder::build(topology, telemetry(0)));
-    QCOMPARE(removed.count(), 2); // reviews-v2 -> ratings -> ratings-v1
+    QCOMPARE(model.edges()->rowCount(), 7); // reviews-v2 -> ratings -> ratings-v1 went idle
+    QCOMPARE(model.edges()->rowOf(QStringLiteral("wl:reviews-v2->svc:ratings")), -1);
     QCOMPARE(relayout.count(), 0);
+    for (const GraphNode& n : model.nodes()->rows())
+        QCOMPARE(n.position, before.value(n.id));
 }
 
 void TestMeshGraphModel::layersFollowCallDepth()
 {
     MeshGraphModel model;
-    model.setGraph(MeshGraphBuilder::build(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})), telemetry(3)));
+    model.setGraph(MeshGraphBuilder::build(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})), telemetry(3),
+                                           {GraphKind::VersionedApp, true}));
     auto x = [&](const char* id) {
         return model.nodes()->row(model.nodes()->rowOf(QString::fromUtf8(id))).position.x();
     };
@@ -152,6 +165,63 @@ void TestMeshGraphModel::layersFollowCallDepth()
     QVERIFY(x("svc:reviews") < x("wl:reviews-v2"));
     QVERIFY(x("wl:reviews-v2") < x("svc:ratings"));
     QCOMPARE(x("wl:reviews-v1"), x("wl:reviews-v3"));
+}
+
+void TestMeshGraphModel::documentsListNodesAndEdges()
+{
+    const MeshGraph graph = MeshGraphBuilder::build(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})), telemetry(3));
+    const QJsonObject json = QJsonDocument::fromJson(GraphDocument::toJson(graph, QStringLiteral("bookinfo"), GraphKind::VersionedApp)).object();
+    QCOMPARE(json.value(u"namespace").toString(), QStringLiteral("bookinfo"));
+    QCOMPARE(json.value(u"nodes").toArray().size(), graph.nodes.size());
+    QCOMPARE(json.value(u"edges").toArray().size(), graph.edges.size());
+    bool found = false;
+    for (const QJsonValue& e : json.value(u"edges").toArray()) {
+        if (e[u"id"].toString() == u"wl:productpage-v1->svc:reviews") {
+            found = true;
+            QCOMPARE(e[u"requestsPerSecond"].toDouble(), 20.0);
+            QCOMPARE(e[u"errorRatio"].toDouble(), 0.05);
+            QVERIFY(e[u"p99Ms"].isNull()); // no latency answer in this recording
+        }
+    }
+    QVERIFY(found);
+    const QByteArray dot = GraphDocument::toDot(graph);
+    QVERIFY(dot.startsWith("digraph mesh {"));
+    QVERIFY(dot.contains("\"wl:productpage-v1\" -> \"svc:reviews\" [label=\"20.0 rps\"];"));
+}
+
+void TestMeshGraphModel::addsLatencyQuantilesAndClientErrors()
+{
+    const std::string requests = R"({"status":"success","data":{"resultType":"vector","result":[)"
+        + sample("productpage-v1", "bookinfo", "reviews", "reviews-v2", "200", 8) + ","
+        + sample("productpage-v1", "bookinfo", "reviews", "reviews-v2", "404", 2) + "]}}";
+    // The latency query's answer: one series per quantile, told apart by label_replace's "quantile".
+    auto quantile = [](const char* q, double ms) {
+        return nlohmann::json{{"metric", {{"source_workload", "productpage-v1"}, {"source_workload_namespace", "bookinfo"},
+                                          {"destination_service_name", "reviews"}, {"destination_workload", "reviews-v2"},
+                                          {"quantile", q}}},
+                              {"value", {1764140000.0, std::to_string(ms)}}}.dump();
+    };
+    const std::string latency = R"({"status":"success","data":{"resultType":"vector","result":[)" + quantile("0.5", 4.5)
+        + "," + quantile("0.95", 23) + "," + quantile("0.99", 48.2) + R"(,{"metric":{"quantile":"0.99"},"value":[1764140000,"NaN"]}]}})";
+    const kube::PromResult r = kube::parsePrometheusResponse(200, requests);
+    const kube::PromResult l = kube::parsePrometheusResponse(200, latency);
+    const EdgeTelemetry t = EdgeTelemetry::fromPrometheus(r, &l);
+    QCOMPARE(t.samples.size(), 1);
+    QCOMPARE(t.samples[0].requestsPerSecond, 10.0);
+    QCOMPARE(t.samples[0].clientErrorsPerSecond, 2.0);
+    QCOMPARE(t.samples[0].errorsPerSecond, 0.0);
+    QCOMPARE(t.samples[0].p50Ms, 4.5);
+    QCOMPARE(t.samples[0].p95Ms, 23.0);
+    QCOMPARE(t.samples[0].p99Ms, 48.2);
+    QVERIFY(EdgeTelemetry::latencyQuery(QStringLiteral("bookinfo"), QStringLiteral("15s")).count(u"histogram_quantile(") == 3);
+
+    // 20 % 4xx is failing by Kiali's thresholds; 10 % degraded; any 5xx degraded, 10 % failing.
+    const HealthThresholds kiali;
+    QCOMPARE(kiali.classify(0, 0.2), Health::Failing);
+    QCOMPARE(kiali.classify(0, 0.1), Health::Degraded);
+    QCOMPARE(kiali.classify(0, 0.05), Health::Healthy);
+    QCOMPARE(kiali.classify(0.001, 0), Health::Degraded);
+    QCOMPARE(kiali.classify(0.1, 0), Health::Failing);
 }
 
 QTEST_GUILESS_MAIN(TestMeshGraphModel)

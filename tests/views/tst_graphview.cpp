@@ -37,13 +37,13 @@ void TestGraphView::drawsTheModel()
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
 
-    model.setGraph(MeshGraphBuilder::build(topology, traffic(5)));
+    model.setGraph(MeshGraphBuilder::build(topology, traffic(5), {GraphKind::VersionedApp, true}));
     QCOMPARE(view.nodeItemCount(), 10);
     QCOMPARE(view.edgeItemCount(), 2);
     const QList<QGraphicsItem*> itemsBefore = view.scene()->items();
 
     // New numbers repaint in place: the very same items remain.
-    model.setGraph(MeshGraphBuilder::build(topology, traffic(9)));
+    model.setGraph(MeshGraphBuilder::build(topology, traffic(9), {GraphKind::VersionedApp, true}));
     QCOMPARE(view.scene()->items(), itemsBefore);
 
     // A click on a workload selects its service.

@@ -4,32 +4,43 @@
 #include "models/graph/MeshGraph.h"
 
 #include <QGraphicsItem>
-#include <QPainterPath>
 
 class NodeItem;
+struct GraphStyle;
 
-// A traffic edge: a curve from caller to callee, as thick as its rate is high, coloured by health
-// with Kiali's default thresholds, labelled with requests per second.
+// A traffic edge: a curve from caller to callee, as thick as its rate is high, coloured by health,
+// labelled with the style's number, with dots flowing along it while the view animates.
 class EdgeItem : public QGraphicsItem {
 public:
-    EdgeItem(const GraphEdge& edge, NodeItem* source, NodeItem* target);
+    enum { Type = UserType + 2 };
+
+    EdgeItem(const GraphEdge& edge, NodeItem* source, NodeItem* target, const GraphStyle* style);
+    ~EdgeItem() override;
 
     const GraphEdge& edge() const { return m_edge; }
-    void setEdge(const GraphEdge& edge);
+    // Takes the new numbers without scheduling a repaint: after a refresh the view repaints once,
+    // which is far cheaper than thousands of per-item updates.
+    void setEdge(const GraphEdge& edge) { m_edge = edge; }
+    QString toolTipText() const;
     // Recomputes the curve after a node moved.
     void adjust();
+    // The caller or callee is going away: let go of both ends; the view deletes the edge next.
+    void forget(NodeItem* node);
 
+    int type() const override { return Type; }
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
-    static QColor healthColor(double errorRatio);
-
 private:
+    QPointF pointAt(double t) const;
+    void paintDots(QPainter* painter) const;
+
     GraphEdge m_edge;
     NodeItem* m_source;
     NodeItem* m_target;
-    QPainterPath m_path;
-    QPointF m_labelAt;
-    QPointF m_end;
+    const GraphStyle* m_style;
+    // The curve as its cubic's control points: evaluating these is cheaper than a QPainterPath.
+    QPointF m_from, m_c1, m_c2, m_to;
+    QRectF m_bounds;
 };

@@ -1,36 +1,63 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "GraphStyle.h"
+
+#include <QElapsedTimer>
 #include <QGraphicsView>
 #include <QHash>
+#include <QSet>
+#include <QTimer>
 
 class EdgeItem;
 class MeshGraphModel;
 class NodeItem;
 
 // Draws the mesh graph of a MeshGraphModel. Items are created, updated and removed from the model's
-// row notifications, so a refresh of the numbers repaints labels in place and never rebuilds the scene.
+// row notifications, so a refresh of the numbers repaints labels in place and never rebuilds the
+// scene. Wheel zooms, dragging pans; the items drop detail as the view zooms out.
 class GraphView : public QGraphicsView {
     Q_OBJECT
 public:
     explicit GraphView(QWidget* parent = nullptr);
+    ~GraphView() override;
 
     void setModel(MeshGraphModel* model);
     // Selects the service node of that name, as a click on it would.
     void selectService(const QString& service);
     int nodeItemCount() const { return int(m_nodes.size()); }
     int edgeItemCount() const { return int(m_edges.size()); }
+    NodeItem* nodeItem(const QString& id) const { return m_nodes.value(id); }
+    EdgeItem* edgeItem(const QString& id) const { return m_edges.value(id); }
+
+    const GraphStyle& graphStyle() const { return m_style; }
+    void setEdgeLabel(EdgeLabel label);
+    void setHealthThresholds(const HealthThresholds& thresholds);
+
+    // Selects and centres the first node whose name contains `text` (case-insensitive); false if none.
+    bool findNode(const QString& text);
+    // Shows only the node and its direct neighbours, fitted to the window; an empty id shows all again.
+    void focusNode(const QString& id);
+    QString focusedNode() const { return m_focus; }
+    QString selectedNodeId() const;
+
+    // Traffic dots along the edges; they also stop by themselves while zoomed too far out to see.
+    void setAnimationRunning(bool running);
+    bool isAnimationRunning() const { return m_animationWanted; }
 
 public Q_SLOTS:
     void fitToWindow();
+    void zoomBy(double factor);
 
 Q_SIGNALS:
     // The service the selection belongs to (a workload selects its service); empty when cleared.
     void serviceSelected(const QString& service);
+    void nodeSelected(const QString& id);
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    bool viewportEvent(QEvent* event) override;
 
 private:
     void addNodes(int first, int last);
@@ -41,10 +68,22 @@ private:
     void updateEdges(int first, int last);
     void relayout();
     void onSelectionChanged();
+    void applyFocus();
+    void animate();
+    void updateAnimationState();
 
     MeshGraphModel* m_model = nullptr;
     QGraphicsScene m_scene;
+    GraphStyle m_style;
     QHash<QString, NodeItem*> m_nodes;
     QHash<QString, EdgeItem*> m_edges;
+    // The items in the models' row order, so a refresh finds each row's item without hashing.
+    QList<NodeItem*> m_nodeRows;
+    QList<EdgeItem*> m_edgeRows;
+    QString m_focus;
     bool m_userZoomed = false;
+    // One timer drives every moving dot; it runs only while dots can be seen.
+    QTimer m_animationTimer;
+    QElapsedTimer m_clock;
+    bool m_animationWanted = false;
 };

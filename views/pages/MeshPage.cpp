@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "MeshPage.h"
 
+#include "views/graph/GraphPanel.h"
 #include "views/graph/GraphView.h"
 #include "views/telemetry/TelemetryPanel.h"
 #include "views/traffic/TrafficPanel.h"
@@ -34,16 +35,15 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
     , m_split(new TrafficSplitModel(this))
     , m_writer(new TrafficSplitWriter(session, audit, this))
     , m_series(new TelemetrySeriesModel(this))
-    , m_graphView(new GraphView(this))
+    , m_graphPanel(new GraphPanel(m_graph, this))
     , m_trafficPanel(new TrafficPanel(m_split, m_writer, this))
     , m_telemetryPanel(new TelemetryPanel(m_series, m_telemetryLoader, audit, this))
 {
-    m_graphView->setModel(m_graph);
     m_series->setWindowSeconds(m_telemetryLoader->window().rangeSeconds);
 
     // The graph and the selected service's split side by side, its telemetry across the bottom.
     auto* top = new QSplitter(Qt::Horizontal, this);
-    top->addWidget(m_graphView);
+    top->addWidget(m_graphPanel);
     top->addWidget(m_trafficPanel);
     top->setStretchFactor(0, 3);
     top->setStretchFactor(1, 1);
@@ -66,7 +66,9 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
             [this](const QString& message) { Q_EMIT statusMessage(tr("Prometheus: %1").arg(message)); });
     connect(m_telemetryLoader, &TelemetryLoader::batchAvailable, m_series, &TelemetrySeriesModel::addBatch);
     connect(m_telemetryLoader, &TelemetryLoader::batchAvailable, this, &MeshPage::liveDataChanged);
-    connect(m_graphView, &GraphView::serviceSelected, this, &MeshPage::selectService);
+    connect(graphView(), &GraphView::serviceSelected, this, &MeshPage::selectService);
+    connect(m_graphPanel, &GraphPanel::optionsChanged, this, &MeshPage::rebuildGraph);
+    connect(m_graphPanel, &GraphPanel::statusMessage, this, &MeshPage::statusMessage);
     // A write is followed by a read, so the panel shows the cluster's answer without waiting.
     connect(m_writer, &TrafficSplitWriter::applied, m_topologyLoader, &MeshTopologyLoader::refresh);
 
@@ -83,7 +85,7 @@ void MeshPage::selectService(const QString& service)
         return;
     m_selected = service;
     checkWriteAccess();
-    m_graphView->selectService(service);
+    graphView()->selectService(service);
     m_split->setService(service);
     m_telemetryLoader->setService(m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName,
                              service);
@@ -102,8 +104,8 @@ void MeshPage::onTopology(const MeshTopology& topology)
     m_topology = topology;
     m_haveTopology = true;
     m_split->setTopology(topology);
-    m_graph->setGraph(MeshGraphBuilder::build(m_topology, m_telemetry));
-    m_graphView->selectService(m_selected);
+    rebuildGraph();
+    graphView()->selectService(m_selected);
     if (m_selected.isEmpty()) {
         // Open on the most interesting service: the first one whose versions can be split.
         for (const MeshService& service : topology.services) {
@@ -120,7 +122,7 @@ void MeshPage::onEdgeTelemetry(const EdgeTelemetry& telemetry)
 {
     m_telemetry = telemetry;
     if (m_haveTopology) {
-        m_graph->setGraph(MeshGraphBuilder::build(m_topology, m_telemetry));
+        rebuildGraph();
         Q_EMIT liveDataChanged();
     }
 }
@@ -142,4 +144,15 @@ void MeshPage::checkWriteAccess()
                                self->m_trafficPanel->setWriteAccess(
                                    false, reason.isEmpty() ? tr("you may not patch VirtualServices in namespace %1").arg(ns) : reason);
                            });
+}
+
+GraphView* MeshPage::graphView() const
+{
+    return m_graphPanel->view();
+}
+
+void MeshPage::rebuildGraph()
+{
+    if (m_haveTopology)
+        m_graph->setGraph(MeshGraphBuilder::build(m_topology, m_telemetry, m_graphPanel->options()));
 }

@@ -9,6 +9,7 @@
 class AuditLog;
 class ClusterSession;
 class EdgeTelemetryLoader;
+class GraphPanel;
 class GraphView;
 class MeshGraphModel;
 class MeshTopologyLoader;
@@ -31,7 +32,7 @@ public:
     // The graph has traffic edges and the chart has points: what a screenshot should wait for.
     bool showsLiveData() const;
 
-    GraphView* graphView() const { return m_graphView; }
+    GraphView* graphView() const;
     TrafficPanel* trafficPanel() const { return m_trafficPanel; }
     TelemetryPanel* telemetryPanel() const { return m_telemetryPanel; }
 
@@ -43,6 +44,7 @@ private:
     void onTopology(const MeshTopology& topology);
     void onEdgeTelemetry(const EdgeTelemetry& telemetry);
     void checkWriteAccess();
+    void rebuildGraph();
 
     ClusterSession* m_session;
     MeshTopologyLoader* m_topologyLoader;
@@ -52,7 +54,7 @@ private:
     TrafficSplitModel* m_split;
     TrafficSplitWriter* m_writer;
     TelemetrySeriesModel* m_series;
-    GraphView* m_graphView;
+    GraphPanel* m_graphPanel;
     TrafficPanel* m_trafficPanel;
     TelemetryPanel* m_telemetryPanel;
     MeshTopology m_topology;

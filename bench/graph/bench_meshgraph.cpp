@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: Apache-2.0
+// The mesh graph at scale, offscreen with Qt's software rendering: for generated meshes of 100 to
+// 5,000 services, the time to build, lay out, create the items and paint the first frame at
+// fit-to-window, frame times while zooming and panning (the viewport rendered into a QImage per
+// frame), the time to refresh every number, and resident memory. Prints every figure.
+#include "GeneratedMesh.h"
+
+#include "views/graph/GraphView.h"
+
+#include "models/graph/LayeredLayout.h"
+#include "models/graph/MeshGraphBuilder.h"
+#include "models/graph/MeshGraphModel.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QImage>
+#include <QPainter>
+#include <QScrollBar>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <vector>
+
+namespace {
+
+double msSince(const QElapsedTimer& timer)
+{
+    return double(timer.nsecsElapsed()) / 1e6;
+}
+
+double timed(const std::function<void()>& work)
+{
+    QElapsedTimer timer;
+    timer.start();
+    work();
+    return msSince(timer);
+}
+
+double percentile(std::vector<double> values, double p)
+{
+    std::sort(values.begin(), values.end());
+    return values.empty() ? 0 : values[std::min(values.size() - 1, size_t(p * double(values.size())))];
+}
+
+long residentKiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLong();
+    }
+    return -1;
+}
+
+// What the screen would show: the viewport, painted by the view as on screen, into an image.
+double renderFrame(GraphView& view, QImage& image)
+{
+    return timed([&] {
+        image.fill(Qt::white);
+        view.viewport()->render(&image);
+    });
+}
+
+struct Frames {
+    std::vector<double> zoom;
+    std::vector<double> pan;
+};
+
+Frames measureFrames(GraphView& view, QImage& image)
+{
+    Frames frames;
+    view.fitToWindow();
+    const double fit = view.transform().m11();
+    const QPointF centre = view.sceneRect().center();
+    // Zoom in from fit-to-window to 1:1 around the middle, as a wheel would, in 20 steps.
+    constexpr int ZoomSteps = 20;
+    for (int i = 1; i <= ZoomSteps; ++i) {
+        const double scale = fit * std::pow(1.0 / fit, double(i) / ZoomSteps);
+        view.setTransform(QTransform::fromScale(scale, scale));
+        view.centerOn(centre);
+        frames.zoom.push_back(renderFrame(view, image));
+    }
+    // Pan by dragging at 1:1 and at an overview scale, 20 frames of 60 px each.
+    for (double scale : {1.0, 0.35}) {
+        view.setTransform(QTransform::fromScale(scale, scale));
+        view.centerOn(centre);
+        renderFrame(view, image); // the first frame at a new scale fills the item caches
+        for (int i = 0; i < 20; ++i) {
+            QScrollBar* bar = i % 10 < 5 ? view.horizontalScrollBar() : view.verticalScrollBar();
+            bar->setValue(bar->value() + (i < 10 ? 60 : -60));
+            frames.pan.push_back(renderFrame(view, image));
+        }
+    }
+    return frames;
+}
+
+void run(int services, QGraphicsScene::ItemIndexMethod index, GraphKind kind = GraphKind::VersionedApp)
+{
+    const GeneratedMesh mesh = generatedMesh(services);
+    const GeneratedMesh busier = generatedMesh(services, 1.3);
+    MeshGraph graph;
+    const GraphOptions options{kind, false};
+    const double buildMs = timed([&] { graph = MeshGraphBuilder::build(mesh.topology, mesh.telemetry, options); });
+
+    // The layout alone, on indices, as the worker thread runs it.
+    QHash<QString, int> ids;
+    for (const GraphNode& n : graph.nodes)
+        ids.insert(n.id, int(ids.size()));
+    QList<LayeredLayout::Link> links;
+    for (const GraphEdge& e : graph.edges)
+        links.append({ids.value(e.source), ids.value(e.target)});
+    const double layoutMs = timed([&] { LayeredLayout::compute(int(ids.size()), links); });
+
+    MeshGraphModel model;
+    model.setBackgroundLayoutThreshold(std::numeric_limits<int>::max()); // measured inline here
+    GraphView view;
+    view.scene()->setItemIndexMethod(index);
+    view.resize(1600, 1000);
+    view.show();
+    QCoreApplication::processEvents();
+    view.setModel(&model);
+    QImage image(view.viewport()->size(), QImage::Format_ARGB32_Premultiplied);
+
+    const double modelMs = timed([&] { model.setGraph(graph); }); // layout + rows + items + fit
+    const double firstPaintMs = renderFrame(view, image);
+    const double fitScale = view.transform().m11();
+    const Frames frames = measureFrames(view, image);
+
+    std::vector<double> refresh;
+    for (int i = 0; i < 6; ++i) {
+        MeshGraph next = MeshGraphBuilder::build((i % 2 ? mesh : busier).topology, (i % 2 ? mesh : busier).telemetry, options);
+        // The model's notifications update the items synchronously; the repaint they schedule is
+        // measured apart, below, as a frame.
+        refresh.push_back(timed([&] { model.setGraph(std::move(next)); }));
+    }
+    std::vector<double> builds;
+    for (int i = 0; i < 3; ++i)
+        builds.push_back(timed([&] { MeshGraphBuilder::build(busier.topology, busier.telemetry, options); }));
+    const double refreshPaintMs = renderFrame(view, image);
+
+    std::printf("%5d services, %s graph: %5lld nodes %6lld edges  index %s\n", services,
+                kind == GraphKind::Service ? "service" : "versioned-app", qlonglong(graph.nodes.size()),
+                qlonglong(graph.edges.size()), index == QGraphicsScene::BspTreeIndex ? "BSP" : "none");
+    std::printf("   build graph from telemetry   %8.1f ms\n", buildMs);
+    std::printf("   layout (LayeredLayout)       %8.1f ms\n", layoutMs);
+    std::printf("   setGraph: layout+rows+items  %8.1f ms\n", modelMs);
+    std::printf("   first paint at fit-to-window %8.1f ms   (scale %.3f)\n", firstPaintMs, fitScale);
+    std::printf("   => laid out and painted      %8.1f ms   (build+setGraph+paint %.1f ms)\n", modelMs + firstPaintMs,
+                buildMs + modelMs + firstPaintMs);
+    std::printf("   zoom frames  p50 %6.1f  p95 %6.1f  max %6.1f ms\n", percentile(frames.zoom, 0.5),
+                percentile(frames.zoom, 0.95), percentile(frames.zoom, 1));
+    std::printf("   pan frames   p50 %6.1f  p95 %6.1f  max %6.1f ms\n", percentile(frames.pan, 0.5),
+                percentile(frames.pan, 0.95), percentile(frames.pan, 1));
+    std::printf("   refresh all numbers (setGraph, items updated) median %6.2f  max %6.2f ms\n", percentile(refresh, 0.5),
+                percentile(refresh, 1));
+    std::printf("   rebuild graph from telemetry  median %6.1f ms;  paint after refresh %6.1f ms\n",
+                percentile(builds, 0.5), refreshPaintMs);
+    std::printf("   resident memory %.1f MB\n", double(residentKiB()) / 1024);
+    std::fflush(stdout);
+}
+
+// For the README: the 2,000-service graph at fit-to-window and at 1:1 in its middle, as PNGs.
+int writePictures(const QString& file)
+{
+    const GeneratedMesh mesh = generatedMesh(2000);
+    MeshGraphModel model;
+    model.setBackgroundLayoutThreshold(std::numeric_limits<int>::max());
+    GraphView view;
+    view.resize(1600, 1000);
+    view.show();
+    view.setModel(&model);
+    model.setGraph(MeshGraphBuilder::build(mesh.topology, mesh.telemetry));
+    QImage image(view.viewport()->size(), QImage::Format_ARGB32_Premultiplied);
+    renderFrame(view, image);
+    bool saved = image.save(file, "PNG");
+    view.setTransform(QTransform());
+    view.centerOn(view.sceneRect().center());
+    renderFrame(view, image);
+    QString detail = file;
+    detail.replace(QStringLiteral(".png"), QStringLiteral("-detail.png"));
+    saved = image.save(detail, "PNG") && saved;
+    std::printf("%s: %s and %s\n", saved ? "wrote" : "could not write", qPrintable(file), qPrintable(detail));
+    return saved ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    if (args.size() > 2 && args.at(1) == u"--picture")
+        return writePictures(args.at(2));
+    QList<int> sizes{100, 500, 2000, 5000};
+    if (args.size() > 1)
+        sizes = {args.at(1).toInt()};
+    std::printf("Mesh graph benchmark: offscreen, raster, viewport 1600x1000\n");
+    for (int services : sizes)
+        run(services, QGraphicsScene::NoIndex);
+    if (sizes.contains(2000)) {
+        run(2000, QGraphicsScene::NoIndex, GraphKind::Service); // the reference: ~2,000 nodes, ~6,000 edges
+        run(2000, QGraphicsScene::BspTreeIndex); // what GraphView does not use, for comparison
+    }
+    return 0;
+}

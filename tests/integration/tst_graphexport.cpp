@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+// The real `meshdeck --export-graph` against the real demo cluster with a real Prometheus: the JSON
+// lists bookinfo, its edges follow a split that sends reviews to v2 and v3, and its rates match
+// the simulated load.
+#include "DemoClusterProcess.h"
+
+#include "models/session/ClusterSession.h"
+
+#include "kubeclient/KubeClient.h"
+#include "kubeclient/Kubeconfig.h"
+#include "kubeclient/ResourceKind.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+#include <optional>
+
+class TestGraphExport : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void exportFollowsTheSplit();
+    void unreachableClusterFailsClearly();
+    void cleanupTestCase();
+
+private:
+    QJsonObject exportGraph(const QString& kubeconfig, int* exitCode, QString* errors);
+
+    std::unique_ptr<DemoClusterProcess> m_cluster;
+    QTemporaryDir m_dir;
+};
+
+void TestGraphExport::initTestCase()
+{
+    m_cluster = std::make_unique<DemoClusterProcess>(DemoClusterProcess::Prometheus::Auto);
+    QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
+}
+
+void TestGraphExport::cleanupTestCase()
+{
+    m_cluster.reset();
+}
+
+QJsonObject TestGraphExport::exportGraph(const QString& kubeconfig, int* exitCode, QString* errors)
+{
+    const QString out = m_dir.filePath(QStringLiteral("out.json"));
+    QFile::remove(out);
+    QProcess meshdeck;
+    meshdeck.start(QStringLiteral(MESHDECK_APP_BIN),
+                   {QStringLiteral("--kubeconfig"), kubeconfig, QStringLiteral("--namespace"), QStringLiteral("bookinfo"),
+                    QStringLiteral("--export-graph"), out});
+    if (!meshdeck.waitForFinished(150000)) {
+        meshdeck.kill();
+        meshdeck.waitForFinished();
+    }
+    *exitCode = meshdeck.exitStatus() == QProcess::NormalExit ? meshdeck.exitCode() : -1;
+    *errors = QString::fromLocal8Bit(meshdeck.readAllStandardError());
+    QFile file(out);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+void TestGraphExport::exportFollowsTheSplit()
+{
+    // Send reviews half to v2, half to v3, as an operator would with kubectl patch.
+    auto loaded = kube::Kubeconfig::load(m_cluster->kubeconfigPath().toStdString());
+    QVERIFY(std::holds_alternative<kube::Kubeconfig>(loaded));
+    auto connection = std::get<kube::Kubeconfig>(loaded).connection();
+    QVERIFY(std::holds_alternative<kube::ClusterConnection>(connection));
+    ClusterSession session(std::get<kube::ClusterConnection>(connection));
+    const std::string patch = R"({"spec":{"http":[{"route":[
+        {"destination":{"host":"reviews","subset":"v2"},"weight":50},
+        {"destination":{"host":"reviews","subset":"v3"},"weight":50}]}]}})";
+    std::optional<kube::JsonResult> applied;
+    session.kube().patch(kube::kinds::VirtualServices.objectPath("bookinfo", "reviews"), kube::PatchType::Merge, patch,
+                         [&](kube::JsonResult r) { applied = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(applied.has_value(), 10000);
+    QVERIFY2(applied->error.ok(), applied->error.describe().c_str());
+    // Let the 15 s rate window fill with traffic after the change, so v1 has left the graph.
+    QTest::qWait(25000);
+
+    int exitCode = 0;
+    QString errors;
+    const QJsonObject graph = exportGraph(m_cluster->kubeconfigPath(), &exitCode, &errors);
+    QVERIFY2(exitCode == 0, qPrintable(errors));
+    QStringList services;
+    for (const QJsonValue& node : graph.value(u"nodes").toArray()) {
+        if (node[u"kind"].toString() == u"service")
+            services.append(node[u"name"].toString());
+    }
+    services.sort();
+    QCOMPARE(services, (QStringList{QStringLiteral("details"), QStringLiteral("productpage"), QStringLiteral("ratings"),
+                                    QStringLiteral("reviews")}));
+
+    QStringList callersOfRatings;
+    double intoProductpage = 0;
+    for (const QJsonValue& edge : graph.value(u"edges").toArray()) {
+        if (edge[u"target"].toString() == u"svc:ratings")
+            callersOfRatings.append(edge[u"source"].toString());
+        if (edge[u"target"].toString() == u"svc:productpage")
+            intoProductpage += edge[u"requestsPerSecond"].toDouble();
+    }
+    callersOfRatings.sort();
+    QCOMPARE(callersOfRatings, (QStringList{QStringLiteral("wl:reviews-v2"), QStringLiteral("wl:reviews-v3")}));
+    // The simulator sends about 20 requests/s to productpage.
+    QVERIFY2(intoProductpage > 14 && intoProductpage < 26, qPrintable(QString::number(intoProductpage)));
+}
+
+void TestGraphExport::unreachableClusterFailsClearly()
+{
+    const QString kubeconfig = m_dir.filePath(QStringLiteral("missing-kubeconfig"));
+    int exitCode = 0;
+    QString errors;
+    exportGraph(kubeconfig, &exitCode, &errors);
+    QVERIFY(exitCode != 0);
+    QVERIFY2(errors.contains(kubeconfig), qPrintable(errors));
+}
+
+QTEST_MAIN(TestGraphExport)
+#include "tst_graphexport.moc"

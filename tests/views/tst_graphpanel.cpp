@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: Apache-2.0
+// The graph panel and view beyond drawing: graph kinds, labels, find, focus, tooltips, level of
+// detail, animation and export, on bookinfo and on a generated mesh.
+#include "GeneratedMesh.h"
+#include "TopologyFixture.h"
+
+#include "views/graph/EdgeItem.h"
+#include "views/graph/GraphExporter.h"
+#include "views/graph/GraphPanel.h"
+#include "views/graph/GraphView.h"
+#include "views/graph/NodeItem.h"
+
+#include "models/graph/MeshGraphModel.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QImage>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestGraphPanel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void kindSwitchRebuildsFromScratch();
+    void edgeLabelsFollowTheMode();
+    void findAndFocus();
+    void tooltipsCarryTheNumbers();
+    void zoomedOutDrawsWithoutDetailAndStopsAnimation();
+    void exportsPngAndSvg();
+    void largeRefreshKeepsItems();
+};
+
+namespace {
+
+EdgeTelemetry bookinfoTraffic()
+{
+    EdgeTelemetry t;
+    auto add = [&](const char* source, const char* ns, const char* service, const char* workload, double rate, double errors) {
+        EdgeSample s;
+        s.sourceWorkload = QString::fromUtf8(source);
+        s.sourceNamespace = QString::fromUtf8(ns);
+        s.destinationService = QString::fromUtf8(service);
+        s.destinationWorkload = QString::fromUtf8(workload);
+        s.destinationVersion = s.destinationWorkload.section(u'-', -1);
+        s.requestsPerSecond = rate;
+        s.errorsPerSecond = errors;
+        s.p50Ms = 4;
+        s.p95Ms = 12;
+        s.p99Ms = 40;
+        t.samples.append(s);
+    };
+    add("istio-ingressgateway", "istio-system", "productpage", "productpage-v1", 20, 0);
+    add("productpage-v1", "bookinfo", "details", "details-v1", 20, 0);
+    add("productpage-v1", "bookinfo", "reviews", "reviews-v1", 16, 0);
+    add("productpage-v1", "bookinfo", "reviews", "reviews-v2", 4, 1);
+    add("reviews-v2", "bookinfo", "ratings", "ratings-v1", 4, 0);
+    return t;
+}
+
+struct Fixture {
+    MeshTopology topology = bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}}));
+    MeshGraphModel model;
+    GraphPanel panel{&model};
+
+    Fixture()
+    {
+        QObject::connect(&panel, &GraphPanel::optionsChanged, &model,
+                         [this](const GraphOptions& options) { rebuild(options); });
+        panel.resize(1200, 700);
+        panel.show();
+        rebuild(panel.options());
+    }
+    void rebuild(const GraphOptions& options) { model.setGraph(MeshGraphBuilder::build(topology, bookinfoTraffic(), options)); }
+};
+
+} // namespace
+
+void TestGraphPanel::kindSwitchRebuildsFromScratch()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(&f.panel));
+    GraphView* view = f.panel.view();
+    // Idle hidden by default: reviews-v3 takes no traffic.
+    QVERIFY(view->nodeItem(QStringLiteral("wl:reviews-v2")));
+    QVERIFY(!view->nodeItem(QStringLiteral("wl:reviews-v3")));
+
+    f.panel.setGraphKind(GraphKind::Service);
+    QCOMPARE(view->nodeItemCount(), 5); // 4 services and the ingress gateway
+    QVERIFY(view->edgeItem(QStringLiteral("svc:reviews->svc:ratings")));
+    QVERIFY(!view->nodeItem(QStringLiteral("wl:reviews-v2")));
+
+    f.panel.setGraphKind(GraphKind::Workload);
+    QVERIFY(view->edgeItem(QStringLiteral("wl:productpage-v1->wl:reviews-v2")));
+    QVERIFY(!view->nodeItem(QStringLiteral("svc:reviews")));
+
+    f.panel.setShowIdle(true);
+    QVERIFY(view->nodeItem(QStringLiteral("wl:reviews-v3")));
+}
+
+void TestGraphPanel::edgeLabelsFollowTheMode()
+{
+    Fixture f;
+    GraphView* view = f.panel.view();
+    const GraphEdge& toV2 = view->edgeItem(QStringLiteral("svc:reviews->wl:reviews-v2"))->edge();
+    GraphStyle style;
+    QCOMPARE(style.edgeText(toV2), QStringLiteral("4.0 rps"));
+    style.edgeLabel = EdgeLabel::Share;
+    QCOMPARE(style.edgeText(toV2), QStringLiteral("20 %"));
+    style.edgeLabel = EdgeLabel::ErrorRate;
+    QCOMPARE(style.edgeText(toV2), QStringLiteral("25.0 % err"));
+    style.edgeLabel = EdgeLabel::LatencyP99;
+    QCOMPARE(style.edgeText(toV2), QStringLiteral("40 ms"));
+
+    auto* labels = f.panel.findChildren<QComboBox*>().at(1);
+    labels->setCurrentIndex(labels->findData(int(EdgeLabel::LatencyP95)));
+    Q_EMIT labels->activated(labels->currentIndex());
+    QCOMPARE(view->graphStyle().edgeLabel, EdgeLabel::LatencyP95);
+}
+
+void TestGraphPanel::findAndFocus()
+{
+    Fixture f;
+    GraphView* view = f.panel.view();
+    QVERIFY(view->findNode(QStringLiteral("RATINGS")));
+    QCOMPARE(view->selectedNodeId(), QStringLiteral("svc:ratings")); // exact name beats ratings-v1
+    QVERIFY(!view->findNode(QStringLiteral("no-such-service")));
+
+    view->focusNode(QStringLiteral("svc:reviews"));
+    QVERIFY(view->nodeItem(QStringLiteral("svc:reviews"))->isVisible());
+    QVERIFY(view->nodeItem(QStringLiteral("wl:productpage-v1"))->isVisible());
+    QVERIFY(view->nodeItem(QStringLiteral("wl:reviews-v1"))->isVisible());
+    QVERIFY(!view->nodeItem(QStringLiteral("svc:ratings"))->isVisible());
+    QVERIFY(!view->edgeItem(QStringLiteral("svc:productpage->wl:productpage-v1"))->isVisible());
+    view->focusNode({});
+    QVERIFY(view->nodeItem(QStringLiteral("svc:ratings"))->isVisible());
+}
+
+void TestGraphPanel::tooltipsCarryTheNumbers()
+{
+    Fixture f;
+    GraphView* view = f.panel.view();
+    const QString edge = view->edgeItem(QStringLiteral("wl:productpage-v1->svc:reviews"))->toolTipText();
+    QVERIFY2(edge.contains(QStringLiteral("20.00 requests/s")), qPrintable(edge));
+    QVERIFY2(edge.contains(QStringLiteral("5.0 % 5xx")), qPrintable(edge));
+    QVERIFY2(edge.contains(QStringLiteral("p99 40.0 ms")), qPrintable(edge));
+    const QString node = view->nodeItem(QStringLiteral("svc:reviews"))->toolTipText();
+    QVERIFY2(node.contains(QStringLiteral("traffic split")), qPrintable(node));
+    QVERIFY2(node.contains(QStringLiteral("VirtualService")), qPrintable(node));
+}
+
+void TestGraphPanel::zoomedOutDrawsWithoutDetailAndStopsAnimation()
+{
+    Fixture f;
+    GraphView* view = f.panel.view();
+    view->setAnimationRunning(true);
+    QVERIFY(view->graphStyle().animating);
+    view->setTransform(QTransform::fromScale(0.1, 0.1));
+    view->zoomBy(1.01);
+    QVERIFY(view->isAnimationRunning());
+    QVERIFY(!view->graphStyle().animating); // wanted, but nothing to see at this zoom
+    QImage image(view->viewport()->size(), QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    view->viewport()->render(&image);
+    view->fitToWindow();
+    QVERIFY(view->graphStyle().animating);
+}
+
+void TestGraphPanel::exportsPngAndSvg()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(&f.panel));
+    QTemporaryDir dir;
+    const QString png = dir.filePath(QStringLiteral("graph.png"));
+    const QString svg = dir.filePath(QStringLiteral("graph.svg"));
+    QCOMPARE(GraphExporter::write(f.panel.view(), png), QString());
+    QCOMPARE(GraphExporter::write(f.panel.view(), svg), QString());
+    const QImage image(png);
+    QCOMPARE(image.size(), f.panel.view()->viewport()->size() * f.panel.view()->devicePixelRatioF());
+    QFile drawing(svg);
+    QVERIFY(drawing.open(QIODevice::ReadOnly));
+    const QByteArray text = drawing.readAll();
+    QVERIFY(text.contains("<svg"));
+    QVERIFY(text.contains("reviews"));
+    QVERIFY(GraphExporter::write(f.panel.view(), dir.filePath(QStringLiteral("graph.bmp"))).contains(u"unknown"));
+}
+
+void TestGraphPanel::largeRefreshKeepsItems()
+{
+    const GeneratedMesh mesh = generatedMesh(500);
+    const GeneratedMesh busier = generatedMesh(500, 1.5);
+    MeshGraphModel model;
+    GraphView view;
+    view.setModel(&model);
+    view.resize(1200, 800);
+    view.show();
+    model.setGraph(MeshGraphBuilder::build(mesh.topology, mesh.telemetry));
+    QTRY_VERIFY_WITH_TIMEOUT(view.nodeItemCount() > 1500, 30000);
+    const int edges = view.edgeItemCount();
+    QCOMPARE(edges, model.edges()->rowCount());
+    EdgeItem* before = view.edgeItem(QStringLiteral("ext:istio-system/istio-ingressgateway->svc:svc-0000"));
+    QVERIFY(before);
+    model.setGraph(MeshGraphBuilder::build(busier.topology, busier.telemetry));
+    QCOMPARE(view.edgeItem(QStringLiteral("ext:istio-system/istio-ingressgateway->svc:svc-0000")), before);
+    QCOMPARE(before->edge().requestsPerSecond, 15.0);
+    QCOMPARE(view.edgeItemCount(), edges);
+}
+
+QTEST_MAIN(TestGraphPanel)
+#include "tst_graphpanel.moc"

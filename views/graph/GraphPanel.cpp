@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "GraphPanel.h"
+
+#include "GraphExporter.h"
+#include "GraphView.h"
+
+#include "models/graph/MeshGraphModel.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QLineEdit>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+GraphPanel::GraphPanel(MeshGraphModel* model, QWidget* parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_view(new GraphView(this))
+    , m_toolBar(new QToolBar(this))
+    , m_kind(new QComboBox(this))
+    , m_label(new QComboBox(this))
+    , m_find(new QLineEdit(this))
+{
+    m_view->setModel(model);
+
+    m_kind->addItem(tr("Versioned app graph"), int(GraphKind::VersionedApp));
+    m_kind->addItem(tr("Service graph"), int(GraphKind::Service));
+    m_kind->addItem(tr("Workload graph"), int(GraphKind::Workload));
+    m_kind->setToolTip(tr("What the nodes are"));
+    connect(m_kind, &QComboBox::activated, this, [this] { setGraphKind(GraphKind(m_kind->currentData().toInt())); });
+
+    const std::pair<EdgeLabel, QString> labels[] = {
+        {EdgeLabel::RequestsPerSecond, tr("Requests/s")}, {EdgeLabel::Share, tr("Share of caller %")},
+        {EdgeLabel::ErrorRate, tr("Error %")},             {EdgeLabel::LatencyP50, tr("Latency p50")},
+        {EdgeLabel::LatencyP95, tr("Latency p95")},        {EdgeLabel::LatencyP99, tr("Latency p99")},
+        {EdgeLabel::None, tr("No edge labels")},
+    };
+    for (const auto& [label, text] : labels)
+        m_label->addItem(text, int(label));
+    m_label->setToolTip(tr("The number written on each edge"));
+    connect(m_label, &QComboBox::activated, this, [this] { m_view->setEdgeLabel(EdgeLabel(m_label->currentData().toInt())); });
+
+    m_find->setPlaceholderText(tr("Find node (Ctrl+F)"));
+    m_find->setClearButtonEnabled(true);
+    m_find->setMaximumWidth(220);
+    connect(m_find, &QLineEdit::returnPressed, this, &GraphPanel::find);
+
+    m_toolBar->addWidget(m_kind);
+    m_toolBar->addWidget(m_label);
+    auto* idle = m_toolBar->addAction(tr("Idle"));
+    idle->setCheckable(true);
+    idle->setToolTip(tr("Show idle edges and nodes (I)"));
+    idle->setShortcut(QKeySequence(Qt::Key_I));
+    connect(idle, &QAction::toggled, this, &GraphPanel::setShowIdle);
+    m_toolBar->addSeparator();
+    m_toolBar->addWidget(m_find);
+    auto* findAction = new QAction(this);
+    findAction->setShortcut(QKeySequence::Find);
+    connect(findAction, &QAction::triggered, m_find, [this] {
+        m_find->setFocus();
+        m_find->selectAll();
+    });
+    addAction(findAction);
+
+    auto* focus = m_toolBar->addAction(tr("Focus"));
+    focus->setToolTip(tr("Show only the selected node and its neighbours (F); Esc shows all"));
+    focus->setShortcut(QKeySequence(Qt::Key_F));
+    connect(focus, &QAction::triggered, this, [this] { m_view->focusNode(m_view->selectedNodeId()); });
+    auto* unfocus = new QAction(this);
+    unfocus->setShortcut(QKeySequence(Qt::Key_Escape));
+    connect(unfocus, &QAction::triggered, this, [this] { m_view->focusNode({}); });
+    addAction(unfocus);
+
+    auto* fit = m_toolBar->addAction(tr("Fit"));
+    fit->setToolTip(tr("Fit the graph to the window (0)"));
+    fit->setShortcut(QKeySequence(Qt::Key_0));
+    connect(fit, &QAction::triggered, m_view, &GraphView::fitToWindow);
+    auto* zoomIn = new QAction(this);
+    zoomIn->setShortcuts({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn});
+    connect(zoomIn, &QAction::triggered, m_view, [this] { m_view->zoomBy(1.25); });
+    auto* zoomOut = new QAction(this);
+    zoomOut->setShortcuts({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut});
+    connect(zoomOut, &QAction::triggered, m_view, [this] { m_view->zoomBy(0.8); });
+    addActions({zoomIn, zoomOut});
+
+    auto* animate = m_toolBar->addAction(tr("Traffic"));
+    animate->setCheckable(true);
+    animate->setToolTip(tr("Animate traffic along the edges; red dots are errors (Space pauses)"));
+    animate->setShortcut(QKeySequence(Qt::Key_Space));
+    connect(animate, &QAction::toggled, m_view, &GraphView::setAnimationRunning);
+
+    auto* relayout = m_toolBar->addAction(tr("Re-layout"));
+    relayout->setToolTip(tr("Lay the whole graph out afresh (nodes move)"));
+    connect(relayout, &QAction::triggered, this, [this] {
+        const MeshGraph current = m_model->graph();
+        m_model->resetLayout();
+        m_model->setGraph(current);
+    });
+    auto* exportAction = m_toolBar->addAction(tr("Export…"));
+    exportAction->setToolTip(tr("Save the view as PNG or SVG (Ctrl+E)"));
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    connect(exportAction, &QAction::triggered, this, &GraphPanel::exportView);
+    // Shortcuts act while the graph or its toolbar has focus, not while typing elsewhere.
+    for (QAction* action : m_toolBar->actions() + actions())
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_toolBar);
+    layout->addWidget(m_view);
+}
+
+void GraphPanel::setGraphKind(GraphKind kind)
+{
+    if (kind == m_options.kind)
+        return;
+    m_options.kind = kind;
+    m_kind->setCurrentIndex(m_kind->findData(int(kind)));
+    // Other nodes, other picture: the old positions mean nothing for the new kind.
+    m_model->resetLayout();
+    emitOptions();
+}
+
+void GraphPanel::setShowIdle(bool show)
+{
+    if (show == m_options.showIdle)
+        return;
+    m_options.showIdle = show;
+    emitOptions();
+}
+
+void GraphPanel::emitOptions()
+{
+    Q_EMIT optionsChanged(m_options);
+}
+
+void GraphPanel::find()
+{
+    const bool found = m_view->findNode(m_find->text());
+    m_find->setStyleSheet(found || m_find->text().isEmpty() ? QString() : QStringLiteral("background: #fde2e0"));
+    if (found)
+        m_view->setFocus();
+    else
+        Q_EMIT statusMessage(tr("No node named like “%1”").arg(m_find->text()));
+}
+
+void GraphPanel::exportView()
+{
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export graph"), QStringLiteral("mesh-graph.png"),
+                                                      tr("PNG image (*.png);;SVG drawing (*.svg)"));
+    if (file.isEmpty())
+        return;
+    const QString error = GraphExporter::write(m_view, file);
+    Q_EMIT statusMessage(error.isEmpty() ? tr("Graph written to %1").arg(file) : error);
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "models/graph/HealthThresholds.h"
+#include "models/graph/MeshGraph.h"
+
+#include <QColor>
+#include <QFont>
+#include <QString>
+
+// The number written on each edge.
+enum class EdgeLabel { None, RequestsPerSecond, Share, ErrorRate, LatencyP50, LatencyP95, LatencyP99 };
+
+// What every item of one GraphView draws with, shared by pointer so that switching the label mode
+// or the thresholds is one assignment and a repaint, not a walk over thousands of items.
+struct GraphStyle {
+    EdgeLabel edgeLabel = EdgeLabel::RequestsPerSecond;
+    HealthThresholds thresholds;
+    // Traffic animation: on only while running and zoomed in enough to see it; `phaseSeconds` is
+    // advanced by the view's one timer and read by the edges it repaints.
+    bool animating = false;
+    double phaseSeconds = 0;
+
+    // Below these levels of detail (device pixels per scene unit) the items draw less: labels and
+    // badges go first, then curves become straight lines and nodes plain blocks.
+    static constexpr double LabelDetail = 0.6;
+    static constexpr double ShapeDetail = 0.4;
+
+    // Built once per view: copying and resizing a QFont in every paint() shows up at thousands of
+    // items (and a static QFont would outlive the application it belongs to).
+    QFont font;
+    QFont boldFont;
+    QFont smallFont;
+
+    GraphStyle();
+    QString edgeText(const GraphEdge& edge) const;
+    static QColor healthColor(Health health);
+};
