@@ -38,7 +38,6 @@ public:
     QString resourceVersion() const { return m_resourceVersion; }
     // The VirtualService as last read from the cluster.
     RawObject virtualServiceObject() const { return m_virtualServiceObject; }
-    const VirtualServiceSplit& split() const { return m_split; }
     QMap<QString, int> weights() const;
 
     // The weights after the operator sets `subset` to `percent`: locked subsets keep theirs, the
