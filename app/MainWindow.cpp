@@ -15,8 +15,13 @@ MainWindow::MainWindow(ClusterSession* session, AuditLog* audit, QWidget* parent
 {
     setWindowTitle(tr("MeshDeck — %1").arg(session->contextName()));
     setCentralWidget(m_meshPage);
-    m_connection->setText(tr("context %1 · namespace %2 · %3")
-                              .arg(session->contextName(), session->namespaceName(), session->server()));
+    const auto describeConnection = [this, session] {
+        m_connection->setText(tr("context %1 · %2 · namespace %3 · %4")
+                                  .arg(session->contextName(), session->identity(), session->namespaceName(),
+                                       session->server()));
+    };
+    describeConnection();
+    connect(session, &ClusterSession::identityChanged, this, describeConnection);
     statusBar()->addPermanentWidget(m_connection);
     connect(m_meshPage, &MeshPage::statusMessage, this,
             [this](const QString& message) { statusBar()->showMessage(message, 5000); });

@@ -2,6 +2,7 @@
 #include "ClusterSession.h"
 
 #include "kubeclient/AccessReviewCache.h"
+#include "kubeclient/ClusterIdentity.h"
 #include "kubeclient/KubeClient.h"
 #include "kubeclient/PrometheusClient.h"
 
@@ -21,6 +22,12 @@ ClusterSession::ClusterSession(const kube::ClusterConnection& connection, QObjec
         options);
     m_prometheus = std::make_unique<kube::PrometheusClient>(*m_kube);
     m_access = std::make_unique<kube::AccessReviewCache>(*m_kube);
+    kube::requestIdentity(*m_kube, [this](const kube::UserIdentity& identity) {
+        if (!identity.error.ok() || identity.username.empty())
+            return;
+        m_identity = QString::fromStdString(identity.username);
+        Q_EMIT identityChanged(m_identity);
+    });
 }
 
 ClusterSession::~ClusterSession()
@@ -48,6 +55,11 @@ QString ClusterSession::server() const
 QString ClusterSession::userName() const
 {
     return QString::fromStdString(m_kube->connection().userName);
+}
+
+QString ClusterSession::identity() const
+{
+    return m_identity.isEmpty() ? userName() : m_identity;
 }
 
 void ClusterSession::checkAccess(const QString& verb, const QString& group, const QString& resource,

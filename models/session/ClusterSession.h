@@ -37,8 +37,16 @@ public:
     QString server() const;
     // The kubeconfig user this session authenticates as.
     QString userName() const;
+    // Who the API server says the user is (SelfSubjectReview, asked once on connecting), which is what
+    // audit entries record; the kubeconfig user name until that answer arrives or when the server
+    // cannot tell (older servers, or the review is forbidden).
+    QString identity() const;
+
+Q_SIGNALS:
+    void identityChanged(const QString& identity);
 
 private:
+    QString m_identity;
     // Declared last so they are destroyed first: the I/O thread stops before this QObject goes away,
     // so nothing is posted to a dead receiver.
     std::unique_ptr<kube::KubeClient> m_kube;

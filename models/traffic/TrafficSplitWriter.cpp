@@ -77,7 +77,7 @@ void TrafficSplitWriter::record(const Change& change, const RawObject& after)
         shares.append(QStringLiteral("%1 %2 %").arg(it.key()).arg(it.value()));
     AuditEntry entry;
     entry.time = QDateTime::currentDateTimeUtc();
-    entry.user = m_session->userName();
+    entry.user = m_session->identity();
     entry.context = m_session->contextName();
     entry.namespaceName = change.namespaceName;
     entry.kind = QStringLiteral("VirtualService");

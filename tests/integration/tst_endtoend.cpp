@@ -143,6 +143,9 @@ void TestEndToEnd::sliderMovesTheChart()
     QCOMPARE(audit.rowCount(), 1);
     const AuditEntry& entry = audit.entry(0);
     QCOMPARE(entry.context, QStringLiteral("meshdeck-demo"));
+    // The user is who the API server says we are, not the kubeconfig's name for the entry.
+    QCOMPARE(m_session->userName(), QStringLiteral("meshdeck-demo-admin"));
+    QCOMPARE(entry.user, QStringLiteral("meshdeck-admin"));
     QCOMPARE(entry.service, QStringLiteral("reviews"));
     QVERIFY2(entry.summary.contains(QStringLiteral("v3 100 %")), qPrintable(entry.summary));
     QVERIFY(entry.before.contains("\"weight\":80"));
