@@ -210,6 +210,9 @@ MeshGraph MeshGraphBuilder::build(const MeshTopology& topology, const EdgeTeleme
         }
         if (const MeshDestinationRule* dr = destinationRules.value(service.name))
             node.hasCircuitBreaker = dr->raw && hasCircuitBreaker(*dr->raw);
+        const QList<MeshWorkload> workloads = topology.workloadsOf(service.name);
+        node.missingSidecar = std::any_of(workloads.cbegin(), workloads.cend(),
+                                          [](const MeshWorkload& w) { return w.podsWithoutSidecar > 0; });
         if (showServices)
             acc.addNode(node);
         else
@@ -228,6 +231,7 @@ MeshGraph MeshGraphBuilder::build(const MeshTopology& topology, const EdgeTeleme
         node.version = workload.version;
         node.readyPods = workload.readyPods;
         node.desiredPods = workload.desiredReplicas;
+        node.missingSidecar = workload.podsWithoutSidecar > 0;
         if (!showServices) {
             const GraphNode badges = serviceBadges.value(workload.app);
             node.hasVirtualService = badges.hasVirtualService;

@@ -28,6 +28,8 @@ struct MeshWorkload {
     Labels podLabels;
     int desiredReplicas = 0;
     int readyPods = 0;
+    // Pods running without Istio's proxy: their traffic bypasses routing rules and telemetry.
+    int podsWithoutSidecar = 0;
 };
 
 struct MeshSubset {

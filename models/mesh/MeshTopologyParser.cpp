@@ -61,6 +61,20 @@ bool podIsReady(const json& pod)
     });
 }
 
+// Istio injects `istio-proxy` as a container, or as a native sidecar (an init container that keeps
+// running) on Kubernetes 1.28+; Kiali looks for the same name.
+bool podHasSidecar(const json& pod)
+{
+    for (const char* field : {"containers", "initContainers"}) {
+        const json& containers = at(pod, {"spec", field});
+        if (containers.is_array() && std::any_of(containers.begin(), containers.end(), [](const json& c) {
+                return c.is_object() && c.value("name", "") == "istio-proxy";
+            }))
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 MeshTopology MeshTopologyParser::parse(const QString& namespaceName, const Lists& lists)
@@ -73,9 +87,13 @@ MeshTopology MeshTopologyParser::parse(const QString& namespaceName, const Lists
     }
 
     QList<Labels> readyPodLabels;
+    QList<Labels> podLabelsWithoutSidecar;
     for (const json& pod : items(lists.pods)) {
+        const Labels labels = labelsOf(at(pod, {"metadata", "labels"}));
         if (podIsReady(pod))
-            readyPodLabels.append(labelsOf(at(pod, {"metadata", "labels"})));
+            readyPodLabels.append(labels);
+        if (!podHasSidecar(pod))
+            podLabelsWithoutSidecar.append(labels);
     }
 
     for (const json& item : items(lists.deployments)) {
@@ -87,8 +105,9 @@ MeshTopology MeshTopologyParser::parse(const QString& namespaceName, const Lists
         const json& replicas = at(item, {"spec", "replicas"});
         w.desiredReplicas = replicas.is_number_integer() ? replicas.get<int>() : 1;
         const Labels selector = labelsOf(at(item, {"spec", "selector", "matchLabels"}));
-        w.readyPods = int(std::count_if(readyPodLabels.cbegin(), readyPodLabels.cend(),
-                                        [&](const Labels& l) { return labelsMatch(selector, l); }));
+        const auto selected = [&](const Labels& l) { return labelsMatch(selector, l); };
+        w.readyPods = int(std::count_if(readyPodLabels.cbegin(), readyPodLabels.cend(), selected));
+        w.podsWithoutSidecar = int(std::count_if(podLabelsWithoutSidecar.cbegin(), podLabelsWithoutSidecar.cend(), selected));
         topology.workloads.append(w);
     }
 

@@ -22,6 +22,7 @@ inline MeshTopology bookinfoTopology(const nlohmann::json& reviewsRoute)
     };
     auto pod = [](const std::string& app, const std::string& version) {
         return json{{"metadata", {{"name", app + "-" + version + "-abc"}, {"labels", {{"app", app}, {"version", version}}}}},
+                    {"spec", {{"containers", json::array({{{"name", app}}, {{"name", "istio-proxy"}}})}}},
                     {"status", {{"conditions", json::array({{{"type", "Ready"}, {"status", "True"}}})}}}};
     };
     auto subsets = [](std::initializer_list<const char*> names) {

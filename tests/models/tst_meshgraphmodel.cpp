@@ -25,6 +25,8 @@ private Q_SLOTS:
     void layersFollowCallDepth();
     void documentsListNodesAndEdges();
     void addsLatencyQuantilesAndClientErrors();
+    void missingSidecarBadge_data();
+    void missingSidecarBadge();
 };
 
 namespace {
@@ -222,6 +224,40 @@ void TestMeshGraphModel::addsLatencyQuantilesAndClientErrors()
     QCOMPARE(kiali.classify(0, 0.05), Health::Healthy);
     QCOMPARE(kiali.classify(0.001, 0), Health::Degraded);
     QCOMPARE(kiali.classify(0.1, 0), Health::Failing);
+}
+
+void TestMeshGraphModel::missingSidecarBadge_data()
+{
+    QTest::addColumn<QByteArray>("podSpec");
+    QTest::addColumn<bool>("missing");
+    QTest::newRow("injected container") << QByteArray(R"({"containers":[{"name":"app"},{"name":"istio-proxy"}]})") << false;
+    QTest::newRow("native sidecar") << QByteArray(R"({"initContainers":[{"name":"istio-proxy","restartPolicy":"Always"}],"containers":[{"name":"app"}]})") << false;
+    QTest::newRow("not injected") << QByteArray(R"({"containers":[{"name":"app"}]})") << true;
+    QTest::newRow("no spec") << QByteArray("{}") << true;
+}
+
+void TestMeshGraphModel::missingSidecarBadge()
+{
+    QFETCH(QByteArray, podSpec);
+    QFETCH(bool, missing);
+    using nlohmann::json;
+    const json labels{{"app", "ratings"}, {"version", "v1"}};
+    auto list = [](json item) { return std::make_shared<const json>(json{{"items", json::array({std::move(item)})}}); };
+    MeshTopologyParser::Lists lists;
+    lists.services = list({{"metadata", {{"name", "ratings"}}}, {"spec", {{"selector", {{"app", "ratings"}}}}}});
+    lists.deployments = list({{"metadata", {{"name", "ratings-v1"}}},
+                              {"spec", {{"selector", {{"matchLabels", labels}}}, {"template", {{"metadata", {{"labels", labels}}}}}}}});
+    lists.pods = list({{"metadata", {{"name", "ratings-v1-abc"}, {"labels", labels}}}, {"spec", json::parse(podSpec.toStdString())}});
+    const MeshTopology topology = MeshTopologyParser::parse(QStringLiteral("bookinfo"), lists);
+    QCOMPARE(topology.workloads.first().podsWithoutSidecar, missing ? 1 : 0);
+
+    // Both the workload and the service it serves wear the badge, so every graph kind shows it.
+    const MeshGraph graph = MeshGraphBuilder::build(topology, {}, {GraphKind::VersionedApp, true});
+    for (const QString& id : {QStringLiteral("svc:ratings"), QStringLiteral("wl:ratings-v1")}) {
+        const auto node = std::find_if(graph.nodes.cbegin(), graph.nodes.cend(), [&](const GraphNode& n) { return n.id == id; });
+        QVERIFY2(node != graph.nodes.cend(), qPrintable(id));
+        QCOMPARE(node->missingSidecar, missing);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMeshGraphModel)
