@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "TopologyFixture.h"
 
+#include "views/graph/EdgeItem.h"
+#include "views/graph/GraphDetailsPane.h"
 #include "views/graph/GraphView.h"
 #include "views/graph/NodeItem.h"
 
@@ -15,6 +17,8 @@ class TestGraphView : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void drawsTheModel();
+    void clickOnAnEdgeSelectsIt();
+    void detailsFollowSelectionAndRefreshes();
 };
 
 namespace {
@@ -59,6 +63,62 @@ void TestGraphView::drawsTheModel()
     QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, at);
     QCOMPARE(selected.count(), 1);
     QCOMPARE(selected.first().first().toString(), QStringLiteral("reviews"));
+}
+
+void TestGraphView::clickOnAnEdgeSelectsIt()
+{
+    MeshGraphModel model;
+    GraphView view;
+    view.resize(1000, 600);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    model.setGraph(MeshGraphBuilder::build(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})), traffic(5),
+                                           {GraphKind::VersionedApp, true}));
+    const QString id = QStringLiteral("svc:reviews->wl:reviews-v2");
+    EdgeItem* edge = view.edgeItem(id);
+    QVERIFY(edge);
+
+    // The curve's middle, where its label sits, is on the edge and on no node.
+    QSignalSpy edgeSpy(&view, &GraphView::edgeSelected);
+    QSignalSpy serviceSpy(&view, &GraphView::serviceSelected);
+    const QPoint at = view.mapFromScene(edge->mapToScene(edge->pointAt(0.5)));
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(edgeSpy.count(), 1);
+    QCOMPARE(edgeSpy.first().first().toString(), id);
+    QVERIFY(edge->isSelected());
+    QCOMPARE(serviceSpy.count(), 0);
+}
+
+void TestGraphView::detailsFollowSelectionAndRefreshes()
+{
+    const MeshTopology topology = bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}}));
+    MeshGraphModel model;
+    GraphDetailsPane pane(&model);
+    pane.setTopology(topology);
+    QVERIFY(pane.text().contains(QStringLiteral("Select a node")));
+    model.setGraph(MeshGraphBuilder::build(topology, traffic(5), {GraphKind::VersionedApp, true}));
+
+    // A service: its routing objects, each version's pods and share of the split, live numbers.
+    pane.showNode(QStringLiteral("svc:reviews"));
+    const QString service = pane.text();
+    QVERIFY2(service.contains(QStringLiteral("Service reviews")), qPrintable(service));
+    QVERIFY2(service.contains(QStringLiteral("VirtualService</td><td><b>reviews")), qPrintable(service));
+    QVERIFY2(service.contains(QStringLiteral("<td>v1</td><td>1 of 1</td><td><b>80 %</b>")), qPrintable(service));
+    QVERIFY2(service.contains(QStringLiteral("<td>v2</td><td>1 of 1</td><td><b>20 %</b>")), qPrintable(service));
+    QVERIFY2(service.contains(QStringLiteral("<td>v3</td><td>1 of 1</td><td><b>0 %</b>")), qPrintable(service));
+    QVERIFY2(service.contains(QStringLiteral("5.00/s")), qPrintable(service));
+
+    // An edge: rate, share and latency; a refresh of the numbers shows up without reselecting.
+    pane.showEdge(QStringLiteral("svc:reviews->wl:reviews-v2"));
+    QVERIFY2(pane.text().contains(QStringLiteral("reviews → reviews-v2")), qPrintable(pane.text()));
+    QVERIFY2(pane.text().contains(QStringLiteral("5.00/s")), qPrintable(pane.text()));
+    model.setGraph(MeshGraphBuilder::build(topology, traffic(9), {GraphKind::VersionedApp, true}));
+    QVERIFY2(pane.text().contains(QStringLiteral("9.00/s")), qPrintable(pane.text()));
+
+    // Once the edge goes idle and is hidden, the pane says so rather than showing old numbers.
+    model.setGraph(MeshGraphBuilder::build(topology, {}, {GraphKind::VersionedApp, false}));
+    QVERIFY2(pane.text().contains(QStringLiteral("not in the graph")), qPrintable(pane.text()));
 }
 
 QTEST_MAIN(TestGraphView)

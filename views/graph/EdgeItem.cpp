@@ -22,6 +22,7 @@ EdgeItem::EdgeItem(const GraphEdge& edge, NodeItem* source, NodeItem* target, co
     , m_style(style)
 {
     setZValue(0);
+    setFlag(ItemIsSelectable);
     setAcceptHoverEvents(true);
     source->attach(this);
     target->attach(this);
@@ -114,10 +115,15 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     // Smooth curves cost most at medium zoom, where many edges show and smoothing is hardly seen.
     painter->setRenderHint(QPainter::Antialiasing, detail >= GraphStyle::LabelDetail);
     const double width = 1.2 + std::min(5.0, std::log2(1.0 + m_edge.requestsPerSecond));
-    painter->setPen(QPen(color, width, Qt::SolidLine, Qt::RoundCap));
     painter->setBrush(Qt::NoBrush);
     QPainterPath path(m_from);
     path.cubicTo(m_c1, m_c2, m_to);
+    if (option->state & QStyle::State_Selected) {
+        // A halo in the selection colour nodes use, under the health colour, so both still read.
+        painter->setPen(QPen(GraphStyle::SelectionColor, width + 6, Qt::SolidLine, Qt::RoundCap));
+        painter->drawPath(path);
+    }
+    painter->setPen(QPen(color, width, Qt::SolidLine, Qt::RoundCap));
     painter->drawPath(path);
 
     const QPointF arrow[] = {m_to + QPointF(6, 0), m_to + QPointF(-4, -5), m_to + QPointF(-4, 5)};

@@ -32,8 +32,10 @@ public:
     QPainterPath shape() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
-private:
+    // The point a fraction t (0..1) along the curve; the label sits at 0.5.
     QPointF pointAt(double t) const;
+
+private:
     void paintDots(QPainter* painter) const;
 
     GraphEdge m_edge;

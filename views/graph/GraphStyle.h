@@ -25,6 +25,8 @@ struct GraphStyle {
     // badges go first, then curves become straight lines and nodes plain blocks.
     static constexpr double LabelDetail = 0.6;
     static constexpr double ShapeDetail = 0.4;
+    // The selected node's border and the selected edge's halo.
+    static inline const QColor SelectionColor{0xD0, 0x3A, 0x2B};
 
     // Built once per view: copying and resizing a QFont in every paint() shows up at thousands of
     // items (and a static QFont would outlive the application it belongs to).

@@ -275,6 +275,10 @@ void GraphView::onSelectionChanged()
             Q_EMIT serviceSelected(node->node().service);
             return;
         }
+        if (auto* edge = qgraphicsitem_cast<EdgeItem*>(item)) {
+            Q_EMIT edgeSelected(edge->edge().id);
+            return;
+        }
     }
 }
 

@@ -53,6 +53,8 @@ Q_SIGNALS:
     // The service the selection belongs to (a workload selects its service); empty when cleared.
     void serviceSelected(const QString& service);
     void nodeSelected(const QString& id);
+    // A click on an edge selects it instead of a node.
+    void edgeSelected(const QString& id);
 
 protected:
     void wheelEvent(QWheelEvent* event) override;

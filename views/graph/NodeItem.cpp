@@ -126,7 +126,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     const bool selected = option->state & QStyle::State_Selected;
     const double rate = m_node.requestsPerSecond;
     const Health health = this->health(m_node);
-    const QColor border = selected ? QColor(0xD0, 0x3A, 0x2B)
+    const QColor border = selected ? GraphStyle::SelectionColor
                                    : (health == Health::Healthy ? m_accent : GraphStyle::healthColor(health));
 
     if (detail < GraphStyle::ShapeDetail) {
