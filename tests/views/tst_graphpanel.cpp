@@ -8,11 +8,15 @@
 #include "views/graph/GraphExporter.h"
 #include "views/graph/GraphPanel.h"
 #include "views/graph/GraphView.h"
+#include "views/graph/HealthThresholdsDialog.h"
 #include "views/graph/NodeItem.h"
 
 #include "models/graph/MeshGraphModel.h"
 
 #include <QComboBox>
+#include <QDialogButtonBox>
+#include <QPushButton>
+#include <QToolBar>
 #include <QFile>
 #include <QImage>
 #include <QSignalSpy>
@@ -28,6 +32,7 @@ private Q_SLOTS:
     void tooltipsCarryTheNumbers();
     void zoomedOutDrawsWithoutDetailAndStopsAnimation();
     void exportsPngAndSvg();
+    void healthThresholdsAreEditable();
     void largeRefreshKeepsItems();
 };
 
@@ -183,6 +188,44 @@ void TestGraphPanel::exportsPngAndSvg()
     QVERIFY(text.contains("<svg"));
     QVERIFY(text.contains("reviews"));
     QVERIFY(GraphExporter::write(f.panel.view(), dir.filePath(QStringLiteral("graph.bmp"))).contains(u"unknown"));
+}
+
+void TestGraphPanel::healthThresholdsAreEditable()
+{
+    Fixture f;
+    QAction* health = nullptr;
+    for (QAction* action : f.panel.findChild<QToolBar*>()->actions()) {
+        if (action->text() == u"Health…")
+            health = action;
+    }
+    QVERIFY(health);
+    health->trigger();
+    auto* dialog = f.panel.findChild<HealthThresholdsDialog*>();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    // It opens on Kiali's defaults: 3 % 5xx is degraded, not failing.
+    QCOMPARE(f.panel.view()->graphStyle().thresholds.classify(0.03, 0), Health::Degraded);
+
+    // The operator tolerates up to 5 % 5xx and calls 2 % failing by mistake: failing is raised to meet it.
+    HealthThresholds edited;
+    edited.serverDegraded = 0.05;
+    edited.serverFailing = 0.02;
+    dialog->setThresholds(edited);
+    dialog->accept();
+    const HealthThresholds applied = f.panel.view()->graphStyle().thresholds;
+    QCOMPARE(applied.serverDegraded, 0.05);
+    QCOMPARE(applied.serverFailing, 0.05);
+    QCOMPARE(applied.classify(0.03, 0), Health::Healthy);
+    QCOMPARE(applied.classify(0.06, 0), Health::Failing);
+    QTRY_VERIFY(!f.panel.findChild<HealthThresholdsDialog*>()); // deleted on close
+
+    // "Restore defaults" goes back to Kiali's.
+    health->trigger();
+    dialog = f.panel.findChild<HealthThresholdsDialog*>();
+    QVERIFY(dialog);
+    dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::RestoreDefaults)->click();
+    dialog->accept();
+    QCOMPARE(f.panel.view()->graphStyle().thresholds.serverFailing, HealthThresholds{}.serverFailing);
 }
 
 void TestGraphPanel::largeRefreshKeepsItems()

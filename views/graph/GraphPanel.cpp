@@ -3,6 +3,7 @@
 
 #include "GraphExporter.h"
 #include "GraphView.h"
+#include "HealthThresholdsDialog.h"
 
 #include "models/graph/MeshGraphModel.h"
 
@@ -97,6 +98,9 @@ GraphPanel::GraphPanel(MeshGraphModel* model, QWidget* parent)
         m_model->resetLayout();
         m_model->setGraph(current);
     });
+    auto* health = m_toolBar->addAction(tr("Health…"));
+    health->setToolTip(tr("Error shares at which nodes and edges turn orange and red (Kiali's by default)"));
+    connect(health, &QAction::triggered, this, &GraphPanel::editHealthThresholds);
     auto* exportAction = m_toolBar->addAction(tr("Export…"));
     exportAction->setToolTip(tr("Save the view as PNG or SVG (Ctrl+E)"));
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
@@ -129,6 +133,14 @@ void GraphPanel::setShowIdle(bool show)
         return;
     m_options.showIdle = show;
     emitOptions();
+}
+
+void GraphPanel::editHealthThresholds()
+{
+    auto* dialog = new HealthThresholdsDialog(m_view->graphStyle().thresholds, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { m_view->setHealthThresholds(dialog->thresholds()); });
+    dialog->open();
 }
 
 void GraphPanel::emitOptions()

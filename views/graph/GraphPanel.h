@@ -31,6 +31,7 @@ Q_SIGNALS:
 private:
     void find();
     void exportView();
+    void editHealthThresholds();
     void emitOptions();
 
     MeshGraphModel* m_model;
