@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The real `meshdeck --export-graph` against the real demo cluster with a real Prometheus: the JSON
 // lists bookinfo, its edges follow a split that sends reviews to v2 and v3, and its rates match
-// the simulated load.
+// the simulated load; after the real kubectl applies Istio's 80/20 sample, the shares follow.
 #include "DemoClusterProcess.h"
 
 #include "models/session/ClusterSession.h"
@@ -13,9 +13,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QTest>
 
+#include <cmath>
 #include <optional>
 
 class TestGraphExport : public QObject {
@@ -23,6 +25,7 @@ class TestGraphExport : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void exportFollowsTheSplit();
+    void sharesFollowKubectlsEightyTwentySplit();
     void unreachableClusterFailsClearly();
     void cleanupTestCase();
 
@@ -108,6 +111,37 @@ void TestGraphExport::exportFollowsTheSplit()
     QCOMPARE(callersOfRatings, (QStringList{QStringLiteral("wl:reviews-v2"), QStringLiteral("wl:reviews-v3")}));
     // The simulator sends about 20 requests/s to productpage.
     QVERIFY2(intoProductpage > 14 && intoProductpage < 26, qPrintable(QString::number(intoProductpage)));
+}
+
+void TestGraphExport::sharesFollowKubectlsEightyTwentySplit()
+{
+    QProcess kubectl;
+    kubectl.start(QStringLiteral("kubectl"),
+                  {QStringLiteral("--kubeconfig"), m_cluster->kubeconfigPath(), QStringLiteral("-n"), QStringLiteral("bookinfo"),
+                   QStringLiteral("apply"), QStringLiteral("-f"),
+                   QStringLiteral(MESHDECK_SHARED_TESTDATA "/istio-samples/virtual-service-reviews-80-20.yaml")});
+    QVERIFY(kubectl.waitForFinished(30000));
+    QVERIFY2(kubectl.exitCode() == 0, kubectl.readAllStandardError().constData());
+    QCOMPARE(kubectl.readAllStandardOutput(), QByteArray("virtualservice.networking.istio.io/reviews configured\n"));
+    QTest::qWait(25000); // the 15 s rate window holds only traffic routed after the change
+
+    int exitCode = 0;
+    QString errors;
+    const QJsonObject graph = exportGraph(m_cluster->kubeconfigPath(), &exitCode, &errors);
+    QVERIFY2(exitCode == 0, qPrintable(errors));
+    QMap<QString, double> shares;
+    for (const QJsonValue& edge : graph.value(u"edges").toArray()) {
+        if (edge[u"source"].toString() == u"svc:reviews")
+            shares.insert(edge[u"target"].toString(), edge[u"share"].toDouble());
+    }
+    // 20 requests/s over 15 s is about 300 draws: 80 % comes out within a few points.
+    const QString seen = QStringLiteral("shares: v1 %1, v2 %2, v3 %3")
+                             .arg(shares.value(QStringLiteral("wl:reviews-v1")))
+                             .arg(shares.value(QStringLiteral("wl:reviews-v2")))
+                             .arg(shares.value(QStringLiteral("wl:reviews-v3")));
+    QVERIFY2(std::abs(shares.value(QStringLiteral("wl:reviews-v1")) - 0.8) < 0.08, qPrintable(seen));
+    QVERIFY2(std::abs(shares.value(QStringLiteral("wl:reviews-v2")) - 0.2) < 0.08, qPrintable(seen));
+    QVERIFY2(!shares.contains(QStringLiteral("wl:reviews-v3")), qPrintable(seen)); // idle edges are not exported
 }
 
 void TestGraphExport::unreachableClusterFailsClearly()
