@@ -245,23 +245,27 @@ QString TrafficSplitModel::problemWith(const QMap<QString, int>& weights) const
     return {};
 }
 
-int TrafficSplitModel::movedPercent(const QMap<QString, int>& weights) const
+int TrafficSplitModel::movedPercent(const QMap<QString, int>& from, const QMap<QString, int>& to)
 {
-    int newTotal = 0;
-    for (int w : weights)
-        newTotal += std::max(0, w);
-    const int oldTotal = m_split.totalWeight();
+    const auto total = [](const QMap<QString, int>& weights) {
+        int sum = 0;
+        for (int w : weights)
+            sum += std::max(0, w);
+        return sum;
+    };
+    const int oldTotal = total(from);
+    const int newTotal = total(to);
     if (newTotal == 0 || oldTotal == 0)
         return 0;
-    double moved = 0;
     QSet<QString> subsets;
-    for (const Row& r : m_rows)
-        subsets.insert(r.subset);
-    for (auto it = weights.cbegin(); it != weights.cend(); ++it)
+    for (auto it = from.cbegin(); it != from.cend(); ++it)
         subsets.insert(it.key());
+    for (auto it = to.cbegin(); it != to.cend(); ++it)
+        subsets.insert(it.key());
+    double moved = 0;
     for (const QString& subset : subsets) {
-        const double before = 100.0 * m_split.weightOf(subset) / oldTotal;
-        const double after = 100.0 * std::max(0, weights.value(subset)) / newTotal;
+        const double before = 100.0 * std::max(0, from.value(subset)) / oldTotal;
+        const double after = 100.0 * std::max(0, to.value(subset)) / newTotal;
         moved += std::max(0.0, after - before);
     }
     return qRound(moved);

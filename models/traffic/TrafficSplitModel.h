@@ -51,8 +51,8 @@ public:
     // Why these weights must not be sent, in words that say what to fix (all zero, a subset that
     // selects no ready pod, a subset the DestinationRule does not define); empty when they may.
     QString problemWith(const QMap<QString, int>& weights) const;
-    // How many percent of the service's traffic these weights move away from where it goes now.
-    int movedPercent(const QMap<QString, int>& weights) const;
+    // How many percent of the service's traffic going from one split to the other moves.
+    static int movedPercent(const QMap<QString, int>& from, const QMap<QString, int>& to);
     // The subset carrying the most traffic now (the "live" one for blue/green, the stable one for canaries).
     QString liveSubset() const;
 

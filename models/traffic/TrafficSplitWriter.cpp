@@ -23,7 +23,17 @@ void TrafficSplitWriter::apply(const Change& change)
 {
     if (!m_session)
         return;
-    m_update.reset(); // the operator's latest intent replaces one still on its way
+    // One write at a time, paced, the latest intent replacing any still waiting: a slider dragged
+    // with live apply on must not flood the API server, and its last value must land.
+    m_pacer.submit([this, change] { start(change); });
+    if (!m_applying) {
+        m_applying = true;
+        Q_EMIT applyingChanged(true);
+    }
+}
+
+void TrafficSplitWriter::start(const Change& change)
+{
     const std::string path = kube::kinds::VirtualServices.objectPath(change.namespaceName.toStdString(),
                                                                      change.virtualService.toStdString());
     MeshTopology scope; // enough to resolve the service's host names
@@ -38,19 +48,24 @@ void TrafficSplitWriter::apply(const Change& change)
             self->finished(change, result);
     };
     m_update = std::make_unique<kube::OptimisticUpdate>(m_session->kube(), path, edit, done, kube::WriteMethod::JsonPatch);
-    const bool wasApplying = m_applying;
-    m_applying = true;
     m_update->start();
-    if (!wasApplying && m_applying)
-        Q_EMIT applyingChanged(true);
 }
 
 void TrafficSplitWriter::finished(const Change& change, const kube::UpdateResult& result)
 {
-    m_applying = false;
-    // The update calls this from inside itself: let it return before it is destroyed.
-    QMetaObject::invokeMethod(this, [this] { if (!m_applying) m_update.reset(); }, Qt::QueuedConnection);
-    Q_EMIT applyingChanged(false);
+    // The update calls this from inside itself: let it return before it is destroyed and the next
+    // write starts.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_update.reset();
+            m_pacer.writeFinished();
+            if (m_pacer.isIdle() && m_applying) {
+                m_applying = false;
+                Q_EMIT applyingChanged(false);
+            }
+        },
+        Qt::QueuedConnection);
     switch (result.outcome) {
     case kube::UpdateResult::Outcome::Updated:
         record(change, result.object);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "VirtualServiceSplit.h"
+#include "WritePacer.h"
 
 #include <memory>
 
@@ -37,6 +38,8 @@ public:
         RawObject before; // the object as last read, for the audit log
         QString why;      // what the operator did, in their words
     };
+    // Writes go one at a time, at most WritePacer::MaxPerSecond a second; a change made while
+    // another is on its way replaces any change still waiting, so the latest always lands.
     void apply(const Change& change);
     bool isApplying() const { return m_applying; }
 
@@ -47,11 +50,13 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
+    void start(const Change& change);
     void finished(const Change& change, const kube::UpdateResult& result);
     void record(const Change& change, const RawObject& after);
 
     QPointer<ClusterSession> m_session;
     QPointer<AuditLog> m_audit;
+    WritePacer m_pacer;
     std::unique_ptr<kube::OptimisticUpdate> m_update;
     bool m_applying = false;
 };

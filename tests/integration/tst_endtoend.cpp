@@ -17,7 +17,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QCheckBox>
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QTest>
@@ -33,10 +35,13 @@ private Q_SLOTS:
     void listsBookinfo();
     void appliedSplitShowsInPrometheus();
     void sliderMovesTheChart();
+    void liveDragIsPacedAndUndoable();
     void cleanupTestCase();
 
 private:
     QMap<QString, double> reviewsRatesByVersion(const QString& window);
+    // The reviews VirtualService's weights by subset, read from the cluster now.
+    QMap<QString, int> reviewsWeights();
 
     std::unique_ptr<DemoClusterProcess> m_cluster;
     std::unique_ptr<ClusterSession> m_session;
@@ -86,6 +91,19 @@ QMap<QString, double> TestEndToEnd::reviewsRatesByVersion(const QString& window)
     for (const kube::PromSeries& s : answer->series)
         rates.insert(QString::fromStdString(s.labels.at("destination_version")), s.samples.back().value);
     return rates;
+}
+
+QMap<QString, int> TestEndToEnd::reviewsWeights()
+{
+    std::optional<kube::JsonResult> answer;
+    m_session->kube().get(kube::kinds::VirtualServices.objectPath("bookinfo", "reviews"), [&](kube::JsonResult r) { answer = r; });
+    QMap<QString, int> weights;
+    if (!QTest::qWaitFor([&] { return answer.has_value(); }, 10000) || !answer->error.ok())
+        return weights;
+    for (const auto& destination : answer->object->at("spec").at("http").at(0).at("route"))
+        weights.insert(QString::fromStdString(destination.at("destination").at("subset").get<std::string>()),
+                       destination.value("weight", 0));
+    return weights;
 }
 
 void TestEndToEnd::appliedSplitShowsInPrometheus()
@@ -158,6 +176,70 @@ void TestEndToEnd::sliderMovesTheChart()
     // v3 is the slow version: once it carries the traffic, its p95 is well above v1's profile.
     MetricChart* latency = page.telemetryPanel()->chartFor(TelemetryMetric::LatencyP95);
     QTRY_VERIFY_WITH_TIMEOUT(latency->lastPoint(TelemetryMetric::LatencyP95, QStringLiteral("v3")).y() > 50, 30000);
+}
+
+void TestEndToEnd::liveDragIsPacedAndUndoable()
+{
+    // Start from a known 80/20 split, set by someone else.
+    std::optional<kube::JsonResult> reset;
+    m_session->kube().patch(kube::kinds::VirtualServices.objectPath("bookinfo", "reviews"), kube::PatchType::Merge,
+                            R"({"spec":{"http":[{"route":[{"destination":{"host":"reviews","subset":"v1"},"weight":80},
+                                {"destination":{"host":"reviews","subset":"v2"},"weight":20}]}]}})",
+                            [&](kube::JsonResult r) { reset = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(reset.has_value(), 10000);
+    QVERIFY2(reset->error.ok(), reset->error.describe().c_str());
+
+    QTemporaryDir dir;
+    AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));
+    MeshPage page(m_session.get(), &audit);
+    page.resize(1400, 800);
+    page.show();
+    page.selectService(QStringLiteral("reviews"));
+    TrafficPanel* panel = page.trafficPanel();
+    QTRY_COMPARE_WITH_TIMEOUT(panel->sliderCount(), 3, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(panel->slider(1)->value(), 20, 10000);
+    QVERIFY(!panel->undoButton()->isEnabled()); // nothing done yet
+
+    // The operator turns live apply on and drags v2 from 20 % to 45 % over about 1.5 s.
+    panel->applyWhileDraggingBox()->setChecked(true);
+    QSlider* v2 = panel->slider(1);
+    v2->setSliderDown(true);
+    for (int value = 21; value <= 45; ++value) {
+        v2->setSliderPosition(value);
+        QTest::qWait(60);
+    }
+    const int writtenDuringDrag = audit.rowCount();
+    v2->setSliderDown(false);
+
+    // The cluster ends at the last value; the writes were paced (4 a second at most, plus the
+    // release) instead of one per slider step.
+    const auto lastSummary = [&] { return audit.rowCount() ? audit.entry(audit.rowCount() - 1).summary : QString(); };
+    QTRY_VERIFY2_WITH_TIMEOUT(lastSummary().contains(QStringLiteral("v2 45 %")), qPrintable(lastSummary()), 15000);
+    QCOMPARE(reviewsWeights(), (QMap<QString, int>{{QStringLiteral("v1"), 55}, {QStringLiteral("v2"), 45}}));
+    QVERIFY2(writtenDuringDrag >= 1 && writtenDuringDrag <= 9, qPrintable(QString::number(writtenDuringDrag)));
+    QVERIFY2(audit.rowCount() <= 10, qPrintable(QString::number(audit.rowCount())));
+
+    // One click puts back the split the drag started from, and says so in the audit log.
+    QTRY_VERIFY_WITH_TIMEOUT(panel->undoButton()->isEnabled(), 10000);
+    QVERIFY2(panel->undoButton()->toolTip().contains(QStringLiteral("v1 80 %")), qPrintable(panel->undoButton()->toolTip()));
+    const int before = audit.rowCount();
+    QTest::mouseClick(panel->undoButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(audit.rowCount(), before + 1, 10000);
+    QVERIFY2(audit.entry(before).why.startsWith(QStringLiteral("undo of")), qPrintable(audit.entry(before).why));
+    QCOMPARE(reviewsWeights(), (QMap<QString, int>{{QStringLiteral("v1"), 80}, {QStringLiteral("v2"), 20}}));
+    QTRY_COMPARE_WITH_TIMEOUT(panel->slider(1)->value(), 20, 15000);
+    QCOMPARE(panel->slider(0)->value(), 80);
+
+    // Someone else changes the split: undoing MeshDeck's last change would now undo theirs too.
+    QTRY_VERIFY_WITH_TIMEOUT(panel->undoButton()->isEnabled(), 10000); // the undo itself is undoable
+    std::optional<kube::JsonResult> other;
+    m_session->kube().patch(kube::kinds::VirtualServices.objectPath("bookinfo", "reviews"), kube::PatchType::Merge,
+                            R"({"spec":{"http":[{"route":[{"destination":{"host":"reviews","subset":"v1"},"weight":60},
+                                {"destination":{"host":"reviews","subset":"v2"},"weight":40}]}]}})",
+                            [&](kube::JsonResult r) { other = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(other.has_value(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(panel->slider(1)->value(), 40, 15000);
+    QVERIFY(!panel->undoButton()->isEnabled());
 }
 
 QTEST_MAIN(TestEndToEnd)

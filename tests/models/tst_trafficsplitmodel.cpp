@@ -124,8 +124,8 @@ void TestTrafficSplitModel::checksBeforeSending()
     QVERIFY(model.problemWith({{v1, 0}, {v2, 0}}).contains(QStringLiteral("all weights are 0")));
     QVERIFY(model.problemWith({{v1, 50}, {QStringLiteral("v9"), 50}}).contains(QStringLiteral("not defined")));
     QVERIFY(model.problemWith({{v1, -5}, {v2, 105}}).contains(QStringLiteral("negative")));
-    QCOMPARE(model.movedPercent({{v1, 70}, {v2, 30}}), 10);
-    QCOMPARE(model.movedPercent({{v1, 0}, {v2, 100}}), 80);
+    QCOMPARE(TrafficSplitModel::movedPercent(model.weights(), {{v1, 70}, {v2, 30}}), 10);
+    QCOMPARE(TrafficSplitModel::movedPercent(model.weights(), {{v1, 0}, {v2, 100}}), 80);
     QCOMPARE(model.liveSubset(), v1);
 }
 

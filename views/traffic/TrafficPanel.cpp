@@ -6,6 +6,7 @@
 #include "models/traffic/TrafficSplitModel.h"
 #include "models/traffic/TrafficSplitWriter.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QGridLayout>
 #include <QLabel>
@@ -35,6 +36,10 @@ TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer,
     m_status->setWordWrap(true);
     layout->addWidget(m_title);
     layout->addLayout(m_grid);
+    m_applyWhileDragging = new QCheckBox(tr("Apply while dragging"), this);
+    m_applyWhileDragging->setToolTip(tr("Send the split as the slider moves (at most 4 changes a second, the last "
+                                        "one always), instead of on release"));
+    layout->addWidget(m_applyWhileDragging);
     buildActions(layout);
     layout->addWidget(m_status);
     m_confirm = [this](const QString& question) {
@@ -45,6 +50,10 @@ TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer,
     connect(model, &QAbstractItemModel::modelReset, this, &TrafficPanel::rebuildRows);
     connect(model, &QAbstractItemModel::dataChanged, this, &TrafficPanel::showModelValues);
     connect(model, &TrafficSplitModel::splitChanged, this, &TrafficPanel::updateActions);
+    connect(model, &TrafficSplitModel::splitChanged, this, [this] {
+        if (m_model->service() != m_sent.service)
+            m_undoStep.reset(); // another service: its undo would surprise
+    });
     connect(model, &TrafficSplitModel::splitChanged, this, [this] {
         m_title->setText(m_model->service().isEmpty() ? tr("Traffic") : tr("Traffic to %1").arg(m_model->service()));
         if (!m_model->problem().isEmpty())
@@ -57,6 +66,9 @@ TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer,
             setStatus(tr("Applying…"));
     });
     connect(writer, &TrafficSplitWriter::applied, this, [this](const QString& name, int attempts) {
+        if (attempts > 0)
+            m_undoStep = m_sent;
+        updateActions();
         setStatus(attempts > 1 ? tr("VirtualService %1 changed under us; your split was re-applied to its new state "
                                     "and accepted.")
                                      .arg(name)
@@ -121,11 +133,15 @@ void TrafficPanel::rebuildRows()
         connect(row.lock, &QToolButton::toggled, row.slider, &QSlider::setDisabled);
         connect(row.lock, &QToolButton::toggled, row.spin, &QSpinBox::setDisabled);
 
-        connect(row.slider, &QSlider::sliderPressed, this, [this] { m_dragging = true; });
+        connect(row.slider, &QSlider::sliderPressed, this, [this] {
+            m_dragging = true;
+            m_dragStart = m_model->weights();
+        });
         connect(row.slider, &QSlider::sliderMoved, this, [this, i](int value) { preview(i, value); });
         connect(row.slider, &QSlider::sliderReleased, this, [this, i] {
             m_dragging = false;
             commit(i, m_rows.at(i).slider->value());
+            m_dragStart.clear();
         });
         // Keyboard, wheel and page steps change the value without a drag; programmatic updates are
         // made with signals blocked, so only the operator's changes arrive here.
@@ -181,20 +197,37 @@ QSet<QString> TrafficPanel::lockedSubsets() const
 
 void TrafficPanel::preview(int row, int percent)
 {
-    showWeights(TrafficSplitModel::rebalanced(m_model->weights(), m_rows.at(row).subset, percent, lockedSubsets()));
+    // A drag rebalances from where it started, so the other sliders do not jitter as the
+    // cluster's answers to live writes come in.
+    const QString subset = m_rows.at(row).subset;
+    const QMap<QString, int> baseline = m_dragStart.isEmpty() ? m_model->weights() : m_dragStart;
+    const QMap<QString, int> weights = TrafficSplitModel::rebalanced(baseline, subset, percent, lockedSubsets());
+    showWeights(weights);
+    if (!m_applyWhileDragging->isChecked() || weights == baseline)
+        return;
+    const QString problem = m_model->problemWith(weights);
+    if (!problem.isEmpty()) {
+        setStatus(tr("Not sent while dragging: %1").arg(problem), true);
+    } else if (TrafficSplitModel::movedPercent(baseline, weights) > ConfirmAbovePercent) {
+        // Big moves are confirmed even live: the drag pauses here until the operator releases.
+        setStatus(tr("This drag moves more than half of the traffic: release to confirm it."));
+    } else {
+        write(weights, tr("traffic panel: dragging %1 to %2 %").arg(subset).arg(percent), baseline);
+    }
 }
 
 void TrafficPanel::commit(int row, int percent)
 {
     const QString subset = m_rows.at(row).subset;
-    send(TrafficSplitModel::rebalanced(m_model->weights(), subset, percent, lockedSubsets()),
-         tr("traffic panel: %1 set to %2 %").arg(subset).arg(percent));
+    const QMap<QString, int> baseline = m_dragStart.isEmpty() ? m_model->weights() : m_dragStart;
+    send(TrafficSplitModel::rebalanced(baseline, subset, percent, lockedSubsets()),
+         tr("traffic panel: %1 set to %2 %").arg(subset).arg(percent), baseline);
 }
 
-void TrafficPanel::send(const QMap<QString, int>& weights, const QString& why)
+void TrafficPanel::send(const QMap<QString, int>& weights, const QString& why, const QMap<QString, int>& baseline)
 {
     showWeights(weights);
-    if (weights == m_model->weights())
+    if (weights == m_model->weights() && !m_writer->isApplying())
         return;
     const QString problem = m_model->problemWith(weights);
     if (!problem.isEmpty()) {
@@ -202,7 +235,7 @@ void TrafficPanel::send(const QMap<QString, int>& weights, const QString& why)
         showModelValues();
         return;
     }
-    const int moved = m_model->movedPercent(weights);
+    const int moved = TrafficSplitModel::movedPercent(baseline, weights);
     if (moved > ConfirmAbovePercent) {
         QStringList shares;
         for (auto it = weights.cbegin(); it != weights.cend(); ++it)
@@ -216,8 +249,45 @@ void TrafficPanel::send(const QMap<QString, int>& weights, const QString& why)
             return;
         }
     }
+    write(weights, why, baseline);
+}
+
+void TrafficPanel::send(const QMap<QString, int>& weights, const QString& why)
+{
+    send(weights, why, m_model->weights());
+}
+
+void TrafficPanel::write(const QMap<QString, int>& weights, const QString& why, const QMap<QString, int>& baseline)
+{
+    m_sent = {m_model->service(), baseline, weights, why};
     m_writer->apply({m_model->namespaceName(), m_model->service(), m_model->virtualServiceName(), weights,
                      m_model->virtualServiceObject(), why});
+}
+
+void TrafficPanel::undo()
+{
+    if (!m_undoStep || !undoAvailable())
+        return;
+    const SentSplit step = *m_undoStep;
+    m_undoStep.reset();
+    const QString problem = m_model->problemWith(step.before);
+    if (!problem.isEmpty()) {
+        setStatus(tr("Cannot undo: %1").arg(problem), true, true);
+        updateActions();
+        return;
+    }
+    // No confirmation: the split being restored is the one the cluster ran moments ago. The undo
+    // is itself undoable, like any other change.
+    write(step.before, tr("undo of \"%1\"").arg(step.why), step.after);
+    updateActions();
+}
+
+bool TrafficPanel::undoAvailable() const
+{
+    // Only while the cluster still has what MeshDeck sent: after anyone else's change, putting the
+    // old split back would silently undo theirs too.
+    return m_writable && m_undoStep && m_undoStep->service == m_model->service()
+        && m_model->weights() == m_undoStep->after;
 }
 
 QPushButton* TrafficPanel::actionButton(const QString& text) const
@@ -277,6 +347,11 @@ void TrafficPanel::buildActions(QLayout* layout)
     add(release, tr("Evenly"), tr("Give every unlocked version the same share"), [this] {
         send(TrafficSplitModel::evenly(m_model->weights(), lockedSubsets()), tr("traffic panel: evenly"));
     });
+    m_undo = new QPushButton(tr("Undo"), this);
+    m_undo->setAutoDefault(false);
+    m_undo->setShortcut(QKeySequence::Undo);
+    connect(m_undo, &QPushButton::clicked, this, &TrafficPanel::undo);
+    release->addWidget(m_undo);
     release->addStretch();
     static_cast<QBoxLayout*>(layout)->addLayout(release);
 
@@ -343,5 +418,16 @@ void TrafficPanel::updateActions()
     }
     m_target->setEnabled(usable);
     m_switchBack->setEnabled(usable && !m_previousLive.isEmpty());
+    m_applyWhileDragging->setEnabled(usable);
+    m_undo->setEnabled(usable && undoAvailable());
+    if (m_undoStep) {
+        QStringList shares;
+        for (auto it = m_undoStep->before.cbegin(); it != m_undoStep->before.cend(); ++it)
+            shares.append(tr("%1 %2 %").arg(it.key()).arg(it.value()));
+        m_undo->setToolTip(undoAvailable() ? tr("Put back %1 (Ctrl+Z)").arg(shares.join(QStringLiteral(", ")))
+                                           : tr("The split changed since MeshDeck's last change; nothing to undo"));
+    } else {
+        m_undo->setToolTip(tr("Nothing to undo yet"));
+    }
     m_live->setText(usable ? tr("Live: <b>%1</b>").arg(live) : QString());
 }

@@ -6,7 +6,9 @@
 #include <QWidget>
 
 #include <functional>
+#include <optional>
 
+class QCheckBox;
 class QComboBox;
 class QGridLayout;
 class QPushButton;
@@ -19,7 +21,8 @@ class TrafficSplitWriter;
 
 // The weighted split of the selected service: one slider per subset with a lock, "evenly", canary
 // steps with promote and roll back, and a blue/green switch with switch-back. Dragging previews the
-// rebalanced split; releasing sends it. Every change is checked first (a subset without ready pods
+// rebalanced split; releasing sends it, or the drag applies live when the operator asks for that.
+// The last change MeshDeck made can be undone in one click while the cluster still has it. Every change is checked first (a subset without ready pods
 // or all weights at 0 is refused with what to fix) and a change moving more than half the traffic
 // at once asks for confirmation. The sliders always return to what the cluster reports.
 class TrafficPanel : public QWidget {
@@ -35,6 +38,8 @@ public:
     QComboBox* targetChooser() const { return m_target; }
     // Canary steps, promote, roll back, evenly, switch and switch back, by their text.
     QPushButton* actionButton(const QString& text) const;
+    QCheckBox* applyWhileDraggingBox() const { return m_applyWhileDragging; }
+    QPushButton* undoButton() const { return m_undo; }
 
     // Asked before a change that moves more than half the traffic; returns whether to go ahead.
     // The default asks the operator in a dialog.
@@ -62,7 +67,13 @@ private:
     void preview(int row, int percent);
     void commit(int row, int percent);
     void showWeights(const QMap<QString, int>& weights);
+    // Sends weights after checking them; a move of more than half the traffic away from `baseline`
+    // (the cluster's split, or where a drag started) asks first.
+    void send(const QMap<QString, int>& weights, const QString& why, const QMap<QString, int>& baseline);
     void send(const QMap<QString, int>& weights, const QString& why);
+    void write(const QMap<QString, int>& weights, const QString& why, const QMap<QString, int>& baseline);
+    void undo();
+    bool undoAvailable() const;
     QSet<QString> lockedSubsets() const;
     void buildActions(QLayout* layout);
     void updateActions();
@@ -83,4 +94,16 @@ private:
     QString m_readOnlyReason;
     bool m_writable = true;
     bool m_dragging = false;
+    QMap<QString, int> m_dragStart;
+    QCheckBox* m_applyWhileDragging = nullptr;
+    QPushButton* m_undo = nullptr;
+    // A split MeshDeck sent: what the service had before, what was sent, and why.
+    struct SentSplit {
+        QString service;
+        QMap<QString, int> before;
+        QMap<QString, int> after;
+        QString why;
+    };
+    SentSplit m_sent;
+    std::optional<SentSplit> m_undoStep; // the last accepted one
 };
