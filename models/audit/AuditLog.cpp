@@ -7,7 +7,7 @@
 #include <QStandardPaths>
 
 AuditLog::AuditLog(QString file, QObject* parent)
-    : QAbstractListModel(parent)
+    : QAbstractTableModel(parent)
     , m_file(std::move(file))
 {
     QFile in(m_file);
@@ -30,14 +30,61 @@ int AuditLog::rowCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : int(m_entries.size());
 }
 
+int AuditLog::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant AuditLog::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case TimeColumn:
+        return tr("Time");
+    case UserColumn:
+        return tr("User");
+    case ContextColumn:
+        return tr("Context");
+    case ObjectColumn:
+        return tr("Object");
+    case ActionColumn:
+        return tr("Action");
+    case SummaryColumn:
+        return tr("Change");
+    case WhyColumn:
+        return tr("Why");
+    default:
+        return {};
+    }
+}
+
 QVariant AuditLog::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const AuditEntry& e = m_entries.at(index.row());
+    if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
+        switch (index.column()) {
+        case TimeColumn:
+            return e.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        case UserColumn:
+            return e.user;
+        case ContextColumn:
+            return e.context;
+        case ObjectColumn:
+            return QString(e.kind + u' ' + e.namespaceName + u'/' + e.name);
+        case ActionColumn:
+            return e.action;
+        case SummaryColumn:
+            return e.summary;
+        case WhyColumn:
+            return e.why;
+        default:
+            return {};
+        }
+    }
     switch (role) {
-    case Qt::DisplayRole:
-        return tr("%1 %2 %3/%4: %5").arg(e.time.toLocalTime().toString(Qt::ISODate), e.user, e.namespaceName, e.name, e.summary);
     case TimeRole:
         return e.time;
     case UserRole:

@@ -145,7 +145,7 @@ void TestEndToEnd::sliderMovesTheChart()
     page.selectService(QStringLiteral("reviews"));
     QTRY_VERIFY_WITH_TIMEOUT(page.showsLiveData(), 60000);
     TrafficPanel* panel = page.trafficPanel();
-    panel->setConfirmation([](const QString&) { return true; }); // moving everything asks first
+    panel->setConfirmation([](const QString&, const QList<DiffLine>&) { return true; }); // moving everything asks first
     QTRY_COMPARE_WITH_TIMEOUT(panel->sliderCount(), 3, 10000);
 
     // The operator sends everything to v3 with the keyboard on its slider.

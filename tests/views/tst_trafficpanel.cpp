@@ -9,6 +9,7 @@
 #include "models/traffic/TrafficSplitModel.h"
 #include "models/traffic/TrafficSplitWriter.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -26,6 +27,7 @@ private Q_SLOTS:
     void locksKeepTheirShare();
     void canaryStepsAndEvenly();
     void bigMovesAskFirst();
+    void previewShowsTheChangeAsYaml();
     void readOnlyWithoutPermission();
 };
 
@@ -40,11 +42,13 @@ struct Fixture {
 
     int confirmations = 0;
     bool answer = true;
+    QList<DiffLine> lastDiff;
 
     Fixture()
     {
-        panel.setConfirmation([this](const QString&) {
+        panel.setConfirmation([this](const QString&, const QList<DiffLine>& diff) {
             ++confirmations;
+            lastDiff = diff;
             return answer;
         });
         model.setTopology(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})));
@@ -148,6 +152,36 @@ void TestTrafficPanel::bigMovesAskFirst()
     // A small step does not ask.
     QTest::mouseClick(f.panel.actionButton(QStringLiteral("5 %")), Qt::LeftButton);
     QCOMPARE(f.confirmations, 1);
+    QCOMPARE(applying.count(), 1);
+}
+
+void TestTrafficPanel::previewShowsTheChangeAsYaml()
+{
+    Fixture f;
+    f.panel.applyWhileDraggingBox()->setChecked(true);
+    f.panel.previewChangesBox()->setChecked(true);
+    QVERIFY(!f.panel.applyWhileDraggingBox()->isChecked()); // one or the other
+
+    // With preview on, even a small step is shown first, as the VirtualService's YAML would change.
+    f.answer = false;
+    QSignalSpy applying(&f.writer, &TrafficSplitWriter::applyingChanged);
+    f.panel.targetChooser()->setCurrentText(QStringLiteral("v2"));
+    QTest::mouseClick(f.panel.actionButton(QStringLiteral("25 %")), Qt::LeftButton);
+    QCOMPARE(f.confirmations, 1);
+    QStringList changed;
+    for (const DiffLine& line : std::as_const(f.lastDiff)) {
+        if (line.kind != DiffLine::Kind::Same)
+            changed.append((line.kind == DiffLine::Kind::Added ? u'+' : u'-') + line.text.trimmed());
+    }
+    QCOMPARE(changed, (QStringList{QStringLiteral("-weight: 80"), QStringLiteral("+weight: 75"),
+                                   QStringLiteral("-weight: 20"), QStringLiteral("+weight: 25")}));
+    QCOMPARE(applying.count(), 0); // cancelled: nothing sent
+    QVERIFY(f.panel.statusText().contains(QStringLiteral("cancelled")));
+
+    // Accepted, it is sent.
+    f.answer = true;
+    QTest::mouseClick(f.panel.actionButton(QStringLiteral("25 %")), Qt::LeftButton);
+    QCOMPARE(f.confirmations, 2);
     QCOMPARE(applying.count(), 1);
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "TrafficPanel.h"
 
+#include "ChangePreviewDialog.h"
+
 #include "views/style/VersionPalette.h"
 
 #include "models/traffic/TrafficSplitModel.h"
@@ -17,6 +19,8 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
@@ -39,11 +43,28 @@ TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer,
     m_applyWhileDragging = new QCheckBox(tr("Apply while dragging"), this);
     m_applyWhileDragging->setToolTip(tr("Send the split as the slider moves (at most 4 changes a second, the last "
                                         "one always), instead of on release"));
-    layout->addWidget(m_applyWhileDragging);
+    m_previewChanges = new QCheckBox(tr("Preview changes"), this);
+    m_previewChanges->setToolTip(tr("Show what each change does to the VirtualService, as a YAML diff, before sending it"));
+    // A preview per slider step would be unusable: the two ways of sending exclude each other.
+    connect(m_applyWhileDragging, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            m_previewChanges->setChecked(false);
+    });
+    connect(m_previewChanges, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            m_applyWhileDragging->setChecked(false);
+    });
+    auto* modes = new QHBoxLayout;
+    modes->addWidget(m_applyWhileDragging);
+    modes->addWidget(m_previewChanges);
+    modes->addStretch();
+    layout->addLayout(modes);
     buildActions(layout);
     layout->addWidget(m_status);
-    m_confirm = [this](const QString& question) {
-        return QMessageBox::question(this, tr("Move traffic"), question) == QMessageBox::Yes;
+    m_confirm = [this](const QString& question, const QList<DiffLine>& diff) {
+        if (diff.isEmpty())
+            return QMessageBox::question(this, tr("Move traffic"), question) == QMessageBox::Yes;
+        return ChangePreviewDialog(question, diff, this).exec() == QDialog::Accepted;
     };
     layout->addStretch();
 
@@ -236,20 +257,34 @@ void TrafficPanel::send(const QMap<QString, int>& weights, const QString& why, c
         return;
     }
     const int moved = TrafficSplitModel::movedPercent(baseline, weights);
-    if (moved > ConfirmAbovePercent) {
+    const bool preview = m_previewChanges->isChecked();
+    if (moved > ConfirmAbovePercent || preview) {
         QStringList shares;
         for (auto it = weights.cbegin(); it != weights.cend(); ++it)
             shares.append(tr("%1 → %2 %").arg(it.key()).arg(it.value()));
-        const QString question = tr("This moves %1 % of %2's traffic at once: %3. Apply it?")
-                                     .arg(moved)
-                                     .arg(m_model->service(), shares.join(QStringLiteral(", ")));
-        if (!m_confirm(question)) {
+        const QString question = moved > ConfirmAbovePercent
+            ? tr("This moves %1 % of %2's traffic at once: %3. Apply it?").arg(moved).arg(m_model->service(), shares.join(QStringLiteral(", ")))
+            : tr("Send %1 to VirtualService %2?").arg(shares.join(QStringLiteral(", ")), m_model->virtualServiceName());
+        if (!m_confirm(question, preview ? previewOf(weights) : QList<DiffLine>())) {
             setStatus(tr("Not sent: you cancelled the change."), false, true);
             showModelValues();
             return;
         }
     }
     write(weights, why, baseline);
+}
+
+QList<DiffLine> TrafficPanel::previewOf(const QMap<QString, int>& weights) const
+{
+    const RawObject current = m_model->virtualServiceObject();
+    if (!current)
+        return {};
+    // The same edit the writer makes, on the object as last read: what the server will be sent.
+    nlohmann::json edited = *current;
+    MeshTopology scope;
+    scope.namespaceName = m_model->namespaceName();
+    VirtualServiceSplit::applyWeights(edited, scope, m_model->service(), weights);
+    return ObjectDiff::compare(*current, edited);
 }
 
 void TrafficPanel::send(const QMap<QString, int>& weights, const QString& why)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "models/diff/ObjectDiff.h"
+
 #include <QMap>
 #include <QSet>
 #include <QWidget>
@@ -22,7 +24,8 @@ class TrafficSplitWriter;
 // The weighted split of the selected service: one slider per subset with a lock, "evenly", canary
 // steps with promote and roll back, and a blue/green switch with switch-back. Dragging previews the
 // rebalanced split; releasing sends it, or the drag applies live when the operator asks for that.
-// The last change MeshDeck made can be undone in one click while the cluster still has it. Every change is checked first (a subset without ready pods
+// The last change MeshDeck made can be undone in one click while the cluster still has it, and
+// every change can be previewed as a YAML diff before it is sent. Every change is checked first (a subset without ready pods
 // or all weights at 0 is refused with what to fix) and a change moving more than half the traffic
 // at once asks for confirmation. The sliders always return to what the cluster reports.
 class TrafficPanel : public QWidget {
@@ -39,16 +42,18 @@ public:
     // Canary steps, promote, roll back, evenly, switch and switch back, by their text.
     QPushButton* actionButton(const QString& text) const;
     QCheckBox* applyWhileDraggingBox() const { return m_applyWhileDragging; }
+    QCheckBox* previewChangesBox() const { return m_previewChanges; }
     QPushButton* undoButton() const { return m_undo; }
 
-    // Asked before a change that moves more than half the traffic; returns whether to go ahead.
-    // The default asks the operator in a dialog.
     // Disables every control when the operator may not change the service's routing, saying why
     // (from the cluster's access review); the panel still shows the split.
     void setWriteAccess(bool allowed, const QString& reason = {});
     bool isWritable() const { return m_writable; }
 
-    using Confirmation = std::function<bool(const QString& question)>;
+    // Asked before a change that moves more than half the traffic, and before every change while
+    // "Preview changes" is on (then `diff` shows what the change does to the VirtualService);
+    // returns whether to go ahead. The default asks the operator in a dialog.
+    using Confirmation = std::function<bool(const QString& question, const QList<DiffLine>& diff)>;
     void setConfirmation(Confirmation confirm) { m_confirm = std::move(confirm); }
     static constexpr int ConfirmAbovePercent = 50;
 
@@ -72,6 +77,7 @@ private:
     void send(const QMap<QString, int>& weights, const QString& why, const QMap<QString, int>& baseline);
     void send(const QMap<QString, int>& weights, const QString& why);
     void write(const QMap<QString, int>& weights, const QString& why, const QMap<QString, int>& baseline);
+    QList<DiffLine> previewOf(const QMap<QString, int>& weights) const;
     void undo();
     bool undoAvailable() const;
     QSet<QString> lockedSubsets() const;
@@ -96,6 +102,7 @@ private:
     bool m_dragging = false;
     QMap<QString, int> m_dragStart;
     QCheckBox* m_applyWhileDragging = nullptr;
+    QCheckBox* m_previewChanges = nullptr;
     QPushButton* m_undo = nullptr;
     // A split MeshDeck sent: what the service had before, what was sent, and why.
     struct SentSplit {
