@@ -85,6 +85,15 @@ QList<DiffLine> ObjectDiff::compare(const nlohmann::json& before, const nlohmann
     return compareLines(lines(before), lines(after));
 }
 
+QList<DiffLine> ObjectDiff::compareJson(const QByteArray& before, const QByteArray& after)
+{
+    const auto parsed = [](const QByteArray& text) {
+        nlohmann::json object = text.isEmpty() ? nlohmann::json() : nlohmann::json::parse(text.toStdString(), nullptr, false);
+        return object.is_discarded() ? nlohmann::json() : object;
+    };
+    return compare(parsed(before), parsed(after));
+}
+
 QList<DiffLine> ObjectDiff::compareLines(const QStringList& before, const QStringList& after)
 {
     // Routing objects are a few hundred lines at most: the quadratic table is small and exact.

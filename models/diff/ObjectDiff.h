@@ -20,6 +20,8 @@ struct DiffLine {
 class ObjectDiff {
 public:
     static QList<DiffLine> compare(const nlohmann::json& before, const nlohmann::json& after);
+    // The same for objects kept as JSON text (the audit log's); empty or unreadable text is no object.
+    static QList<DiffLine> compareJson(const QByteArray& before, const QByteArray& after);
     // Line diff of two texts: the longest common subsequence of lines kept, the rest removed/added.
     static QList<DiffLine> compareLines(const QStringList& before, const QStringList& after);
     // The object as YAML, block style, keys sorted, server bookkeeping left out.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "TrafficSplitModel.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 
@@ -269,6 +271,16 @@ int TrafficSplitModel::movedPercent(const QMap<QString, int>& from, const QMap<Q
         moved += std::max(0.0, after - before);
     }
     return qRound(moved);
+}
+
+QList<DiffLine> TrafficSplitModel::previewOf(const QMap<QString, int>& weights) const
+{
+    if (!m_virtualServiceObject)
+        return {};
+    // The same edit TrafficSplitWriter makes, on the object as last read: what the server is sent.
+    nlohmann::json edited = *m_virtualServiceObject;
+    VirtualServiceSplit::applyWeights(edited, m_topology, m_service, weights);
+    return ObjectDiff::compare(*m_virtualServiceObject, edited);
 }
 
 QString TrafficSplitModel::liveSubset() const

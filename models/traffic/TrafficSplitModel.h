@@ -2,6 +2,7 @@
 #pragma once
 
 #include "VirtualServiceSplit.h"
+#include "models/diff/ObjectDiff.h"
 
 #include "models/mesh/MeshTopology.h"
 
@@ -53,6 +54,8 @@ public:
     QString problemWith(const QMap<QString, int>& weights) const;
     // How many percent of the service's traffic going from one split to the other moves.
     static int movedPercent(const QMap<QString, int>& from, const QMap<QString, int>& to);
+    // What sending these weights does to the VirtualService as last read, line by line.
+    QList<DiffLine> previewOf(const QMap<QString, int>& weights) const;
     // The subset carrying the most traffic now (the "live" one for blue/green, the stable one for canaries).
     QString liveSubset() const;
 

@@ -6,8 +6,6 @@
 #include "models/audit/AuditLog.h"
 #include "models/diff/ObjectDiff.h"
 
-#include <nlohmann/json.hpp>
-
 #include <QAction>
 #include <QHeaderView>
 #include <QLabel>
@@ -16,15 +14,6 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
-
-namespace {
-nlohmann::json parsed(const QByteArray& raw)
-{
-    // An entry without an object (or a damaged one) diffs as nothing rather than failing the page.
-    nlohmann::json object = raw.isEmpty() ? nlohmann::json() : nlohmann::json::parse(raw.toStdString(), nullptr, false);
-    return object.is_discarded() ? nlohmann::json() : object;
-}
-} // namespace
 
 AuditPage::AuditPage(AuditLog* log, QWidget* parent)
     : QWidget(parent)
@@ -128,5 +117,5 @@ void AuditPage::showSelected()
                            .arg(entry.action.toHtmlEscaped(), entry.user.toHtmlEscaped(), entry.context.toHtmlEscaped(),
                                 entry.kind.toHtmlEscaped(), entry.namespaceName.toHtmlEscaped(), entry.name.toHtmlEscaped(),
                                 entry.why.toHtmlEscaped()));
-    m_diff->setDiff(ObjectDiff::compare(parsed(entry.before), parsed(entry.after)), tr("The object did not change."));
+    m_diff->setDiff(ObjectDiff::compareJson(entry.before, entry.after), tr("The object did not change."));
 }

@@ -20,8 +20,6 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 
 TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer, QWidget* parent)
@@ -265,26 +263,13 @@ void TrafficPanel::send(const QMap<QString, int>& weights, const QString& why, c
         const QString question = moved > ConfirmAbovePercent
             ? tr("This moves %1 % of %2's traffic at once: %3. Apply it?").arg(moved).arg(m_model->service(), shares.join(QStringLiteral(", ")))
             : tr("Send %1 to VirtualService %2?").arg(shares.join(QStringLiteral(", ")), m_model->virtualServiceName());
-        if (!m_confirm(question, preview ? previewOf(weights) : QList<DiffLine>())) {
+        if (!m_confirm(question, preview ? m_model->previewOf(weights) : QList<DiffLine>())) {
             setStatus(tr("Not sent: you cancelled the change."), false, true);
             showModelValues();
             return;
         }
     }
     write(weights, why, baseline);
-}
-
-QList<DiffLine> TrafficPanel::previewOf(const QMap<QString, int>& weights) const
-{
-    const RawObject current = m_model->virtualServiceObject();
-    if (!current)
-        return {};
-    // The same edit the writer makes, on the object as last read: what the server will be sent.
-    nlohmann::json edited = *current;
-    MeshTopology scope;
-    scope.namespaceName = m_model->namespaceName();
-    VirtualServiceSplit::applyWeights(edited, scope, m_model->service(), weights);
-    return ObjectDiff::compare(*current, edited);
 }
 
 void TrafficPanel::send(const QMap<QString, int>& weights, const QString& why)

@@ -77,7 +77,6 @@ private:
     void send(const QMap<QString, int>& weights, const QString& why, const QMap<QString, int>& baseline);
     void send(const QMap<QString, int>& weights, const QString& why);
     void write(const QMap<QString, int>& weights, const QString& why, const QMap<QString, int>& baseline);
-    QList<DiffLine> previewOf(const QMap<QString, int>& weights) const;
     void undo();
     bool undoAvailable() const;
     QSet<QString> lockedSubsets() const;
