@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+// The traffic panel against the real demo cluster, beside the real kubectl: a viewer gets a
+// read-only panel that says why; a change another client made meanwhile survives MeshDeck's write.
+#include "DemoClusterProcess.h"
+
+#include "views/pages/MeshPage.h"
+#include "views/traffic/TrafficPanel.h"
+
+#include "models/audit/AuditLog.h"
+#include "models/session/ClusterSession.h"
+
+#include "kubeclient/KubeClient.h"
+#include "kubeclient/Kubeconfig.h"
+#include "kubeclient/ResourceKind.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QComboBox>
+#include <QProcess>
+#include <QPushButton>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <optional>
+
+class TestTrafficWrites : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void viewerSeesAReadOnlyPanelAndWhy();
+    void anotherClientsChangeSurvivesOurWrite();
+    void cleanupTestCase();
+
+private:
+    std::unique_ptr<ClusterSession> session(const char* context);
+    QByteArray kubectl(const QStringList& arguments, int* exitCode = nullptr);
+    nlohmann::json reviews(ClusterSession& session);
+
+    std::unique_ptr<DemoClusterProcess> m_cluster;
+};
+
+void TestTrafficWrites::initTestCase()
+{
+    m_cluster = std::make_unique<DemoClusterProcess>(DemoClusterProcess::Prometheus::Off);
+    QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
+}
+
+void TestTrafficWrites::cleanupTestCase()
+{
+    m_cluster.reset();
+}
+
+std::unique_ptr<ClusterSession> TestTrafficWrites::session(const char* context)
+{
+    auto loaded = kube::Kubeconfig::load(m_cluster->kubeconfigPath().toStdString());
+    if (!std::holds_alternative<kube::Kubeconfig>(loaded))
+        return nullptr;
+    auto connection = std::get<kube::Kubeconfig>(loaded).connection(context);
+    if (!std::holds_alternative<kube::ClusterConnection>(connection))
+        return nullptr;
+    return std::make_unique<ClusterSession>(std::get<kube::ClusterConnection>(connection));
+}
+
+QByteArray TestTrafficWrites::kubectl(const QStringList& arguments, int* exitCode)
+{
+    QProcess process;
+    process.start(QStringLiteral("kubectl"), QStringList{QStringLiteral("--kubeconfig"), m_cluster->kubeconfigPath()} + arguments);
+    process.waitForFinished(30000);
+    if (exitCode)
+        *exitCode = process.exitCode();
+    return process.readAllStandardOutput() + process.readAllStandardError();
+}
+
+nlohmann::json TestTrafficWrites::reviews(ClusterSession& session)
+{
+    std::optional<kube::JsonResult> answer;
+    session.kube().get(kube::kinds::VirtualServices.objectPath("bookinfo", "reviews"), [&](kube::JsonResult r) { answer = r; });
+    if (!QTest::qWaitFor([&] { return answer.has_value(); }, 10000) || !answer->error.ok())
+        return {};
+    return *answer->object;
+}
+
+void TestTrafficWrites::viewerSeesAReadOnlyPanelAndWhy()
+{
+    auto viewer = session("meshdeck-demo-viewer");
+    QVERIFY(viewer);
+    QTemporaryDir dir;
+    AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));
+    MeshPage page(viewer.get(), &audit);
+    page.show();
+    page.selectService(QStringLiteral("reviews"));
+    TrafficPanel* panel = page.trafficPanel();
+    QTRY_COMPARE_WITH_TIMEOUT(panel->sliderCount(), 3, 15000);
+
+    // The cluster's access review says no, and the panel says so instead of failing on a write.
+    QTRY_VERIFY_WITH_TIMEOUT(!panel->isWritable(), 15000);
+    QVERIFY(!panel->slider(0)->isEnabled());
+    QVERIFY(!panel->actionButton(QStringLiteral("Promote"))->isEnabled());
+    QVERIFY2(panel->statusText().startsWith(QStringLiteral("Read-only:")), qPrintable(panel->statusText()));
+    QVERIFY2(panel->statusText().contains(QStringLiteral("may not patch VirtualServices in namespace bookinfo")), qPrintable(panel->statusText()));
+    // It still shows the split as the cluster has it (bookinfo routes reviews to v1).
+    QCOMPARE(panel->slider(0)->value(), 100);
+
+    // kubectl agrees with the panel.
+    int exitCode = 0;
+    const QByteArray answer = kubectl({QStringLiteral("--context"), QStringLiteral("meshdeck-demo-viewer"), QStringLiteral("auth"),
+                                       QStringLiteral("can-i"), QStringLiteral("patch"), QStringLiteral("virtualservices"),
+                                       QStringLiteral("-n"), QStringLiteral("bookinfo")},
+                                      &exitCode);
+    QCOMPARE(answer.trimmed(), QByteArray("no"));
+}
+
+void TestTrafficWrites::anotherClientsChangeSurvivesOurWrite()
+{
+    auto admin = session("meshdeck-demo");
+    QVERIFY(admin);
+    QTemporaryDir dir;
+    AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));
+    MeshPage page(admin.get(), &audit);
+    page.show();
+    page.selectService(QStringLiteral("reviews"));
+    TrafficPanel* panel = page.trafficPanel();
+    QTRY_COMPARE_WITH_TIMEOUT(panel->sliderCount(), 3, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->isWritable() && panel->actionButton(QStringLiteral("5 %"))->isEnabled(), 15000);
+    const std::string versionSeen = reviews(*admin)["metadata"]["resourceVersion"].get<std::string>();
+
+    // Someone adds a timeout to the route with kubectl while MeshDeck shows the older object.
+    int exitCode = 0;
+    const QByteArray patched = kubectl({QStringLiteral("-n"), QStringLiteral("bookinfo"), QStringLiteral("patch"),
+                                        QStringLiteral("virtualservice"), QStringLiteral("reviews"), QStringLiteral("--type"),
+                                        QStringLiteral("json"), QStringLiteral("-p"),
+                                        QStringLiteral(R"([{"op":"add","path":"/spec/http/0/timeout","value":"3s"}])")},
+                                       &exitCode);
+    QVERIFY2(exitCode == 0, patched.constData());
+
+    // The operator sends 5 % to the canary from the panel at once, before MeshDeck re-reads the object.
+    panel->targetChooser()->setCurrentText(QStringLiteral("v3"));
+    QTest::mouseClick(panel->actionButton(QStringLiteral("5 %")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->statusText().contains(QStringLiteral("accepted")), 15000);
+
+    // Both changes are in the cluster: MeshDeck's weights and kubectl's timeout.
+    const nlohmann::json object = reviews(*admin);
+    QVERIFY(object["metadata"]["resourceVersion"].get<std::string>() != versionSeen);
+    const nlohmann::json& route = object["spec"]["http"][0];
+    QCOMPARE(QString::fromStdString(route.value("timeout", std::string())), QStringLiteral("3s"));
+    QMap<QString, int> weights;
+    for (const auto& destination : route["route"])
+        weights.insert(QString::fromStdString(destination["destination"]["subset"].get<std::string>()), destination.value("weight", 0));
+    QCOMPARE(weights.value(QStringLiteral("v1")), 95);
+    QCOMPARE(weights.value(QStringLiteral("v3")), 5);
+    QCOMPARE(audit.rowCount(), 1);
+}
+
+QTEST_MAIN(TestTrafficWrites)
+#include "tst_trafficwrites.moc"
