@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "TrafficSplitModel.h"
 
+#include "RoutingObjects.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -271,6 +273,30 @@ int TrafficSplitModel::movedPercent(const QMap<QString, int>& from, const QMap<Q
         moved += std::max(0.0, after - before);
     }
     return qRound(moved);
+}
+
+QList<RawObject> TrafficSplitModel::missingRoutingObjects(QString* problem) const
+{
+    QString why;
+    QList<RawObject> result;
+    if (!m_service.isEmpty()) {
+        for (nlohmann::json& object : RoutingObjects::missingFor(m_topology, m_service, &why))
+            result.append(std::make_shared<const nlohmann::json>(std::move(object)));
+    }
+    if (problem)
+        *problem = result.isEmpty() && why.isEmpty() ? tr("nothing to create") : why;
+    return result;
+}
+
+QList<DiffLine> TrafficSplitModel::missingRoutingPreview() const
+{
+    QList<DiffLine> lines;
+    for (const RawObject& object : missingRoutingObjects()) {
+        if (!lines.isEmpty())
+            lines.append({DiffLine::Kind::Added, QStringLiteral("---")});
+        lines.append(ObjectDiff::compare(nullptr, *object));
+    }
+    return lines;
 }
 
 QList<DiffLine> TrafficSplitModel::previewOf(const QMap<QString, int>& weights) const

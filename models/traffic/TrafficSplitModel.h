@@ -54,6 +54,11 @@ public:
     QString problemWith(const QMap<QString, int>& weights) const;
     // How many percent of the service's traffic going from one split to the other moves.
     static int movedPercent(const QMap<QString, int>& from, const QMap<QString, int>& to);
+    // The VirtualService and DestinationRule the service lacks for a split (see RoutingObjects),
+    // empty with `problem` set when there is nothing to create or it cannot be made.
+    QList<RawObject> missingRoutingObjects(QString* problem = nullptr) const;
+    // Those objects as the operator reviews them before creating: all lines added.
+    QList<DiffLine> missingRoutingPreview() const;
     // What sending these weights does to the VirtualService as last read, line by line.
     QList<DiffLine> previewOf(const QMap<QString, int>& weights) const;
     // The subset carrying the most traffic now (the "live" one for blue/green, the stable one for canaries).

@@ -83,6 +83,59 @@ void TrafficSplitWriter::finished(const Change& change, const kube::UpdateResult
     }
 }
 
+void TrafficSplitWriter::createRouting(const QString& service, const QList<RawObject>& objects)
+{
+    if (!m_session || objects.isEmpty())
+        return;
+    createNext(service, objects, {});
+}
+
+void TrafficSplitWriter::createNext(const QString& service, QList<RawObject> remaining, QStringList created)
+{
+    if (remaining.isEmpty()) {
+        Q_EMIT routingCreated(created);
+        return;
+    }
+    const RawObject object = remaining.takeFirst();
+    const std::string kind = object->at("kind").get<std::string>();
+    const std::string ns = object->at("metadata").at("namespace").get<std::string>();
+    const kube::ResourceKind& resource = kind == "VirtualService" ? kube::kinds::VirtualServices : kube::kinds::DestinationRules;
+    const QPointer<TrafficSplitWriter> self(this);
+    m_session->kube().create(resource.collectionPath(ns), object->dump(),
+                             [self, service, remaining, created, kind](kube::JsonResult result) mutable {
+                                 if (!self)
+                                     return;
+                                 if (!result.error.ok()) {
+                                     Q_EMIT self->failed(QString::fromStdString(result.error.describe()));
+                                     return;
+                                 }
+                                 self->recordCreation(service, result.object);
+                                 created.append(QString::fromStdString(kind + ' ' + result.object->at("metadata").at("name").get<std::string>()));
+                                 self->createNext(service, std::move(remaining), std::move(created));
+                             });
+}
+
+void TrafficSplitWriter::recordCreation(const QString& service, const RawObject& created)
+{
+    if (!m_audit || !m_session || !created)
+        return;
+    AuditEntry entry;
+    entry.time = QDateTime::currentDateTimeUtc();
+    entry.user = m_session->identity();
+    entry.context = m_session->contextName();
+    entry.namespaceName = QString::fromStdString(created->at("metadata").at("namespace").get<std::string>());
+    entry.kind = QString::fromStdString(created->at("kind").get<std::string>());
+    entry.name = QString::fromStdString(created->at("metadata").at("name").get<std::string>());
+    entry.service = service;
+    entry.action = QStringLiteral("create routing");
+    entry.why = QStringLiteral("traffic panel: create routing for %1").arg(service);
+    entry.summary = QStringLiteral("created %1 %2").arg(entry.kind, entry.name);
+    entry.after = QByteArray::fromStdString(created->dump());
+    QString error;
+    if (!m_audit->append(entry, &error))
+        Q_EMIT failed(error);
+}
+
 void TrafficSplitWriter::record(const Change& change, const RawObject& after)
 {
     if (!m_audit || !m_session)

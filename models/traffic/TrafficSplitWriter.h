@@ -42,17 +42,23 @@ public:
     // another is on its way replaces any change still waiting, so the latest always lands.
     void apply(const Change& change);
     bool isApplying() const { return m_applying; }
+    // Creates the routing objects a service lacks (from TrafficSplitModel::missingRoutingObjects),
+    // in order, each recorded in the audit log; routingCreated() when all exist, failed() otherwise.
+    void createRouting(const QString& service, const QList<RawObject>& objects);
 
 Q_SIGNALS:
     void applyingChanged(bool applying);
     // attempts > 1: the object changed under us and the intent was re-applied to the new state.
     void applied(const QString& virtualService, int attempts);
     void failed(const QString& message);
+    void routingCreated(const QStringList& objects);
 
 private:
     void start(const Change& change);
     void finished(const Change& change, const kube::UpdateResult& result);
     void record(const Change& change, const RawObject& after);
+    void createNext(const QString& service, QList<RawObject> remaining, QStringList created);
+    void recordCreation(const QString& service, const RawObject& created);
 
     QPointer<ClusterSession> m_session;
     QPointer<AuditLog> m_audit;

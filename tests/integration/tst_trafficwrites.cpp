@@ -30,6 +30,7 @@ private Q_SLOTS:
     void initTestCase();
     void viewerSeesAReadOnlyPanelAndWhy();
     void anotherClientsChangeSurvivesOurWrite();
+    void createsMissingRoutingObjects();
     void cleanupTestCase();
 
 private:
@@ -150,6 +151,54 @@ void TestTrafficWrites::anotherClientsChangeSurvivesOurWrite()
     QCOMPARE(weights.value(QStringLiteral("v1")), 95);
     QCOMPARE(weights.value(QStringLiteral("v3")), 5);
     QCOMPARE(audit.rowCount(), 1);
+}
+
+void TestTrafficWrites::createsMissingRoutingObjects()
+{
+    int exitCode = 0;
+    const QByteArray deleted = kubectl({QStringLiteral("-n"), QStringLiteral("bookinfo"), QStringLiteral("delete"),
+                                        QStringLiteral("virtualservice,destinationrule"), QStringLiteral("details")},
+                                       &exitCode);
+    QVERIFY2(exitCode == 0, deleted.constData());
+
+    auto admin = session("meshdeck-demo");
+    QVERIFY(admin);
+    QTemporaryDir dir;
+    AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));
+    MeshPage page(admin.get(), &audit);
+    page.show();
+    page.selectService(QStringLiteral("details"));
+    TrafficPanel* panel = page.trafficPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(panel->createRoutingButton()->isVisible(), 15000);
+    QVERIFY2(panel->statusText().contains(QStringLiteral("no VirtualService")), qPrintable(panel->statusText()));
+
+    // The operator reviews both objects, then creates them.
+    QList<DiffLine> reviewed;
+    panel->setConfirmation([&](const QString&, const QList<DiffLine>& diff) {
+        reviewed = diff;
+        return true;
+    });
+    QTest::mouseClick(panel->createRoutingButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->statusText().startsWith(QStringLiteral("Created")), 15000);
+    QVERIFY(!reviewed.isEmpty());
+    QVERIFY(std::all_of(reviewed.cbegin(), reviewed.cend(), [](const DiffLine& l) { return l.kind == DiffLine::Kind::Added; }));
+
+    // kubectl sees them, labelled as MeshDeck's; the sliders appear from the cluster's answer.
+    const auto json = [&](const QString& kind) {
+        return nlohmann::json::parse(kubectl({QStringLiteral("-n"), QStringLiteral("bookinfo"), QStringLiteral("get"), kind,
+                                              QStringLiteral("details"), QStringLiteral("-o"), QStringLiteral("json")}).toStdString(),
+                                     nullptr, false);
+    };
+    const nlohmann::json vs = json(QStringLiteral("virtualservice"));
+    const nlohmann::json dr = json(QStringLiteral("destinationrule"));
+    QVERIFY(vs["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "meshdeck");
+    QVERIFY(dr["spec"]["subsets"][0]["name"] == "v1");
+    QVERIFY(vs["spec"]["http"][0]["route"][0]["weight"] == 100);
+    QTRY_COMPARE_WITH_TIMEOUT(panel->sliderCount(), 1, 15000);
+    QCOMPARE(audit.rowCount(), 2);
+    QCOMPARE(audit.entry(0).kind, QStringLiteral("DestinationRule"));
+    QCOMPARE(audit.entry(1).action, QStringLiteral("create routing"));
+    QTRY_VERIFY_WITH_TIMEOUT(!panel->createRoutingButton()->isVisible(), 15000);
 }
 
 QTEST_MAIN(TestTrafficWrites)

@@ -94,6 +94,9 @@ TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer,
                                : tr("VirtualService %1 accepted the change; showing the cluster's state.").arg(name),
                   false, true);
     });
+    connect(writer, &TrafficSplitWriter::routingCreated, this, [this](const QStringList& objects) {
+        setStatus(tr("Created %1; the sliders appear once the cluster reports them.").arg(objects.join(tr(" and "))), false, true);
+    });
     connect(writer, &TrafficSplitWriter::failed, this, [this](const QString& message) {
         setStatus(tr("Not applied: %1").arg(message), true, true);
         showModelValues();
@@ -284,6 +287,25 @@ void TrafficPanel::write(const QMap<QString, int>& weights, const QString& why, 
                      m_model->virtualServiceObject(), why});
 }
 
+void TrafficPanel::createRouting()
+{
+    QString problem;
+    const QList<RawObject> objects = m_model->missingRoutingObjects(&problem);
+    if (objects.isEmpty()) {
+        setStatus(tr("Nothing created: %1").arg(problem), true, true);
+        return;
+    }
+    const QString question = tr("Create these objects so %1's traffic can be split by version? Traffic keeps flowing "
+                                "as it does now: each version weighted by its ready pods.")
+                                 .arg(m_model->service());
+    if (!m_confirm(question, m_model->missingRoutingPreview())) {
+        setStatus(tr("Nothing created: you cancelled."), false, true);
+        return;
+    }
+    setStatus(tr("Creating…"));
+    m_writer->createRouting(m_model->service(), objects);
+}
+
 void TrafficPanel::undo()
 {
     if (!m_undoStep || !undoAvailable())
@@ -367,6 +389,11 @@ void TrafficPanel::buildActions(QLayout* layout)
     add(release, tr("Evenly"), tr("Give every unlocked version the same share"), [this] {
         send(TrafficSplitModel::evenly(m_model->weights(), lockedSubsets()), tr("traffic panel: evenly"));
     });
+    m_createRouting = new QPushButton(tr("Create routing…"), this);
+    m_createRouting->setAutoDefault(false);
+    m_createRouting->setToolTip(tr("Create the VirtualService and DestinationRule this service lacks, keeping today's traffic"));
+    connect(m_createRouting, &QPushButton::clicked, this, &TrafficPanel::createRouting);
+    static_cast<QBoxLayout*>(layout)->addWidget(m_createRouting);
     m_undo = new QPushButton(tr("Undo"), this);
     m_undo->setAutoDefault(false);
     m_undo->setShortcut(QKeySequence::Undo);
@@ -440,6 +467,7 @@ void TrafficPanel::updateActions()
     m_switchBack->setEnabled(usable && !m_previousLive.isEmpty());
     m_applyWhileDragging->setEnabled(usable);
     m_undo->setEnabled(usable && undoAvailable());
+    m_createRouting->setVisible(m_writable && !m_model->service().isEmpty() && !m_model->missingRoutingObjects().isEmpty());
     if (m_undoStep) {
         QStringList shares;
         for (auto it = m_undoStep->before.cbegin(); it != m_undoStep->before.cend(); ++it)

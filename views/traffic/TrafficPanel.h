@@ -44,6 +44,7 @@ public:
     QCheckBox* applyWhileDraggingBox() const { return m_applyWhileDragging; }
     QCheckBox* previewChangesBox() const { return m_previewChanges; }
     QPushButton* undoButton() const { return m_undo; }
+    QPushButton* createRoutingButton() const { return m_createRouting; }
 
     // Disables every control when the operator may not change the service's routing, saying why
     // (from the cluster's access review); the panel still shows the split.
@@ -78,6 +79,7 @@ private:
     void send(const QMap<QString, int>& weights, const QString& why);
     void write(const QMap<QString, int>& weights, const QString& why, const QMap<QString, int>& baseline);
     void undo();
+    void createRouting();
     bool undoAvailable() const;
     QSet<QString> lockedSubsets() const;
     void buildActions(QLayout* layout);
@@ -103,6 +105,7 @@ private:
     QCheckBox* m_applyWhileDragging = nullptr;
     QCheckBox* m_previewChanges = nullptr;
     QPushButton* m_undo = nullptr;
+    QPushButton* m_createRouting = nullptr;
     // A split MeshDeck sent: what the service had before, what was sent, and why.
     struct SentSplit {
         QString service;
