@@ -299,6 +299,22 @@ QList<DiffLine> TrafficSplitModel::missingRoutingPreview() const
     return lines;
 }
 
+QList<MatchRoute> TrafficSplitModel::matchRoutes() const
+{
+    return m_virtualServiceObject ? MatchRoutes::read(*m_virtualServiceObject, m_topology, m_service) : QList<MatchRoute>();
+}
+
+QList<DiffLine> TrafficSplitModel::previewOfEdit(const std::function<QString(nlohmann::json&)>& edit, QString* problem) const
+{
+    if (!m_virtualServiceObject) {
+        *problem = tr("%1 has no VirtualService").arg(m_service);
+        return {};
+    }
+    nlohmann::json edited = *m_virtualServiceObject;
+    *problem = edit(edited);
+    return problem->isEmpty() ? ObjectDiff::compare(*m_virtualServiceObject, edited) : QList<DiffLine>();
+}
+
 QList<DiffLine> TrafficSplitModel::previewOf(const QMap<QString, int>& weights) const
 {
     if (!m_virtualServiceObject)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "MatchRoutes.h"
 #include "VirtualServiceSplit.h"
 #include "models/diff/ObjectDiff.h"
 
@@ -9,6 +10,8 @@
 #include <QAbstractListModel>
 #include <QMap>
 #include <QSet>
+
+#include <functional>
 
 // The weighted split of the selected service, one row per subset (its DestinationRule's subsets,
 // plus any destination the route names that the rule lacks), as the cluster last reported it.
@@ -59,6 +62,11 @@ public:
     QList<RawObject> missingRoutingObjects(QString* problem = nullptr) const;
     // Those objects as the operator reviews them before creating: all lines added.
     QList<DiffLine> missingRoutingPreview() const;
+    // The A/B routes of the service, in the order they are tried.
+    QList<MatchRoute> matchRoutes() const;
+    // What an edit of the VirtualService as last read does, line by line; `problem` says why the
+    // edit cannot be made.
+    QList<DiffLine> previewOfEdit(const std::function<QString(nlohmann::json&)>& edit, QString* problem) const;
     // What sending these weights does to the VirtualService as last read, line by line.
     QList<DiffLine> previewOf(const QMap<QString, int>& weights) const;
     // The subset carrying the most traffic now (the "live" one for blue/green, the stable one for canaries).

@@ -39,7 +39,8 @@ void TrafficSplitWriter::start(const Change& change)
     MeshTopology scope; // enough to resolve the service's host names
     scope.namespaceName = change.namespaceName;
     auto edit = [scope, change](nlohmann::json& object) {
-        const QString problem = VirtualServiceSplit::applyWeights(object, scope, change.service, change.weights);
+        const QString problem = change.edit ? change.edit(object)
+                                            : VirtualServiceSplit::applyWeights(object, scope, change.service, change.weights);
         return problem.isEmpty() ? kube::EditVerdict::apply() : kube::EditVerdict::noLongerApplies(problem.toStdString());
     };
     const QPointer<TrafficSplitWriter> self(this);
@@ -151,9 +152,9 @@ void TrafficSplitWriter::record(const Change& change, const RawObject& after)
     entry.kind = QStringLiteral("VirtualService");
     entry.name = change.virtualService;
     entry.service = change.service;
-    entry.action = QStringLiteral("traffic split");
+    entry.action = change.edit ? QStringLiteral("routing") : QStringLiteral("traffic split");
     entry.why = change.why;
-    entry.summary = shares.join(QStringLiteral(", "));
+    entry.summary = change.edit ? change.summary : shares.join(QStringLiteral(", "));
     entry.before = change.before ? QByteArray::fromStdString(change.before->dump()) : QByteArray();
     entry.after = after ? QByteArray::fromStdString(after->dump()) : QByteArray();
     QString error;

@@ -4,6 +4,9 @@
 #include "VirtualServiceSplit.h"
 #include "WritePacer.h"
 
+#include <nlohmann/json_fwd.hpp>
+
+#include <functional>
 #include <memory>
 
 #include <QMap>
@@ -37,6 +40,10 @@ public:
         QMap<QString, int> weights;
         RawObject before; // the object as last read, for the audit log
         QString why;      // what the operator did, in their words
+        // Another edit of the routing than weights (an A/B route added or removed): applied to the
+        // object as read, returning why it no longer applies or "". `summary` then says what it does.
+        std::function<QString(nlohmann::json&)> edit;
+        QString summary;
     };
     // Writes go one at a time, at most WritePacer::MaxPerSecond a second; a change made while
     // another is on its way replaces any change still waiting, so the latest always lands.

@@ -4,6 +4,7 @@
 #include "DemoClusterProcess.h"
 
 #include "views/pages/MeshPage.h"
+#include "views/traffic/MatchRoutesEditor.h"
 #include "views/traffic/TrafficPanel.h"
 
 #include "models/audit/AuditLog.h"
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <QComboBox>
+#include <QLineEdit>
 #include <QProcess>
 #include <QPushButton>
 #include <QSlider>
@@ -31,6 +33,7 @@ private Q_SLOTS:
     void viewerSeesAReadOnlyPanelAndWhy();
     void anotherClientsChangeSurvivesOurWrite();
     void createsMissingRoutingObjects();
+    void abRouteAddedAndRemoved();
     void cleanupTestCase();
 
 private:
@@ -199,6 +202,51 @@ void TestTrafficWrites::createsMissingRoutingObjects()
     QCOMPARE(audit.entry(0).kind, QStringLiteral("DestinationRule"));
     QCOMPARE(audit.entry(1).action, QStringLiteral("create routing"));
     QTRY_VERIFY_WITH_TIMEOUT(!panel->createRoutingButton()->isVisible(), 15000);
+}
+
+void TestTrafficWrites::abRouteAddedAndRemoved()
+{
+    auto admin = session("meshdeck-demo");
+    QVERIFY(admin);
+    QTemporaryDir dir;
+    AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));
+    MeshPage page(admin.get(), &audit);
+    page.show();
+    page.selectService(QStringLiteral("reviews"));
+    MatchRoutesEditor* editor = page.trafficPanel()->matchRoutesEditor();
+    QTRY_VERIFY_WITH_TIMEOUT(editor->subsetChooser()->count() == 3, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(page.trafficPanel()->isWritable(), 15000);
+
+    // jason tries v3 while everyone else keeps the split.
+    editor->fieldChooser()->setCurrentIndex(editor->fieldChooser()->findData(int(MatchCondition::Field::Header)));
+    QTest::keyClicks(editor->nameEdit(), QStringLiteral("end-user"));
+    QTest::keyClicks(editor->valueEdit(), QStringLiteral("jason"));
+    editor->subsetChooser()->setCurrentText(QStringLiteral("v3"));
+    QVERIFY(editor->addButton()->isEnabled());
+    QTest::mouseClick(editor->addButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(editor->routeCount(), 1, 15000);
+    QVERIFY2(editor->routeText(0).contains(QStringLiteral("header end-user = jason")), qPrintable(editor->routeText(0)));
+
+    const auto http = [&] {
+        return nlohmann::json::parse(kubectl({QStringLiteral("-n"), QStringLiteral("bookinfo"), QStringLiteral("get"), QStringLiteral("vs"),
+                                              QStringLiteral("reviews"), QStringLiteral("-o"), QStringLiteral("jsonpath={.spec.http}")})
+                                         .toStdString(),
+                                     nullptr, false);
+    };
+    nlohmann::json routes = http();
+    QVERIFY2(routes.size() == 2, routes.dump().c_str());
+    QVERIFY(routes[0]["match"][0]["headers"]["end-user"]["exact"] == "jason");
+    QVERIFY(routes[0]["route"][0]["destination"]["subset"] == "v3");
+    QVERIFY(!routes[1].contains("match"));
+
+    // Removing it leaves the default route only; both edits are in the audit log.
+    QTest::mouseClick(editor->removeButtons().first(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(editor->routeCount(), 0, 15000);
+    routes = http();
+    QCOMPARE(routes.size(), std::size_t(1));
+    QCOMPARE(audit.rowCount(), 2);
+    QCOMPARE(audit.entry(0).action, QStringLiteral("routing"));
+    QVERIFY2(audit.entry(1).summary.startsWith(QStringLiteral("A/B route removed")), qPrintable(audit.entry(1).summary));
 }
 
 QTEST_MAIN(TestTrafficWrites)

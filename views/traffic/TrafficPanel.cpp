@@ -2,6 +2,7 @@
 #include "TrafficPanel.h"
 
 #include "ChangePreviewDialog.h"
+#include "MatchRoutesEditor.h"
 
 #include "views/style/VersionPalette.h"
 
@@ -284,7 +285,24 @@ void TrafficPanel::write(const QMap<QString, int>& weights, const QString& why, 
 {
     m_sent = {m_model->service(), baseline, weights, why};
     m_writer->apply({m_model->namespaceName(), m_model->service(), m_model->virtualServiceName(), weights,
-                     m_model->virtualServiceObject(), why});
+                     m_model->virtualServiceObject(), why, {}, {}});
+}
+
+void TrafficPanel::sendRouteEdit(const std::function<QString(nlohmann::json&)>& edit, const QString& summary)
+{
+    QString problem;
+    const QList<DiffLine> diff = m_model->previewOfEdit(edit, &problem);
+    if (!problem.isEmpty()) {
+        setStatus(tr("Not sent: %1").arg(problem), true, true);
+        return;
+    }
+    if (m_previewChanges->isChecked() && !m_confirm(tr("%1. Apply it to VirtualService %2?").arg(summary, m_model->virtualServiceName()), diff)) {
+        setStatus(tr("Not sent: you cancelled the change."), false, true);
+        return;
+    }
+    m_sent = {}; // Undo covers splits; a route edit is undone by its opposite
+    m_writer->apply({m_model->namespaceName(), m_model->service(), m_model->virtualServiceName(), {},
+                     m_model->virtualServiceObject(), tr("traffic panel: %1").arg(summary), edit, summary});
 }
 
 void TrafficPanel::createRouting()
@@ -422,12 +440,30 @@ void TrafficPanel::buildActions(QLayout* layout)
     });
     blueGreen->addStretch();
     static_cast<QBoxLayout*>(layout)->addLayout(blueGreen);
+
+    m_matchRoutes = new MatchRoutesEditor(m_model, this);
+    connect(m_matchRoutes, &MatchRoutesEditor::addRequested, this, [this](const MatchCondition& condition, const QString& subset) {
+        MeshTopology scope; // enough to resolve the service's host names
+        scope.namespaceName = m_model->namespaceName();
+        const QString service = m_model->service();
+        const QString summary = tr("A/B route added: %1 → %2")
+                                    .arg(MatchRoutes::describe(condition), subset);
+        sendRouteEdit([scope, service, condition, subset](nlohmann::json& object) {
+            return MatchRoutes::add(object, scope, service, condition, subset);
+        }, summary);
+    });
+    connect(m_matchRoutes, &MatchRoutesEditor::removeRequested, this, [this](const MatchRoute& route) {
+        sendRouteEdit([route](nlohmann::json& object) { return MatchRoutes::remove(object, route.httpIndex, route.description); },
+                      tr("A/B route removed: %1 → %2").arg(route.description, route.destination));
+    });
+    static_cast<QBoxLayout*>(layout)->addWidget(m_matchRoutes);
 }
 
 void TrafficPanel::setWriteAccess(bool allowed, const QString& reason)
 {
     m_writable = allowed;
     m_readOnlyReason = reason;
+    m_matchRoutes->setWritable(allowed, reason);
     for (const Row& row : std::as_const(m_rows)) {
         const bool enabled = allowed && !row.lock->isChecked();
         row.slider->setEnabled(enabled);

@@ -3,6 +3,8 @@
 
 #include "models/diff/ObjectDiff.h"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <QMap>
 #include <QSet>
 #include <QWidget>
@@ -10,6 +12,7 @@
 #include <functional>
 #include <optional>
 
+class MatchRoutesEditor;
 class QCheckBox;
 class QComboBox;
 class QGridLayout;
@@ -45,6 +48,7 @@ public:
     QCheckBox* previewChangesBox() const { return m_previewChanges; }
     QPushButton* undoButton() const { return m_undo; }
     QPushButton* createRoutingButton() const { return m_createRouting; }
+    MatchRoutesEditor* matchRoutesEditor() const { return m_matchRoutes; }
 
     // Disables every control when the operator may not change the service's routing, saying why
     // (from the cluster's access review); the panel still shows the split.
@@ -80,6 +84,7 @@ private:
     void write(const QMap<QString, int>& weights, const QString& why, const QMap<QString, int>& baseline);
     void undo();
     void createRouting();
+    void sendRouteEdit(const std::function<QString(nlohmann::json&)>& edit, const QString& summary);
     bool undoAvailable() const;
     QSet<QString> lockedSubsets() const;
     void buildActions(QLayout* layout);
@@ -106,6 +111,7 @@ private:
     QCheckBox* m_previewChanges = nullptr;
     QPushButton* m_undo = nullptr;
     QPushButton* m_createRouting = nullptr;
+    MatchRoutesEditor* m_matchRoutes = nullptr;
     // A split MeshDeck sent: what the service had before, what was sent, and why.
     struct SentSplit {
         QString service;
