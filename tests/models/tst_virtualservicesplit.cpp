@@ -4,7 +4,9 @@
 #include "models/traffic/VirtualServiceSplit.h"
 
 #include "kubeclient/OptimisticUpdate.h"
+#include "kubeclient/YamlJsonConverter.h"
 
+#include <QDir>
 #include <QTest>
 
 using nlohmann::json;
@@ -20,6 +22,8 @@ private Q_SLOTS:
     void patchChangesOnlyWeights();
     void patchIsGuardedByResourceVersion();
     void refusesWhenTheRouteIsGone();
+    void everySampleKeepsEveryOtherField_data();
+    void everySampleKeepsEveryOtherField();
 };
 
 namespace {
@@ -139,6 +143,51 @@ void TestVirtualServiceSplit::refusesWhenTheRouteIsGone()
                                                               {{QStringLiteral("v2"), 100}});
     QVERIFY2(problem.contains(QStringLiteral("no longer has a default route")), qPrintable(problem));
     QCOMPARE(object.dump(), before.dump());
+}
+
+void TestVirtualServiceSplit::everySampleKeepsEveryOtherField_data()
+{
+    QTest::addColumn<json>("virtualService");
+    const QDir samples(QStringLiteral(MESHDECK_SHARED_TESTDATA "/istio-samples"));
+    for (const QString& name : samples.entryList({QStringLiteral("*.yaml")})) {
+        for (const json& document : kube::YamlJsonConverter::loadAll(samples.filePath(name).toStdString())) {
+            if (document.value("kind", "") == "VirtualService")
+                QTest::newRow(qPrintable(name + u':' + QString::fromStdString(document["metadata"]["name"].get<std::string>())))
+                    << document;
+        }
+    }
+}
+
+void TestVirtualServiceSplit::everySampleKeepsEveryOtherField()
+{
+    // Istio's own manifests: a weight change touches the default route's weights (and adds the
+    // destinations it names) and nothing else, byte for byte.
+    QFETCH(json, virtualService);
+    const QString service = QString::fromStdString(virtualService["spec"]["hosts"][0].get<std::string>());
+    MeshTopology scope;
+    scope.namespaceName = QStringLiteral("bookinfo");
+    const VirtualServiceSplit split = VirtualServiceSplit::read(virtualService, scope, service);
+    QVERIFY(split.isValid());
+    QMap<QString, int> weights;
+    for (const SplitDestination& d : split.destinations())
+        weights.insert(d.subset, 0);
+    weights[split.destinations().first().subset] = 70;
+    weights[QStringLiteral("canary")] = 30;
+
+    json after = virtualService;
+    QCOMPARE(VirtualServiceSplit::applyWeights(after, scope, service, weights), QString());
+    const std::string routePath = "/spec/http/" + std::to_string(split.routeIndex()) + "/route/";
+    for (const json& operation : json::diff(virtualService, after)) {
+        const std::string path = operation["path"].get<std::string>();
+        QVERIFY2(path.rfind(routePath, 0) == 0, operation.dump().c_str());
+        const bool weight = path.size() > 7 && path.compare(path.size() - 7, 7, "/weight") == 0;
+        const bool added = operation["op"] == "add" && path.find('/', routePath.size()) == std::string::npos;
+        QVERIFY2(weight || added, operation.dump().c_str());
+    }
+    // Read back, the split is what was written.
+    const VirtualServiceSplit reread = VirtualServiceSplit::read(after, scope, service);
+    QCOMPARE(reread.weightOf(split.destinations().first().subset), 70);
+    QCOMPARE(reread.weightOf(QStringLiteral("canary")), 30);
 }
 
 QTEST_GUILESS_MAIN(TestVirtualServiceSplit)
