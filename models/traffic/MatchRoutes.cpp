@@ -76,6 +76,29 @@ QString MatchRoutes::describe(const json& httpRoute)
     return blocks.join(QStringLiteral(" or "));
 }
 
+QStringList MatchRoutes::warnings(const json& virtualService)
+{
+    QStringList result;
+    const json& http = virtualService.value("spec", json::object()).value("http", json::array());
+    for (size_t i = 0; i < http.size(); ++i) {
+        const json& route = http.at(i);
+        if (route.contains("fault") && (route.contains("retries") || route.contains("timeout")))
+            result.append(QStringLiteral("Route %1 injects a fault, so Istio ignores its retries and timeout.").arg(i + 1));
+        if (!route.contains("match"))
+            continue;
+        for (size_t earlier = 0; earlier < i; ++earlier) {
+            if (http.at(earlier).value("match", json()) == route.at("match")) {
+                result.append(QStringLiteral("Route %1 (%2) is never used: route %3 before it has the same conditions.")
+                                  .arg(i + 1)
+                                  .arg(describe(route))
+                                  .arg(earlier + 1));
+                break;
+            }
+        }
+    }
+    return result;
+}
+
 QString MatchRoutes::describe(const MatchCondition& condition)
 {
     return describeBlock(matchFor(condition));

@@ -42,6 +42,9 @@ public:
     static QString remove(nlohmann::json& virtualService, int httpIndex, const QString& description);
     static QString describe(const nlohmann::json& httpRoute);
     static QString describe(const MatchCondition& condition);
+    // What is legal but probably not meant: a match route no request can reach because an earlier
+    // one has the same conditions, or a route whose fault makes Istio drop its retries and timeout.
+    static QStringList warnings(const nlohmann::json& virtualService);
     // The `match` block Istio needs for the condition.
     static nlohmann::json matchFor(const MatchCondition& condition);
 };

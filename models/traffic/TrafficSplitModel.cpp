@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 TrafficSplitModel::TrafficSplitModel(QObject* parent)
     : QAbstractListModel(parent)
@@ -34,6 +35,8 @@ QVariant TrafficSplitModel::data(const QModelIndex& index, int role) const
         return total > 0 ? 100.0 * row.weight / total : 0.0;
     case ReadyPodsRole:
         return row.readyPods;
+    case WorkloadsRole:
+        return row.workloads;
     default:
         return {};
     }
@@ -41,7 +44,7 @@ QVariant TrafficSplitModel::data(const QModelIndex& index, int role) const
 
 QHash<int, QByteArray> TrafficSplitModel::roleNames() const
 {
-    return {{SubsetRole, "subset"}, {WeightRole, "weight"}, {ShareRole, "share"}, {ReadyPodsRole, "readyPods"}};
+    return {{SubsetRole, "subset"}, {WeightRole, "weight"}, {ShareRole, "share"}, {ReadyPodsRole, "readyPods"}, {WorkloadsRole, "workloads"}};
 }
 
 void TrafficSplitModel::setService(const QString& service)
@@ -100,19 +103,21 @@ void TrafficSplitModel::rebuild()
         m_resourceVersion = vs->resourceVersion;
         m_virtualServiceObject = vs->raw;
         const QList<MeshWorkload> workloads = m_topology.workloadsOf(m_service);
-        auto readyPods = [&](const Labels& subsetLabels) {
-            int ready = 0;
+        for (const MeshSubset& subset : rule->subsets) {
+            Row row{subset.name, m_split.weightOf(subset.name), 0, {}};
+            QStringList selected;
             for (const MeshWorkload& w : workloads) {
-                if (labelsMatch(subsetLabels, w.podLabels))
-                    ready += w.readyPods;
+                if (!labelsMatch(subset.labels, w.podLabels))
+                    continue;
+                row.readyPods += w.readyPods;
+                selected.append(tr("%1 (%2 of %3 pods ready)").arg(w.name).arg(w.readyPods).arg(w.desiredReplicas));
             }
-            return ready;
-        };
-        for (const MeshSubset& subset : rule->subsets)
-            rows.append({subset.name, m_split.weightOf(subset.name), readyPods(subset.labels)});
+            row.workloads = selected.join(QStringLiteral(", "));
+            rows.append(row);
+        }
         for (const SplitDestination& d : m_split.destinations()) {
             if (std::none_of(rows.cbegin(), rows.cend(), [&](const Row& r) { return r.subset == d.subset; }))
-                rows.append({d.subset, d.weight, 0});
+                rows.append({d.subset, d.weight, 0, {}});
         }
     }
 
@@ -299,6 +304,37 @@ QList<DiffLine> TrafficSplitModel::missingRoutingPreview() const
     return lines;
 }
 
+QMap<QString, int> TrafficSplitModel::onCurrentScale(const QMap<QString, int>& percentages) const
+{
+    const int scale = m_split.totalWeight();
+    if (scale <= 100)
+        return percentages;
+    // Largest remainder, so the weights add up to the scale exactly.
+    QMap<QString, int> weights;
+    std::vector<std::pair<double, QString>> remainders;
+    int given = 0;
+    int total = 0;
+    for (int p : percentages)
+        total += std::max(0, p);
+    if (total == 0)
+        return percentages;
+    for (auto it = percentages.cbegin(); it != percentages.cend(); ++it) {
+        const double exact = double(std::max(0, it.value())) * scale / total;
+        weights.insert(it.key(), int(std::floor(exact)));
+        given += int(std::floor(exact));
+        remainders.emplace_back(exact - std::floor(exact), it.key());
+    }
+    std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t i = 0; given < scale && i < remainders.size(); ++i, ++given)
+        weights[remainders[i].second] += 1;
+    return weights;
+}
+
+QStringList TrafficSplitModel::warnings() const
+{
+    return m_virtualServiceObject ? MatchRoutes::warnings(*m_virtualServiceObject) : QStringList();
+}
+
 QList<MatchRoute> TrafficSplitModel::matchRoutes() const
 {
     return m_virtualServiceObject ? MatchRoutes::read(*m_virtualServiceObject, m_topology, m_service) : QList<MatchRoute>();
@@ -321,7 +357,7 @@ QList<DiffLine> TrafficSplitModel::previewOf(const QMap<QString, int>& weights) 
         return {};
     // The same edit TrafficSplitWriter makes, on the object as last read: what the server is sent.
     nlohmann::json edited = *m_virtualServiceObject;
-    VirtualServiceSplit::applyWeights(edited, m_topology, m_service, weights);
+    VirtualServiceSplit::applyWeights(edited, m_topology, m_service, onCurrentScale(weights));
     return ObjectDiff::compare(*m_virtualServiceObject, edited);
 }
 

@@ -23,6 +23,7 @@ public:
         WeightRole,
         ShareRole,     // percent of the service's traffic, 0..100
         ReadyPodsRole, // ready pods the subset selects
+        WorkloadsRole, // the workloads whose pods the subset selects, with ready/desired pods
     };
 
     explicit TrafficSplitModel(QObject* parent = nullptr);
@@ -38,6 +39,8 @@ public:
     QString namespaceName() const { return m_namespace; }
     // Why the service cannot be split right now (no VirtualService, no default route...); empty when it can.
     QString problem() const { return m_problem; }
+    // What does not block a change but the operator should know (see MatchRoutes::warnings).
+    QStringList warnings() const;
     QString virtualServiceName() const { return m_virtualService; }
     QString resourceVersion() const { return m_resourceVersion; }
     // The VirtualService as last read from the cluster.
@@ -49,6 +52,9 @@ public:
     // none), and `percent` is capped at what the locks leave. The result sums to 100.
     static QMap<QString, int> rebalanced(const QMap<QString, int>& current, const QString& subset, int percent,
                                          const QSet<QString>& locked = {});
+    // Percentages as weights on the scale the VirtualService already uses when that is finer than
+    // 100 (say 1000 or 10000, by some other tool); percentages as they are otherwise.
+    QMap<QString, int> onCurrentScale(const QMap<QString, int>& percentages) const;
     // Every unlocked subset gets an equal share of what the locked ones leave.
     static QMap<QString, int> evenly(const QMap<QString, int>& current, const QSet<QString>& locked = {});
 
@@ -80,6 +86,7 @@ private:
         QString subset;
         int weight = 0;
         int readyPods = 0;
+        QString workloads;
         bool operator==(const Row&) const = default;
     };
     void rebuild();

@@ -19,6 +19,10 @@ private Q_SLOTS:
     void rebalances();
     void locksAndEvenly();
     void checksBeforeSending();
+    void keepsTheObjectsScale_data();
+    void keepsTheObjectsScale();
+    void warnsAboutWhatIstioWillIgnore();
+    void namesTheWorkloadsEachSubsetSelects();
 };
 
 void TestTrafficSplitModel::rowsFollowDestinationRuleSubsets()
@@ -127,6 +131,59 @@ void TestTrafficSplitModel::checksBeforeSending()
     QCOMPARE(TrafficSplitModel::movedPercent(model.weights(), {{v1, 70}, {v2, 30}}), 10);
     QCOMPARE(TrafficSplitModel::movedPercent(model.weights(), {{v1, 0}, {v2, 100}}), 80);
     QCOMPARE(model.liveSubset(), v1);
+}
+
+void TestTrafficSplitModel::keepsTheObjectsScale_data()
+{
+    QTest::addColumn<int>("v1");
+    QTest::addColumn<int>("v2");
+    QTest::addColumn<QList<int>>("written"); // for 75 % / 25 %
+    QTest::newRow("percent") << 80 << 20 << QList<int>{75, 25};
+    QTest::newRow("per mille") << 800 << 200 << QList<int>{750, 250};
+    QTest::newRow("odd scale rounds to its total") << 667 << 333 << QList<int>{750, 250};
+    QTest::newRow("coarse scale would lose precision: percent") << 2 << 1 << QList<int>{75, 25};
+}
+
+void TestTrafficSplitModel::keepsTheObjectsScale()
+{
+    QFETCH(int, v1);
+    QFETCH(int, v2);
+    QFETCH(QList<int>, written);
+    TrafficSplitModel model;
+    model.setTopology(bookinfoTopology(weightedRoute({{"v1", v1}, {"v2", v2}})));
+    model.setService(QStringLiteral("reviews"));
+    const QString a = QStringLiteral("v1"), b = QStringLiteral("v2");
+    const QMap<QString, int> weights = model.onCurrentScale({{a, 75}, {b, 25}});
+    QCOMPARE(weights.value(a), written[0]);
+    QCOMPARE(weights.value(b), written[1]);
+}
+
+void TestTrafficSplitModel::warnsAboutWhatIstioWillIgnore()
+{
+    TrafficSplitModel model;
+    MeshTopology topology = bookinfoTopology(weightedRoute({{"v1", 100}}));
+    nlohmann::json vs = *topology.virtualServices.first().raw;
+    const nlohmann::json jason = {{"match", nlohmann::json::array({{{"headers", {{"end-user", {{"exact", "jason"}}}}}}})},
+                                  {"route", weightedRoute({{"v2", 100}})}};
+    vs["spec"]["http"] = nlohmann::json::array({jason, jason, vs["spec"]["http"][0]});
+    vs["spec"]["http"][2]["fault"] = {{"abort", {{"httpStatus", 500}, {"percentage", {{"value", 10}}}}}};
+    vs["spec"]["http"][2]["timeout"] = "2s";
+    topology.virtualServices.first().raw = std::make_shared<const nlohmann::json>(vs);
+    model.setTopology(topology);
+    model.setService(QStringLiteral("reviews"));
+    const QStringList warnings = model.warnings();
+    QCOMPARE(warnings.size(), 2);
+    QVERIFY2(warnings[0].contains(QStringLiteral("Route 2")) && warnings[0].contains(QStringLiteral("never used")), qPrintable(warnings[0]));
+    QVERIFY2(warnings[1].contains(QStringLiteral("Route 3 injects a fault")), qPrintable(warnings[1]));
+}
+
+void TestTrafficSplitModel::namesTheWorkloadsEachSubsetSelects()
+{
+    TrafficSplitModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setTopology(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})));
+    model.setService(QStringLiteral("reviews"));
+    QCOMPARE(model.index(1).data(TrafficSplitModel::WorkloadsRole).toString(), QStringLiteral("reviews-v2 (1 of 1 pods ready)"));
 }
 
 QTEST_GUILESS_MAIN(TestTrafficSplitModel)

@@ -16,6 +16,8 @@
 #include <QToolButton>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStyle>
+#include <QStyleOptionSlider>
 #include <QTest>
 
 class TestTrafficPanel : public QObject {
@@ -28,6 +30,9 @@ private Q_SLOTS:
     void canaryStepsAndEvenly();
     void bigMovesAskFirst();
     void previewShowsTheChangeAsYaml();
+    void mouseDragRebalancesThenSends();
+    void numericEntrySends();
+    void blueGreenSwitchAndBack();
     void readOnlyWithoutPermission();
 };
 
@@ -183,6 +188,63 @@ void TestTrafficPanel::previewShowsTheChangeAsYaml()
     QTest::mouseClick(f.panel.actionButton(QStringLiteral("25 %")), Qt::LeftButton);
     QCOMPARE(f.confirmations, 2);
     QCOMPARE(applying.count(), 1);
+}
+
+void TestTrafficPanel::mouseDragRebalancesThenSends()
+{
+    Fixture f;
+    QSignalSpy applying(&f.writer, &TrafficSplitWriter::applyingChanged);
+    QSlider* v2 = f.panel.slider(1);
+    QStyleOptionSlider option;
+    option.initFrom(v2);
+    option.orientation = Qt::Horizontal;
+    option.minimum = v2->minimum();
+    option.maximum = v2->maximum();
+    option.sliderPosition = v2->value();
+    option.sliderValue = v2->value();
+    const QRect handle = v2->style()->subControlRect(QStyle::CC_Slider, &option, QStyle::SC_SliderHandle, v2);
+    const QRect groove = v2->style()->subControlRect(QStyle::CC_Slider, &option, QStyle::SC_SliderGroove, v2);
+
+    // Grab v2's handle at 20 % and drag it about a fifth of the groove to the right.
+    QTest::mousePress(v2, Qt::LeftButton, {}, handle.center());
+    QTest::mouseMove(v2, handle.center() + QPoint(groove.width() / 5, 0));
+    QVERIFY2(v2->value() > 30 && v2->value() < 50, qPrintable(QString::number(v2->value())));
+    // While dragging the others make room, in proportion, and nothing is sent yet.
+    QCOMPARE(f.panel.slider(0)->value(), 100 - v2->value());
+    QCOMPARE(applying.count(), 0);
+    QTest::mouseRelease(v2, Qt::LeftButton, {}, handle.center() + QPoint(groove.width() / 5, 0));
+    QCOMPARE(applying.count(), 1); // sent on release
+    QCOMPARE(f.confirmations, 0);  // a move of less than half asks nothing
+}
+
+void TestTrafficPanel::numericEntrySends()
+{
+    Fixture f;
+    QSignalSpy applying(&f.writer, &TrafficSplitWriter::applyingChanged);
+    QSpinBox* v3 = f.panel.spinBox(2);
+    v3->setFocus();
+    v3->selectAll();
+    QTest::keyClicks(v3, QStringLiteral("10"));
+    QTest::keyClick(v3, Qt::Key_Return);
+    QCOMPARE(f.sliderValues(), (QList<int>{72, 18, 10}));
+    QCOMPARE(applying.count(), 1);
+}
+
+void TestTrafficPanel::blueGreenSwitchAndBack()
+{
+    Fixture f;
+    f.model.setTopology(bookinfoTopology(weightedRoute({{"v1", 100}})));
+    QVERIFY(!f.panel.actionButton(QStringLiteral("Switch back"))->isEnabled());
+    f.panel.targetChooser()->setCurrentText(QStringLiteral("v2"));
+    QTest::mouseClick(f.panel.actionButton(QStringLiteral("Switch")), Qt::LeftButton);
+    QCOMPARE(f.confirmations, 1); // everything moves at once
+    QCOMPARE(f.sliderValues(), (QList<int>{0, 100, 0}));
+    // The cluster reports v2 live: switching back is offered and goes to v1.
+    f.model.setTopology(bookinfoTopology(weightedRoute({{"v2", 100}})));
+    QVERIFY(f.panel.actionButton(QStringLiteral("Switch back"))->isEnabled());
+    QTest::mouseClick(f.panel.actionButton(QStringLiteral("Switch back")), Qt::LeftButton);
+    QCOMPARE(f.confirmations, 2);
+    QCOMPARE(f.sliderValues(), (QList<int>{100, 0, 0}));
 }
 
 void TestTrafficPanel::readOnlyWithoutPermission()

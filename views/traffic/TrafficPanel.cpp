@@ -59,6 +59,10 @@ TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer,
     modes->addStretch();
     layout->addLayout(modes);
     buildActions(layout);
+    m_warnings = new QLabel(this);
+    m_warnings->setWordWrap(true);
+    m_warnings->setStyleSheet(QStringLiteral("color: #8A5A00;"));
+    layout->addWidget(m_warnings);
     layout->addWidget(m_status);
     m_confirm = [this](const QString& question, const QList<DiffLine>& diff) {
         if (diff.isEmpty())
@@ -108,6 +112,11 @@ TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer,
 QString TrafficPanel::statusText() const
 {
     return m_status->text();
+}
+
+QString TrafficPanel::warningText() const
+{
+    return m_warnings->text();
 }
 
 void TrafficPanel::setStatus(const QString& text, bool error, bool outcome)
@@ -190,6 +199,9 @@ void TrafficPanel::showModelValues()
         const int share = qRound(index.data(TrafficSplitModel::ShareRole).toDouble());
         const int ready = index.data(TrafficSplitModel::ReadyPodsRole).toInt();
         row.name->setText(tr("<b>%1</b><br><small>%2 ready pods</small>").arg(row.subset).arg(ready));
+        const QString workloads = index.data(TrafficSplitModel::WorkloadsRole).toString();
+        row.name->setToolTip(workloads.isEmpty() ? tr("Subset %1 selects no pods").arg(row.subset)
+                                                 : tr("Subset %1 selects %2").arg(row.subset, workloads));
         const QSignalBlocker blockSlider(row.slider);
         const QSignalBlocker blockSpin(row.spin);
         row.slider->setValue(share);
@@ -267,7 +279,8 @@ void TrafficPanel::send(const QMap<QString, int>& weights, const QString& why, c
         const QString question = moved > ConfirmAbovePercent
             ? tr("This moves %1 % of %2's traffic at once: %3. Apply it?").arg(moved).arg(m_model->service(), shares.join(QStringLiteral(", ")))
             : tr("Send %1 to VirtualService %2?").arg(shares.join(QStringLiteral(", ")), m_model->virtualServiceName());
-        if (!m_confirm(question, preview ? m_model->previewOf(weights) : QList<DiffLine>())) {
+        // Big moves are always shown as a diff too: the operator sees exactly what will change.
+        if (!m_confirm(question, m_model->previewOf(weights))) {
             setStatus(tr("Not sent: you cancelled the change."), false, true);
             showModelValues();
             return;
@@ -281,8 +294,9 @@ void TrafficPanel::send(const QMap<QString, int>& weights, const QString& why)
     send(weights, why, m_model->weights());
 }
 
-void TrafficPanel::write(const QMap<QString, int>& weights, const QString& why, const QMap<QString, int>& baseline)
+void TrafficPanel::write(const QMap<QString, int>& percentages, const QString& why, const QMap<QString, int>& baseline)
 {
+    const QMap<QString, int> weights = m_model->onCurrentScale(percentages);
     m_sent = {m_model->service(), baseline, weights, why};
     m_writer->apply({m_model->namespaceName(), m_model->service(), m_model->virtualServiceName(), weights,
                      m_model->virtualServiceObject(), why, {}, {}});
@@ -503,6 +517,9 @@ void TrafficPanel::updateActions()
     m_switchBack->setEnabled(usable && !m_previousLive.isEmpty());
     m_applyWhileDragging->setEnabled(usable);
     m_undo->setEnabled(usable && undoAvailable());
+    const QStringList warnings = m_model->warnings();
+    m_warnings->setText(warnings.isEmpty() ? QString() : tr("⚠ %1").arg(warnings.join(QStringLiteral("\n⚠ "))));
+    m_warnings->setVisible(!warnings.isEmpty());
     m_createRouting->setVisible(m_writable && !m_model->service().isEmpty() && !m_model->missingRoutingObjects().isEmpty());
     if (m_undoStep) {
         QStringList shares;

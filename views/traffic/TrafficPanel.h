@@ -40,6 +40,7 @@ public:
     QSlider* slider(int row) const { return m_rows.at(row).slider; }
     QSpinBox* spinBox(int row) const { return m_rows.at(row).spin; }
     QString statusText() const;
+    QString warningText() const;
     QToolButton* lockButton(int row) const { return m_rows.at(row).lock; }
     QComboBox* targetChooser() const { return m_target; }
     // Canary steps, promote, roll back, evenly, switch and switch back, by their text.
@@ -111,6 +112,7 @@ private:
     QCheckBox* m_previewChanges = nullptr;
     QPushButton* m_undo = nullptr;
     QPushButton* m_createRouting = nullptr;
+    QLabel* m_warnings = nullptr;
     MatchRoutesEditor* m_matchRoutes = nullptr;
     // A split MeshDeck sent: what the service had before, what was sent, and why.
     struct SentSplit {
