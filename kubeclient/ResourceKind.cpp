@@ -25,6 +25,7 @@ const ResourceKind Pods{"", "v1", "pods", true};
 const ResourceKind Deployments{"apps", "v1", "deployments", true};
 const ResourceKind VirtualServices{"networking.istio.io", "v1", "virtualservices", true};
 const ResourceKind DestinationRules{"networking.istio.io", "v1", "destinationrules", true};
+const ResourceKind HTTPRoutes{"gateway.networking.k8s.io", "v1", "httproutes", true};
 } // namespace kinds
 
 } // namespace kube

@@ -23,6 +23,7 @@ extern const ResourceKind Pods;
 extern const ResourceKind Deployments;
 extern const ResourceKind VirtualServices;
 extern const ResourceKind DestinationRules;
+extern const ResourceKind HTTPRoutes;
 } // namespace kinds
 
 } // namespace kube

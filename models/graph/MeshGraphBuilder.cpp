@@ -207,6 +207,8 @@ MeshGraph MeshGraphBuilder::build(const MeshTopology& topology, const EdgeTeleme
             const RouteBadges badges = routeBadges(*vs->raw);
             node.hasHeaderRouting = badges.headerRouting;
             node.hasFaultInjection = badges.faultInjection;
+        } else if (const MeshHttpRoute* route = topology.httpRouteFor(service.name); route && route->raw) {
+            node.hasTrafficSplit = VirtualServiceSplit::readHttpRoute(*route->raw).activeDestinationCount() > 1;
         }
         if (const MeshDestinationRule* dr = destinationRules.value(service.name))
             node.hasCircuitBreaker = dr->raw && hasCircuitBreaker(*dr->raw);

@@ -51,6 +51,15 @@ const MeshDestinationRule* MeshTopology::destinationRuleFor(const QString& servi
     return nullptr;
 }
 
+const MeshHttpRoute* MeshTopology::httpRouteFor(const QString& service) const
+{
+    for (const auto& route : httpRoutes) {
+        if (route.parentServices.contains(service))
+            return &route;
+    }
+    return nullptr;
+}
+
 QList<MeshWorkload> MeshTopology::workloadsOf(const QString& serviceName) const
 {
     QList<MeshWorkload> result;

@@ -51,17 +51,28 @@ struct MeshVirtualService {
     RawObject raw;
 };
 
+// A Gateway API HTTPRoute attached to Services (GAMMA mesh routing): its rules send a Service's
+// traffic to backend Services by weight.
+struct MeshHttpRoute {
+    QString name;
+    QString resourceVersion;
+    QStringList parentServices; // the Services whose traffic it routes
+    RawObject raw;
+};
+
 struct MeshTopology {
     QString namespaceName;
     QList<MeshService> services;
     QList<MeshWorkload> workloads;
     QList<MeshVirtualService> virtualServices;
     QList<MeshDestinationRule> destinationRules;
+    QList<MeshHttpRoute> httpRoutes;
 
     const MeshService* service(const QString& name) const;
     // The objects routing traffic for a service, matched by host the way Istio resolves short names.
     const MeshVirtualService* virtualServiceFor(const QString& service) const;
     const MeshDestinationRule* destinationRuleFor(const QString& service) const;
+    const MeshHttpRoute* httpRouteFor(const QString& service) const;
     // Workloads whose pods the service's selector picks, in name order.
     QList<MeshWorkload> workloadsOf(const QString& service) const;
     // Istio accepts "reviews", "reviews.bookinfo", "reviews.bookinfo.svc.cluster.local", ...

@@ -64,18 +64,19 @@ void MeshTopologyLoader::refresh()
     m_pending = pending;
 
     const std::string ns = m_namespace.toStdString();
-    // Istio's kinds are optional: a cluster without Istio answers 404 for them, which means "none".
+    // Istio's and Gateway API's kinds are optional: a cluster without them answers 404, meaning "none".
     struct Wanted {
         const kube::ResourceKind* kind;
         RawObject* slot;
         bool optional;
     };
-    const std::array<Wanted, 5> wanted{{
+    const std::array<Wanted, 6> wanted{{
         {&kube::kinds::Services, &pending->lists.services, false},
         {&kube::kinds::Deployments, &pending->lists.deployments, false},
         {&kube::kinds::Pods, &pending->lists.pods, false},
         {&kube::kinds::VirtualServices, &pending->lists.virtualServices, true},
         {&kube::kinds::DestinationRules, &pending->lists.destinationRules, true},
+        {&kube::kinds::HTTPRoutes, &pending->lists.httpRoutes, true},
     }};
     pending->outstanding = int(wanted.size());
 

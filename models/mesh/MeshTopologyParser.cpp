@@ -134,6 +134,19 @@ MeshTopology MeshTopologyParser::parse(const QString& namespaceName, const Lists
         topology.destinationRules.append(dr);
     }
 
+    for (const json& item : items(lists.httpRoutes)) {
+        MeshHttpRoute route;
+        route.name = str(at(item, {"metadata"}), "name");
+        route.resourceVersion = str(at(item, {"metadata"}), "resourceVersion");
+        for (const json& parent : at(item, {"spec", "parentRefs"})) {
+            // GAMMA: a parent of kind Service in the core group; Gateways route ingress instead.
+            if (parent.is_object() && parent.value("kind", "") == "Service" && parent.value("group", "") == "")
+                route.parentServices.append(str(parent, "name"));
+        }
+        route.raw = std::make_shared<const json>(item);
+        topology.httpRoutes.append(route);
+    }
+
     auto byName = [](const auto& a, const auto& b) { return a.name < b.name; };
     std::sort(topology.services.begin(), topology.services.end(), byName);
     std::sort(topology.workloads.begin(), topology.workloads.end(), byName);

@@ -13,6 +13,7 @@ public:
         RawObject pods;
         RawObject virtualServices;
         RawObject destinationRules;
+        RawObject httpRoutes;
     };
 
     static MeshTopology parse(const QString& namespaceName, const Lists& lists);

@@ -76,18 +76,23 @@ void TrafficSplitModel::rebuild()
 {
     m_namespace = m_topology.namespaceName;
     m_split = {};
-    m_virtualService.clear();
+    m_routeObjectName.clear();
     m_resourceVersion.clear();
-    m_virtualServiceObject.reset();
+    m_routeObject.reset();
     QList<Row> rows;
 
     const MeshDestinationRule* rule = m_topology.destinationRuleFor(m_service);
     const MeshVirtualService* vs = m_topology.virtualServiceFor(m_service);
+    const MeshHttpRoute* httpRoute = vs ? nullptr : m_topology.httpRouteFor(m_service);
+    m_routeKind = httpRoute ? RouteKind::HTTPRoute : RouteKind::VirtualService;
     if (m_service.isEmpty())
         m_problem = tr("Select a service in the graph.");
     else if (!m_topology.service(m_service))
         m_problem = tr("Service %1 is not in namespace %2.").arg(m_service, m_namespace);
-    else if (!vs)
+    else if (httpRoute) {
+        m_split = VirtualServiceSplit::readHttpRoute(*httpRoute->raw);
+        m_problem = m_split.isValid() ? QString() : tr("HTTPRoute %1 has no rule with backends.").arg(httpRoute->name);
+    } else if (!vs)
         m_problem = tr("%1 has no VirtualService, so its traffic is not split by version.").arg(m_service);
     else if (!rule)
         m_problem = tr("%1 has no DestinationRule defining version subsets.").arg(m_service);
@@ -98,10 +103,25 @@ void TrafficSplitModel::rebuild()
             : tr("VirtualService %1 has no default HTTP route (one without match conditions).").arg(vs->name);
     }
 
-    if (m_problem.isEmpty()) {
-        m_virtualService = vs->name;
+    if (m_problem.isEmpty() && httpRoute) {
+        m_routeObjectName = httpRoute->name;
+        m_resourceVersion = httpRoute->resourceVersion;
+        m_routeObject = httpRoute->raw;
+        // Each backend is a Service: its pods are the ones its selector picks.
+        for (const SplitDestination& d : m_split.destinations()) {
+            Row row{d.subset, d.weight, 0, {}};
+            QStringList selected;
+            for (const MeshWorkload& w : m_topology.workloadsOf(d.subset)) {
+                row.readyPods += w.readyPods;
+                selected.append(tr("%1 (%2 of %3 pods ready)").arg(w.name).arg(w.readyPods).arg(w.desiredReplicas));
+            }
+            row.workloads = selected.join(QStringLiteral(", "));
+            rows.append(row);
+        }
+    } else if (m_problem.isEmpty()) {
+        m_routeObjectName = vs->name;
         m_resourceVersion = vs->resourceVersion;
-        m_virtualServiceObject = vs->raw;
+        m_routeObject = vs->raw;
         const QList<MeshWorkload> workloads = m_topology.workloadsOf(m_service);
         for (const MeshSubset& subset : rule->subsets) {
             Row row{subset.name, m_split.weightOf(subset.name), 0, {}};
@@ -238,8 +258,10 @@ QString TrafficSplitModel::problemWith(const QMap<QString, int>& weights) const
     for (auto it = weights.cbegin(); it != weights.cend(); ++it) {
         if (it.value() <= 0)
             continue;
-        const bool defined = rule && std::any_of(rule->subsets.cbegin(), rule->subsets.cend(),
-                                                 [&](const MeshSubset& s) { return s.name == it.key(); });
+        if (m_routeKind == RouteKind::HTTPRoute && !m_topology.service(it.key()))
+            return tr("backend Service %1 does not exist: create it before sending traffic to it").arg(it.key());
+        const bool defined = m_routeKind == RouteKind::HTTPRoute
+            || (rule && std::any_of(rule->subsets.cbegin(), rule->subsets.cend(), [&](const MeshSubset& s) { return s.name == it.key(); }));
         if (!defined) {
             return tr("subset %1 is not defined in a DestinationRule for %2: define it before sending traffic to it")
                 .arg(it.key(), m_service);
@@ -284,7 +306,7 @@ QList<RawObject> TrafficSplitModel::missingRoutingObjects(QString* problem) cons
 {
     QString why;
     QList<RawObject> result;
-    if (!m_service.isEmpty()) {
+    if (!m_service.isEmpty() && m_routeKind == RouteKind::VirtualService) { // an HTTPRoute needs neither
         for (nlohmann::json& object : RoutingObjects::missingFor(m_topology, m_service, &why))
             result.append(std::make_shared<const nlohmann::json>(std::move(object)));
     }
@@ -330,35 +352,44 @@ QMap<QString, int> TrafficSplitModel::onCurrentScale(const QMap<QString, int>& p
     return weights;
 }
 
+QString TrafficSplitModel::routeKindName() const
+{
+    return m_routeKind == RouteKind::HTTPRoute ? QStringLiteral("HTTPRoute") : QStringLiteral("VirtualService");
+}
+
 QStringList TrafficSplitModel::warnings() const
 {
-    return m_virtualServiceObject ? MatchRoutes::warnings(*m_virtualServiceObject) : QStringList();
+    return m_routeObject && m_routeKind == RouteKind::VirtualService ? MatchRoutes::warnings(*m_routeObject) : QStringList();
 }
 
 QList<MatchRoute> TrafficSplitModel::matchRoutes() const
 {
-    return m_virtualServiceObject ? MatchRoutes::read(*m_virtualServiceObject, m_topology, m_service) : QList<MatchRoute>();
+    return m_routeObject && m_routeKind == RouteKind::VirtualService ? MatchRoutes::read(*m_routeObject, m_topology, m_service)
+                                                                     : QList<MatchRoute>();
 }
 
 QList<DiffLine> TrafficSplitModel::previewOfEdit(const std::function<QString(nlohmann::json&)>& edit, QString* problem) const
 {
-    if (!m_virtualServiceObject) {
+    if (!m_routeObject) {
         *problem = tr("%1 has no VirtualService").arg(m_service);
         return {};
     }
-    nlohmann::json edited = *m_virtualServiceObject;
+    nlohmann::json edited = *m_routeObject;
     *problem = edit(edited);
-    return problem->isEmpty() ? ObjectDiff::compare(*m_virtualServiceObject, edited) : QList<DiffLine>();
+    return problem->isEmpty() ? ObjectDiff::compare(*m_routeObject, edited) : QList<DiffLine>();
 }
 
 QList<DiffLine> TrafficSplitModel::previewOf(const QMap<QString, int>& weights) const
 {
-    if (!m_virtualServiceObject)
+    if (!m_routeObject)
         return {};
     // The same edit TrafficSplitWriter makes, on the object as last read: what the server is sent.
-    nlohmann::json edited = *m_virtualServiceObject;
-    VirtualServiceSplit::applyWeights(edited, m_topology, m_service, onCurrentScale(weights));
-    return ObjectDiff::compare(*m_virtualServiceObject, edited);
+    nlohmann::json edited = *m_routeObject;
+    if (m_routeKind == RouteKind::HTTPRoute)
+        VirtualServiceSplit::applyHttpRouteWeights(edited, onCurrentScale(weights));
+    else
+        VirtualServiceSplit::applyWeights(edited, m_topology, m_service, onCurrentScale(weights));
+    return ObjectDiff::compare(*m_routeObject, edited);
 }
 
 QString TrafficSplitModel::liveSubset() const

@@ -41,10 +41,15 @@ public:
     QString problem() const { return m_problem; }
     // What does not block a change but the operator should know (see MatchRoutes::warnings).
     QStringList warnings() const;
-    QString virtualServiceName() const { return m_virtualService; }
+    // What carries the split: a VirtualService (with a DestinationRule's subsets), or a Gateway API
+    // HTTPRoute attached to the Service (its backendRefs, named after backend Services).
+    enum class RouteKind { VirtualService, HTTPRoute };
+    RouteKind routeKind() const { return m_routeKind; }
+    QString routeKindName() const;
+    QString routeObjectName() const { return m_routeObjectName; }
     QString resourceVersion() const { return m_resourceVersion; }
-    // The VirtualService as last read from the cluster.
-    RawObject virtualServiceObject() const { return m_virtualServiceObject; }
+    // The VirtualService or HTTPRoute as last read from the cluster.
+    RawObject routeObject() const { return m_routeObject; }
     QMap<QString, int> weights() const;
 
     // The weights after the operator sets `subset` to `percent`: locked subsets keep theirs, the
@@ -95,9 +100,10 @@ private:
     QString m_service;
     QString m_namespace;
     QString m_problem;
-    QString m_virtualService;
+    RouteKind m_routeKind = RouteKind::VirtualService;
+    QString m_routeObjectName;
     QString m_resourceVersion;
-    RawObject m_virtualServiceObject;
+    RawObject m_routeObject;
     VirtualServiceSplit m_split;
     QList<Row> m_rows;
 };

@@ -34,12 +34,14 @@ void TrafficSplitWriter::apply(const Change& change)
 
 void TrafficSplitWriter::start(const Change& change)
 {
-    const std::string path = kube::kinds::VirtualServices.objectPath(change.namespaceName.toStdString(),
-                                                                     change.virtualService.toStdString());
+    const bool httpRoute = change.objectKind == u"HTTPRoute";
+    const kube::ResourceKind& kind = httpRoute ? kube::kinds::HTTPRoutes : kube::kinds::VirtualServices;
+    const std::string path = kind.objectPath(change.namespaceName.toStdString(), change.objectName.toStdString());
     MeshTopology scope; // enough to resolve the service's host names
     scope.namespaceName = change.namespaceName;
-    auto edit = [scope, change](nlohmann::json& object) {
+    auto edit = [scope, change, httpRoute](nlohmann::json& object) {
         const QString problem = change.edit ? change.edit(object)
+            : httpRoute                     ? VirtualServiceSplit::applyHttpRouteWeights(object, change.weights)
                                             : VirtualServiceSplit::applyWeights(object, scope, change.service, change.weights);
         return problem.isEmpty() ? kube::EditVerdict::apply() : kube::EditVerdict::noLongerApplies(problem.toStdString());
     };
@@ -70,13 +72,13 @@ void TrafficSplitWriter::finished(const Change& change, const kube::UpdateResult
     switch (result.outcome) {
     case kube::UpdateResult::Outcome::Updated:
         record(change, result.object);
-        Q_EMIT applied(change.virtualService, result.attempts);
+        Q_EMIT applied(change.objectName, result.attempts);
         break;
     case kube::UpdateResult::Outcome::Unchanged:
-        Q_EMIT applied(change.virtualService, 0);
+        Q_EMIT applied(change.objectName, 0);
         break;
     case kube::UpdateResult::Outcome::NoLongerApplies:
-        Q_EMIT failed(tr("the VirtualService changed meanwhile: %1").arg(QString::fromStdString(result.reason)));
+        Q_EMIT failed(tr("the %1 changed meanwhile: %2").arg(change.objectKind, QString::fromStdString(result.reason)));
         break;
     case kube::UpdateResult::Outcome::Failed:
         Q_EMIT failed(QString::fromStdString(result.error.describe()));
@@ -149,8 +151,8 @@ void TrafficSplitWriter::record(const Change& change, const RawObject& after)
     entry.user = m_session->identity();
     entry.context = m_session->contextName();
     entry.namespaceName = change.namespaceName;
-    entry.kind = QStringLiteral("VirtualService");
-    entry.name = change.virtualService;
+    entry.kind = change.objectKind;
+    entry.name = change.objectName;
     entry.service = change.service;
     entry.action = change.edit ? QStringLiteral("routing") : QStringLiteral("traffic split");
     entry.why = change.why;

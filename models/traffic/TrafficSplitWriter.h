@@ -36,7 +36,8 @@ public:
     struct Change {
         QString namespaceName;
         QString service;
-        QString virtualService;
+        QString objectKind; // "VirtualService" or "HTTPRoute"
+        QString objectName;
         QMap<QString, int> weights;
         RawObject before; // the object as last read, for the audit log
         QString why;      // what the operator did, in their words
@@ -56,7 +57,7 @@ public:
 Q_SIGNALS:
     void applyingChanged(bool applying);
     // attempts > 1: the object changed under us and the intent was re-applied to the new state.
-    void applied(const QString& virtualService, int attempts);
+    void applied(const QString& objectName, int attempts);
     void failed(const QString& message);
     void routingCreated(const QStringList& objects);
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <QObject>
+#include <QSet>
 
 #include <algorithm>
 
@@ -52,6 +53,71 @@ VirtualServiceSplit VirtualServiceSplit::read(const json& virtualService, const 
         break;
     }
     return split;
+}
+
+namespace {
+// The rule whose backends carry the default split: the first without matches, else the first.
+int defaultRule(const json& rules)
+{
+    if (!rules.is_array() || rules.empty())
+        return -1;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+        if (rules[i].is_object() && rules[i].value("matches", json::array()).empty())
+            return int(i);
+    }
+    return 0;
+}
+} // namespace
+
+VirtualServiceSplit VirtualServiceSplit::readHttpRoute(const json& httpRoute)
+{
+    VirtualServiceSplit split;
+    const json& rules = httpRoute.value("spec", json::object()).value("rules", json::array());
+    const int rule = defaultRule(rules);
+    if (rule < 0)
+        return split;
+    const json& backends = rules[std::size_t(rule)].value("backendRefs", json::array());
+    for (std::size_t position = 0; position < backends.size(); ++position) {
+        const json& backend = backends[position];
+        if (!backend.is_object() || !backend.value("kind", std::string("Service")).starts_with("Service"))
+            continue;
+        SplitDestination d;
+        d.position = int(position);
+        d.host = d.subset = QString::fromStdString(backend.value("name", ""));
+        const auto weight = backend.find("weight");
+        d.weightWritten = weight != backend.end() && weight->is_number();
+        d.weight = d.weightWritten ? weight->get<int>() : 1; // Gateway API's default
+        split.m_destinations.append(d);
+    }
+    if (split.m_destinations.size() == 1)
+        split.m_destinations.first().weight = 100;
+    if (!split.m_destinations.isEmpty())
+        split.m_routeIndex = rule;
+    return split;
+}
+
+QString VirtualServiceSplit::applyHttpRouteWeights(json& httpRoute, const QMap<QString, int>& weights)
+{
+    const VirtualServiceSplit current = readHttpRoute(httpRoute);
+    if (!current.isValid())
+        return QStringLiteral("the HTTPRoute has no rule with backends any more");
+    json& backends = httpRoute["spec"]["rules"][std::size_t(current.routeIndex())]["backendRefs"];
+    QSet<QString> seen;
+    for (json& backend : backends) {
+        const QString name = QString::fromStdString(backend.value("name", ""));
+        seen.insert(name);
+        backend["weight"] = weights.value(name, 0);
+    }
+    for (auto it = weights.cbegin(); it != weights.cend(); ++it) {
+        if (seen.contains(it.key()))
+            continue;
+        // A backend the rule did not name yet: on the same port as the others.
+        json added = {{"name", it.key().toStdString()}, {"weight", it.value()}};
+        if (!backends.empty() && backends[0].contains("port"))
+            added["port"] = backends[0]["port"];
+        backends.push_back(added);
+    }
+    return {};
 }
 
 int VirtualServiceSplit::totalWeight() const

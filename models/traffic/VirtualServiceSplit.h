@@ -37,6 +37,12 @@ public:
     static QString applyWeights(nlohmann::json& virtualService, const MeshTopology& scope, const QString& service,
                                 const QMap<QString, int>& weights);
 
+    // The same for a Gateway API HTTPRoute attached to the service: the destinations are the
+    // backendRefs (backend Services, by name; a missing weight is 1) of its first rule without
+    // matches. `subset` then holds the backend's name.
+    static VirtualServiceSplit readHttpRoute(const nlohmann::json& httpRoute);
+    static QString applyHttpRouteWeights(nlohmann::json& httpRoute, const QMap<QString, int>& weights);
+
 private:
     int m_routeIndex = -1;
     QList<SplitDestination> m_destinations;

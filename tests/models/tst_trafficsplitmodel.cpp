@@ -23,6 +23,8 @@ private Q_SLOTS:
     void keepsTheObjectsScale();
     void warnsAboutWhatIstioWillIgnore();
     void namesTheWorkloadsEachSubsetSelects();
+    void splitsAnHttpRoutesBackends();
+    void parsesHttpRoutesAttachedToServices();
 };
 
 void TestTrafficSplitModel::rowsFollowDestinationRuleSubsets()
@@ -34,7 +36,7 @@ void TestTrafficSplitModel::rowsFollowDestinationRuleSubsets()
 
     QCOMPARE(model.rowCount(), 3);
     QCOMPARE(model.problem(), QString());
-    QCOMPARE(model.virtualServiceName(), QStringLiteral("reviews"));
+    QCOMPARE(model.routeObjectName(), QStringLiteral("reviews"));
     QCOMPARE(model.resourceVersion(), QStringLiteral("41"));
     const QList<std::pair<QString, double>> expected{
         {QStringLiteral("v1"), 80.0}, {QStringLiteral("v2"), 20.0}, {QStringLiteral("v3"), 0.0}};
@@ -184,6 +186,64 @@ void TestTrafficSplitModel::namesTheWorkloadsEachSubsetSelects()
     model.setTopology(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})));
     model.setService(QStringLiteral("reviews"));
     QCOMPARE(model.index(1).data(TrafficSplitModel::WorkloadsRole).toString(), QStringLiteral("reviews-v2 (1 of 1 pods ready)"));
+}
+
+void TestTrafficSplitModel::splitsAnHttpRoutesBackends()
+{
+    // ratings routed the Gateway API way: no VirtualService, an HTTPRoute to per-version Services.
+    MeshTopology topology = bookinfoTopology(weightedRoute({{"v1", 100}}));
+    topology.services.append({QStringLiteral("ratings-v1"), {{QStringLiteral("app"), QStringLiteral("ratings")}, {QStringLiteral("version"), QStringLiteral("v1")}}});
+    topology.services.append({QStringLiteral("ratings-v2"), {{QStringLiteral("app"), QStringLiteral("ratings")}, {QStringLiteral("version"), QStringLiteral("v2")}}});
+    MeshHttpRoute route;
+    route.name = QStringLiteral("ratings");
+    route.parentServices = {QStringLiteral("ratings")};
+    route.raw = std::make_shared<const nlohmann::json>(nlohmann::json::parse(R"({"metadata":{"name":"ratings"},
+        "spec":{"parentRefs":[{"kind":"Service","name":"ratings"}],
+                "rules":[{"backendRefs":[{"name":"ratings-v1","weight":90},{"name":"ratings-v2","weight":10}]}]}})"));
+    topology.httpRoutes.append(route);
+
+    TrafficSplitModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setTopology(topology);
+    model.setService(QStringLiteral("ratings"));
+    QCOMPARE(model.problem(), QString());
+    QCOMPARE(model.routeKind(), TrafficSplitModel::RouteKind::HTTPRoute);
+    QCOMPARE(model.routeObjectName(), QStringLiteral("ratings"));
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(0).data(TrafficSplitModel::SubsetRole).toString(), QStringLiteral("ratings-v1"));
+    QCOMPARE(model.index(0).data(TrafficSplitModel::ShareRole).toDouble(), 90.0);
+    QCOMPARE(model.index(0).data(TrafficSplitModel::ReadyPodsRole).toInt(), 1); // ratings-v1's pod
+    QCOMPARE(model.index(1).data(TrafficSplitModel::ReadyPodsRole).toInt(), 0); // no ratings v2 pods
+    QVERIFY(model.problemWith({{QStringLiteral("ratings-v1"), 50}, {QStringLiteral("ratings-v9"), 50}}).contains(QStringLiteral("does not exist")));
+    QVERIFY(model.problemWith({{QStringLiteral("ratings-v1"), 50}, {QStringLiteral("ratings-v2"), 50}}).contains(QStringLiteral("no ready pod")));
+    QVERIFY(model.matchRoutes().isEmpty());
+    QVERIFY(model.missingRoutingObjects().isEmpty()); // nothing to create: the HTTPRoute routes it
+    // The preview is of the HTTPRoute's backend weights.
+    QStringList changed;
+    for (const DiffLine& line : model.previewOf({{QStringLiteral("ratings-v1"), 100}, {QStringLiteral("ratings-v2"), 0}})) {
+        if (line.kind != DiffLine::Kind::Same)
+            changed.append((line.kind == DiffLine::Kind::Added ? u'+' : u'-') + line.text.trimmed());
+    }
+    QCOMPARE(changed, (QStringList{QStringLiteral("-weight: 90"), QStringLiteral("+weight: 100"), QStringLiteral("-weight: 10"),
+                                   QStringLiteral("+weight: 0")}));
+}
+
+void TestTrafficSplitModel::parsesHttpRoutesAttachedToServices()
+{
+    MeshTopologyParser::Lists lists;
+    lists.httpRoutes = std::make_shared<const nlohmann::json>(nlohmann::json::parse(R"({"items":[
+        {"metadata":{"name":"mesh","resourceVersion":"12"},"spec":{"parentRefs":[
+            {"group":"","kind":"Service","name":"ratings"},{"kind":"Service","name":"details"},
+            {"group":"gateway.networking.k8s.io","kind":"Gateway","name":"public"}]}},
+        {"metadata":{"name":"ingress"},"spec":{"parentRefs":[{"name":"public"}]}}]})"));
+    const MeshTopology topology = MeshTopologyParser::parse(QStringLiteral("bookinfo"), lists);
+    QCOMPARE(topology.httpRoutes.size(), 2);
+    // Services are parents in mesh (GAMMA) routing; a Gateway parent routes ingress, not the mesh.
+    QCOMPARE(topology.httpRoutes[0].parentServices, (QStringList{QStringLiteral("ratings"), QStringLiteral("details")}));
+    QCOMPARE(topology.httpRoutes[0].resourceVersion, QStringLiteral("12"));
+    QVERIFY(topology.httpRoutes[1].parentServices.isEmpty());
+    QCOMPARE(topology.httpRouteFor(QStringLiteral("details"))->name, QStringLiteral("mesh"));
+    QVERIFY(!topology.httpRouteFor(QStringLiteral("reviews")));
 }
 
 QTEST_GUILESS_MAIN(TestTrafficSplitModel)

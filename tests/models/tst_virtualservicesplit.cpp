@@ -24,6 +24,8 @@ private Q_SLOTS:
     void refusesWhenTheRouteIsGone();
     void everySampleKeepsEveryOtherField_data();
     void everySampleKeepsEveryOtherField();
+    void httpRouteBackendsAreTheSplit();
+    void httpRouteWeightsChangeOnlyWeights();
 };
 
 namespace {
@@ -188,6 +190,44 @@ void TestVirtualServiceSplit::everySampleKeepsEveryOtherField()
     const VirtualServiceSplit reread = VirtualServiceSplit::read(after, scope, service);
     QCOMPARE(reread.weightOf(split.destinations().first().subset), 70);
     QCOMPARE(reread.weightOf(QStringLiteral("canary")), 30);
+}
+
+namespace {
+json httpRoute()
+{
+    // GAMMA: the route attached to the reviews Service sends its traffic to per-version Services.
+    return json::parse(R"({"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute",
+        "metadata":{"name":"reviews","labels":{"team":"books"}},
+        "spec":{"parentRefs":[{"group":"","kind":"Service","name":"reviews","port":9080}],
+                "rules":[{"matches":[{"headers":[{"name":"end-user","value":"jason"}]}],"backendRefs":[{"name":"reviews-v3","port":9080}]},
+                         {"backendRefs":[{"name":"reviews-v1","port":9080,"weight":3},{"name":"reviews-v2","port":9080}],
+                          "timeouts":{"request":"5s"}}]}})");
+}
+} // namespace
+
+void TestVirtualServiceSplit::httpRouteBackendsAreTheSplit()
+{
+    const VirtualServiceSplit split = VirtualServiceSplit::readHttpRoute(httpRoute());
+    QCOMPARE(split.routeIndex(), 1); // the rule without matches
+    QStringList actual;
+    for (const SplitDestination& d : split.destinations())
+        actual.append(d.subset + u'=' + QString::number(d.weight));
+    QCOMPARE(actual.join(u' '), QStringLiteral("reviews-v1=3 reviews-v2=1")); // a missing weight is 1
+    QCOMPARE(split.totalWeight(), 4);
+}
+
+void TestVirtualServiceSplit::httpRouteWeightsChangeOnlyWeights()
+{
+    const json before = httpRoute();
+    json after = before;
+    QCOMPARE(VirtualServiceSplit::applyHttpRouteWeights(after, {{QStringLiteral("reviews-v1"), 50}, {QStringLiteral("reviews-v3"), 50}}),
+             QString());
+    json expected = before;
+    json& backends = expected["spec"]["rules"][1]["backendRefs"];
+    backends[0]["weight"] = 50;
+    backends[1]["weight"] = 0;
+    backends.push_back({{"name", "reviews-v3"}, {"weight", 50}, {"port", 9080}});
+    QCOMPARE(after.dump(), expected.dump());
 }
 
 QTEST_GUILESS_MAIN(TestVirtualServiceSplit)

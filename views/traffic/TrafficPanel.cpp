@@ -83,7 +83,7 @@ TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer,
         if (!m_model->problem().isEmpty())
             setStatus(m_model->problem());
         else if (!m_writer->isApplying() && !m_status->property("outcome").toBool())
-            setStatus(tr("VirtualService %1 · as the cluster reports it").arg(m_model->virtualServiceName()));
+            setStatus(tr("%1 %2 · as the cluster reports it").arg(m_model->routeKindName(), m_model->routeObjectName()));
     });
     connect(writer, &TrafficSplitWriter::applyingChanged, this, [this](bool applying) {
         if (applying)
@@ -93,10 +93,9 @@ TrafficPanel::TrafficPanel(TrafficSplitModel* model, TrafficSplitWriter* writer,
         if (attempts > 0)
             m_undoStep = m_sent;
         updateActions();
-        setStatus(attempts > 1 ? tr("VirtualService %1 changed under us; your split was re-applied to its new state "
-                                    "and accepted.")
-                                     .arg(name)
-                               : tr("VirtualService %1 accepted the change; showing the cluster's state.").arg(name),
+        const QString kind = m_model->routeKindName();
+        setStatus(attempts > 1 ? tr("%1 %2 changed under us; your split was re-applied to its new state and accepted.").arg(kind, name)
+                               : tr("%1 %2 accepted the change; showing the cluster's state.").arg(kind, name),
                   false, true);
     });
     connect(writer, &TrafficSplitWriter::routingCreated, this, [this](const QStringList& objects) {
@@ -278,7 +277,7 @@ void TrafficPanel::send(const QMap<QString, int>& weights, const QString& why, c
             shares.append(tr("%1 → %2 %").arg(it.key()).arg(it.value()));
         const QString question = moved > ConfirmAbovePercent
             ? tr("This moves %1 % of %2's traffic at once: %3. Apply it?").arg(moved).arg(m_model->service(), shares.join(QStringLiteral(", ")))
-            : tr("Send %1 to VirtualService %2?").arg(shares.join(QStringLiteral(", ")), m_model->virtualServiceName());
+            : tr("Send %1 to %2 %3?").arg(shares.join(QStringLiteral(", ")), m_model->routeKindName(), m_model->routeObjectName());
         // Big moves are always shown as a diff too: the operator sees exactly what will change.
         if (!m_confirm(question, m_model->previewOf(weights))) {
             setStatus(tr("Not sent: you cancelled the change."), false, true);
@@ -298,8 +297,8 @@ void TrafficPanel::write(const QMap<QString, int>& percentages, const QString& w
 {
     const QMap<QString, int> weights = m_model->onCurrentScale(percentages);
     m_sent = {m_model->service(), baseline, weights, why};
-    m_writer->apply({m_model->namespaceName(), m_model->service(), m_model->virtualServiceName(), weights,
-                     m_model->virtualServiceObject(), why, {}, {}});
+    m_writer->apply({m_model->namespaceName(), m_model->service(), m_model->routeKindName(), m_model->routeObjectName(), weights,
+                     m_model->routeObject(), why, {}, {}});
 }
 
 void TrafficPanel::sendRouteEdit(const std::function<QString(nlohmann::json&)>& edit, const QString& summary)
@@ -310,13 +309,13 @@ void TrafficPanel::sendRouteEdit(const std::function<QString(nlohmann::json&)>& 
         setStatus(tr("Not sent: %1").arg(problem), true, true);
         return;
     }
-    if (m_previewChanges->isChecked() && !m_confirm(tr("%1. Apply it to VirtualService %2?").arg(summary, m_model->virtualServiceName()), diff)) {
+    if (m_previewChanges->isChecked() && !m_confirm(tr("%1. Apply it to VirtualService %2?").arg(summary, m_model->routeObjectName()), diff)) {
         setStatus(tr("Not sent: you cancelled the change."), false, true);
         return;
     }
     m_sent = {}; // Undo covers splits; a route edit is undone by its opposite
-    m_writer->apply({m_model->namespaceName(), m_model->service(), m_model->virtualServiceName(), {},
-                     m_model->virtualServiceObject(), tr("traffic panel: %1").arg(summary), edit, summary});
+    m_writer->apply({m_model->namespaceName(), m_model->service(), m_model->routeKindName(), m_model->routeObjectName(), {},
+                     m_model->routeObject(), tr("traffic panel: %1").arg(summary), edit, summary});
 }
 
 void TrafficPanel::createRouting()
