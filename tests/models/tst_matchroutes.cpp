@@ -2,6 +2,9 @@
 #include "TopologyFixture.h"
 
 #include "models/traffic/MatchRoutes.h"
+#include "models/traffic/VariantNumbers.h"
+
+#include "models/graph/EdgeTelemetry.h"
 
 #include <QRegularExpression>
 #include <QTest>
@@ -20,6 +23,7 @@ private Q_SLOTS:
     void removeChecksTheRouteIsStillThere();
     void refusesWhatIstiodRefuses_data();
     void refusesWhatIstiodRefuses();
+    void variantsSideBySide();
 };
 
 namespace {
@@ -156,6 +160,30 @@ void TestMatchRoutes::refusesWhatIstiodRefuses()
         QCOMPARE(found, QString());
     else
         QVERIFY2(found.contains(problem), qPrintable(found));
+}
+
+void TestMatchRoutes::variantsSideBySide()
+{
+    // Two callers of reviews v2 with different latency, one of v3, and traffic to another service.
+    EdgeTelemetry telemetry;
+    telemetry.samples = {
+        {QStringLiteral("productpage-v1"), QStringLiteral("bookinfo"), QStringLiteral("reviews"), QStringLiteral("reviews-v2"),
+         QStringLiteral("v2"), 3, 0.3, 0, 10, 40, 80},
+        {QStringLiteral("tester"), QStringLiteral("bookinfo"), QStringLiteral("reviews"), QStringLiteral("reviews-v2"),
+         QStringLiteral("v2"), 1, 0, 0, 10, 80, 90},
+        {QStringLiteral("productpage-v1"), QStringLiteral("bookinfo"), QStringLiteral("reviews"), QStringLiteral("reviews-v3"),
+         QStringLiteral("v3"), 2, 0, 0, 100, 500, 900},
+        {QStringLiteral("productpage-v1"), QStringLiteral("bookinfo"), QStringLiteral("details"), QStringLiteral("details-v1"),
+         QStringLiteral("v1"), 20, 0, 0, 5, 9, 12},
+    };
+    const QList<VariantNumbers> variants = VariantNumbers::of(telemetry, QStringLiteral("reviews"));
+    QCOMPARE(variants.size(), 2);
+    QCOMPARE(variants[0].version, QStringLiteral("v2"));
+    QCOMPARE(variants[0].requestsPerSecond, 4.0);
+    QCOMPARE(variants[0].errorRatio, 0.075);
+    QCOMPARE(variants[0].p95Ms, 50.0); // (3 × 40 + 1 × 80) / 4
+    QCOMPARE(variants[1].version, QStringLiteral("v3"));
+    QCOMPARE(variants[1].p95Ms, 500.0);
 }
 
 QTEST_GUILESS_MAIN(TestMatchRoutes)

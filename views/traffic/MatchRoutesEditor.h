@@ -2,6 +2,7 @@
 #pragma once
 
 #include "models/traffic/MatchRoutes.h"
+#include "models/traffic/VariantNumbers.h"
 
 #include <QWidget>
 
@@ -12,14 +13,6 @@ class QLineEdit;
 class QPushButton;
 class QTableWidget;
 class TrafficSplitModel;
-
-// Live numbers of one version of the selected service, for comparing A/B variants.
-struct VariantNumbers {
-    QString version;
-    double requestsPerSecond = 0;
-    double errorRatio = 0; // 5xx share, 0..1
-    double p95Ms = -1;     // negative when unknown
-};
 
 // The A/B part of the traffic panel: the service's match routes in the order Istio tries them,
 // each removable, a form to send requests with a header, cookie, query parameter or URI prefix to
