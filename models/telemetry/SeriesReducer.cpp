@@ -34,5 +34,10 @@ QList<QPointF> SeriesReducer::reduce(const QList<QPointF>& points, double fromX,
         }
         i = j;
     }
+    // The ends stay where they are: a gap's edges and the newest value must not move by a column.
+    if (reduced.first().x() != points.first().x())
+        reduced.prepend(points.first());
+    if (reduced.last().x() != points.last().x())
+        reduced.append(points.last());
     return reduced;
 }

@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "TelemetryLoader.h"
 
+#include "TelemetryResultReader.h"
+
 #include "models/session/ClusterSession.h"
 
 #include "kubeclient/KubeClient.h"
 #include "kubeclient/PrometheusClient.h"
 
 #include <QDateTime>
+#include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 struct TelemetryLoader::Pending {
     TelemetryBatch batch;
     std::vector<kube::RequestId> requests;
+    std::vector<std::pair<TelemetryMetric, kube::PromResult>> answers;
     QStringList warnings;
     bool backfill = false;
     double until = 0;
@@ -35,10 +40,14 @@ TelemetryLoader::~TelemetryLoader()
 
 void TelemetryLoader::setService(const QString& namespaceName, const QString& service)
 {
-    if (namespaceName == m_namespace && service == m_service)
+    setScope(TelemetryScope{namespaceName, service, {}, {}, {}, {}});
+}
+
+void TelemetryLoader::setScope(const TelemetryScope& scope)
+{
+    if (scope == m_scope)
         return;
-    m_namespace = namespaceName;
-    m_service = service;
+    m_scope = scope;
     m_lastTime = 0;
     cancelPending();
     refresh();
@@ -80,21 +89,23 @@ void TelemetryLoader::cancelPending()
 
 void TelemetryLoader::refresh()
 {
-    if (!m_session || m_service.isEmpty() || m_paused || m_pending)
+    if (!m_session || m_scope.service.isEmpty() || m_paused || m_pending)
         return; // a refresh still on its way is not stacked on: the next tick asks again
 
     const int step = m_window.stepSeconds();
-    // The newest second may not be scraped yet; ask up to the step before it, aligned to the step
-    // so increments continue the backfill's grid.
-    const double now = std::floor(QDateTime::currentMSecsSinceEpoch() / 1000.0 / step) * step - step;
+    // The newest seconds may not be scraped and stored yet (a point asked for too early would be
+    // computed from part of its samples and never asked for again): stay two seconds, or a step,
+    // behind, aligned to the step so increments continue the backfill's grid.
+    const double now = std::floor(QDateTime::currentMSecsSinceEpoch() / 1000.0 / step) * step - std::max(step, 2);
     const bool backfill = m_lastTime <= 0;
-    const double start = backfill ? now - m_window.rangeSeconds : m_lastTime + step;
+    // After an outage longer than the window, only the window is asked for again.
+    const double start = backfill ? now - m_window.rangeSeconds : std::max(m_lastTime + step, now - m_window.rangeSeconds);
     if (start > now)
         return;
 
     auto pending = std::make_shared<Pending>();
     m_pending = pending;
-    pending->batch.service = m_service;
+    pending->batch.service = m_scope.service;
     pending->batch.stepSeconds = step;
     pending->backfill = backfill;
     pending->until = now;
@@ -103,8 +114,7 @@ void TelemetryLoader::refresh()
     const QPointer<TelemetryLoader> self(this);
     for (const TelemetryMetricInfo& info : TelemetryMetrics::all()) {
         const TelemetryMetric metric = info.metric;
-        const std::string query =
-            TelemetryMetrics::query(metric, m_namespace, m_service, m_window.rateWindowSeconds()).toStdString();
+        const std::string query = TelemetryMetrics::query(metric, m_scope, m_window.rateWindowSeconds()).toStdString();
         pending->requests.push_back(m_session->prometheus().queryRange(
             query, start, now, step, [self, pending, metric](kube::PromResult result) {
                 if (!self || self->m_pending != pending || pending->failed)
@@ -117,26 +127,27 @@ void TelemetryLoader::refresh()
                 }
                 for (const std::string& w : result.warnings)
                     pending->warnings.append(QString::fromStdString(w));
-                for (const kube::PromSeries& series : result.series) {
-                    const auto version = series.labels.find("destination_version");
-                    TelemetrySeries s;
-                    s.metric = metric;
-                    s.version = version == series.labels.end() ? QStringLiteral("unknown")
-                                                               : QString::fromStdString(version->second);
-                    s.points.reserve(qsizetype(series.samples.size()));
-                    for (const kube::PromSample& sample : series.samples) {
-                        // NaN (a quantile of no requests) is no value: it becomes a gap, never a zero.
-                        if (std::isfinite(sample.value))
-                            s.points.append(QPointF(sample.time * 1000.0, sample.value));
-                    }
-                    pending->batch.series.append(s);
-                }
-                if (--pending->outstanding == 0) {
-                    self->m_pending.reset();
-                    self->m_lastTime = pending->until;
-                    Q_EMIT self->succeeded(pending->warnings);
-                    Q_EMIT self->batchAvailable(pending->batch, pending->backfill);
-                }
+                pending->answers.emplace_back(metric, std::move(result));
+                if (--pending->outstanding == 0)
+                    self->deliver(pending);
             }));
     }
+}
+
+void TelemetryLoader::deliver(const std::shared_ptr<Pending>& pending)
+{
+    // Turning samples into points is the heavy part of a backfill: it runs on a worker thread, and
+    // the batch is handed over only if no newer request (scope, window) has replaced this one.
+    QtConcurrent::run([pending] {
+        for (const auto& [metric, answer] : pending->answers)
+            pending->batch.series.append(TelemetryResultReader::read(metric, answer));
+        pending->answers.clear();
+    }).then(this, [this, pending] {
+        if (m_pending != pending)
+            return;
+        m_pending.reset();
+        m_lastTime = pending->until;
+        Q_EMIT succeeded(pending->warnings);
+        Q_EMIT batchAvailable(pending->batch, pending->backfill);
+    });
 }

@@ -15,9 +15,10 @@
 
 class ClusterSession;
 
-// Asks Prometheus for every chart metric of the selected service: a range query per metric
+// Asks Prometheus for every chart metric of the selected service or edge: a range query per metric
 // backfills the window once, then each refresh asks only for the points after the last one it has.
-// All metrics of one refresh arrive together as one batch; a newer request makes older answers stale.
+// The answers are turned into points on a worker thread, and all metrics of one refresh arrive
+// together as one batch; a newer request (another scope or window) makes older answers stale.
 class TelemetryLoader : public QObject {
     Q_OBJECT
 public:
@@ -25,9 +26,13 @@ public:
     ~TelemetryLoader() override;
 
     void setService(const QString& namespaceName, const QString& service);
+    void setScope(const TelemetryScope& scope);
+    TelemetryScope scope() const { return m_scope; }
     void setWindow(const TelemetryWindow& window);
     TelemetryWindow window() const { return m_window; }
+    // How often live data is asked for; 0 stops the timer.
     void setInterval(int milliseconds);
+    int interval() const { return m_timer.isActive() ? m_timer.interval() : 0; }
     void setPaused(bool paused);
     bool isPaused() const { return m_paused; }
 
@@ -44,10 +49,10 @@ Q_SIGNALS:
 private:
     struct Pending;
     void cancelPending();
+    void deliver(const std::shared_ptr<Pending>& pending);
 
     QPointer<ClusterSession> m_session;
-    QString m_namespace;
-    QString m_service;
+    TelemetryScope m_scope;
     TelemetryWindow m_window;
     double m_lastTime = 0; // seconds; 0 until a backfill arrived
     bool m_paused = false;

@@ -25,12 +25,30 @@ const TelemetryMetricInfo& TelemetryMetrics::info(TelemetryMetric metric)
     return all().first();
 }
 
-QString TelemetryMetrics::query(TelemetryMetric metric, const QString& namespaceName, const QString& service,
-                                int rateWindowSeconds)
+QString TelemetryMetrics::selector(const TelemetryScope& scope)
 {
-    const QString selector = QStringLiteral("reporter=\"destination\", destination_service_namespace=\"%1\", "
-                                            "destination_service_name=\"%2\"")
-                                 .arg(namespaceName, service);
+    // Label values are quoted PromQL strings: a quote or backslash in a name must not end them.
+    auto quoted = [](QString value) -> QString {
+        value.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
+        return u'"' + value + u'"';
+    };
+    QString selector = QStringLiteral("reporter=\"destination\", destination_service_namespace=%1, "
+                                      "destination_service_name=%2")
+                           .arg(quoted(scope.namespaceName), quoted(scope.service));
+    if (!scope.sourceService.isEmpty())
+        selector += QStringLiteral(", source_canonical_service=") + quoted(scope.sourceService);
+    if (!scope.sourceWorkload.isEmpty())
+        selector += QStringLiteral(", source_workload=") + quoted(scope.sourceWorkload);
+    if (!scope.sourceNamespace.isEmpty())
+        selector += QStringLiteral(", source_workload_namespace=") + quoted(scope.sourceNamespace);
+    if (!scope.destinationWorkload.isEmpty())
+        selector += QStringLiteral(", destination_workload=") + quoted(scope.destinationWorkload);
+    return selector;
+}
+
+QString TelemetryMetrics::query(TelemetryMetric metric, const TelemetryScope& scope, int rateWindowSeconds)
+{
+    const QString selector = TelemetryMetrics::selector(scope);
     const QString window = QString::number(rateWindowSeconds) + u's';
     auto rate = [&](const QString& name, const QString& extra = {}) {
         return QStringLiteral("sum by (destination_version) (rate(%1{%2%3}[%4]))").arg(name, selector, extra, window);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "TelemetryScope.h"
+
 #include <QList>
 #include <QString>
 
@@ -28,7 +30,9 @@ class TelemetryMetrics {
 public:
     static const QList<TelemetryMetricInfo>& all();
     static const TelemetryMetricInfo& info(TelemetryMetric metric);
-    // The query for traffic arriving at `service` in `namespaceName`, as destination proxies report it.
-    static QString query(TelemetryMetric metric, const QString& namespaceName, const QString& service,
-                         int rateWindowSeconds);
+    // The query for the traffic of `scope` (arriving at a service, or along one edge), as
+    // destination proxies report it.
+    static QString query(TelemetryMetric metric, const TelemetryScope& scope, int rateWindowSeconds);
+    // The label selector of `scope`'s traffic, without braces.
+    static QString selector(const TelemetryScope& scope);
 };

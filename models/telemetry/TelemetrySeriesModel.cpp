@@ -99,12 +99,18 @@ void TelemetrySeriesModel::addBatch(const TelemetryBatch& batch, bool backfill)
             m_latestTime = std::max(m_latestTime, points.last().x());
     }
 
+    // Old points are let go a tenth of the window at a time rather than one per refresh: each row
+    // stays bounded (at most 1.1 windows of points), and the charts' oldest stretch changes only
+    // every tenth of a window, so they need not redraw it every second.
     const double oldest = m_latestTime - m_windowMs;
+    const double slack = m_windowMs / 10;
     for (int i = 0; i < m_rows.size(); ++i) {
         QList<QPointF>& points = m_rows[i].points;
-        const auto keep = std::lower_bound(points.begin(), points.end(), oldest,
-                                           [](const QPointF& p, double t) { return p.x() < t; });
-        points.erase(points.begin(), keep);
+        if (!points.isEmpty() && points.first().x() < oldest - slack) {
+            const auto keep = std::lower_bound(points.begin(), points.end(), oldest,
+                                               [](const QPointF& p, double t) { return p.x() < t; });
+            points.erase(points.begin(), keep);
+        }
         Q_EMIT dataChanged(index(i), index(i), {LatestValueRole, PointCountRole});
     }
     Q_EMIT pointsChanged();

@@ -22,7 +22,8 @@ struct TelemetryBatch {
 };
 
 // The selected service's telemetry over a sliding window: one row per (metric, version), points in
-// time order. Older points fall out as new ones arrive, so memory stays flat however long it runs.
+// time order. Older points fall out as new ones arrive (a tenth of the window at a time), so each
+// row is a bounded buffer and memory stays flat however long it runs.
 // A hole in the timestamps (Prometheus down, or no traffic) stays a hole: views draw a gap there.
 class TelemetrySeriesModel : public QAbstractListModel {
     Q_OBJECT

@@ -23,10 +23,12 @@ void TestSeriesReducer::keepsExtremesPerColumn()
     for (int i = 0; i < 3600; ++i)
         points.append(QPointF(i, i == 1234 ? 500.0 : double(i % 7)));
     const QList<QPointF> reduced = SeriesReducer::reduce(points, 0, 3600, 100);
-    QVERIFY(reduced.size() <= 200);
+    QVERIFY(reduced.size() <= 2 * 100 + 2);
     QVERIFY(std::any_of(reduced.cbegin(), reduced.cend(), [](const QPointF& p) { return p.y() == 500.0; }));
     QVERIFY(std::is_sorted(reduced.cbegin(), reduced.cend(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); }));
     QCOMPARE(reduced.first().x(), 0.0);
+    // The newest point is drawn even when it is neither its column's low nor its high.
+    QCOMPARE(reduced.last(), points.last());
 }
 
 QTEST_GUILESS_MAIN(TestSeriesReducer)

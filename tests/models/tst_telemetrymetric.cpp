@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "models/graph/MeshGraph.h"
 #include "models/telemetry/TelemetryMetric.h"
 #include "models/telemetry/TelemetryWindow.h"
 
 #include <QTest>
+
+Q_DECLARE_METATYPE(GraphNode)
 
 class TestTelemetryMetric : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void queries_data();
     void queries();
+    void edgeSelectors_data();
+    void edgeSelectors();
     void stepFitsThePixels_data();
     void stepFitsThePixels();
 };
@@ -42,8 +47,62 @@ void TestTelemetryMetric::queries()
 {
     QFETCH(int, metric);
     QFETCH(QString, expected);
-    QCOMPARE(TelemetryMetrics::query(TelemetryMetric(metric), QStringLiteral("bookinfo"), QStringLiteral("reviews"), 10),
-             expected);
+    const TelemetryScope scope{QStringLiteral("bookinfo"), QStringLiteral("reviews"), {}, {}, {}, {}};
+    QCOMPARE(TelemetryMetrics::query(TelemetryMetric(metric), scope, 10), expected);
+}
+
+namespace {
+GraphNode node(GraphNodeKind kind, const char* id, const char* name, const char* service = "")
+{
+    GraphNode n;
+    n.kind = kind;
+    n.id = QString::fromUtf8(id);
+    n.name = QString::fromUtf8(name);
+    n.service = QString::fromUtf8(service);
+    return n;
+}
+} // namespace
+
+void TestTelemetryMetric::edgeSelectors_data()
+{
+    QTest::addColumn<GraphNode>("source");
+    QTest::addColumn<GraphNode>("target");
+    QTest::addColumn<QString>("selector");
+    QTest::addColumn<QString>("title");
+    const QString reviews = QStringLiteral("reporter=\"destination\", destination_service_namespace=\"bookinfo\", "
+                                           "destination_service_name=\"reviews\"");
+    QTest::newRow("workload to service")
+        << node(GraphNodeKind::Workload, "wl:productpage-v1", "productpage-v1", "productpage")
+        << node(GraphNodeKind::Service, "svc:reviews", "reviews")
+        << reviews + QStringLiteral(", source_workload=\"productpage-v1\"") << QStringLiteral("productpage-v1 → reviews");
+    QTest::newRow("service to its own workload: every caller")
+        << node(GraphNodeKind::Service, "svc:reviews", "reviews", "reviews")
+        << node(GraphNodeKind::Workload, "wl:reviews-v3", "reviews-v3", "reviews")
+        << reviews + QStringLiteral(", destination_workload=\"reviews-v3\"") << QStringLiteral("* → reviews-v3");
+    QTest::newRow("service to service")
+        << node(GraphNodeKind::Service, "svc:productpage", "productpage", "productpage")
+        << node(GraphNodeKind::Service, "svc:reviews", "reviews", "reviews")
+        << reviews + QStringLiteral(", source_canonical_service=\"productpage\"") << QStringLiteral("* → reviews");
+    QTest::newRow("gateway in another namespace")
+        << node(GraphNodeKind::External, "ext:istio-system/istio-ingressgateway", "istio-ingressgateway")
+        << node(GraphNodeKind::Service, "svc:reviews", "reviews", "reviews")
+        << reviews + QStringLiteral(", source_workload=\"istio-ingressgateway\", source_workload_namespace=\"istio-system\"")
+        << QStringLiteral("istio-ingressgateway → reviews");
+}
+
+void TestTelemetryMetric::edgeSelectors()
+{
+    QFETCH(GraphNode, source);
+    QFETCH(GraphNode, target);
+    QFETCH(QString, selector);
+    QFETCH(QString, title);
+    const TelemetryScope scope = TelemetryScope::ofEdge(source, target, QStringLiteral("bookinfo"));
+    QVERIFY(scope.isEdge());
+    QCOMPARE(TelemetryMetrics::selector(scope), selector);
+    QCOMPARE(scope.title(), title);
+    // A destination outside the mesh has no destination proxy to report it.
+    QVERIFY(TelemetryScope::ofEdge(source, node(GraphNodeKind::External, "ext:unknown", "unknown"), QStringLiteral("bookinfo"))
+                .service.isEmpty());
 }
 
 void TestTelemetryMetric::stepFitsThePixels_data()

@@ -6,10 +6,14 @@
 
 #include "models/audit/AuditLog.h"
 #include "models/session/ClusterSession.h"
+#include "models/telemetry/RoutingEventTracker.h"
 #include "models/telemetry/TelemetryLoader.h"
 #include "models/telemetry/TelemetrySeriesModel.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QBuffer>
+#include <QComboBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,6 +25,9 @@ private Q_SLOTS:
     void outageShowsABannerUntilRecovery();
     void exportsCsv();
     void marksAuditedChanges();
+    void marksFaultsAndTrafficSeenInTheVirtualService();
+    void comparesCanaryWithBaseline();
+    void refreshIntervalIsConfigurable();
 };
 
 namespace {
@@ -45,8 +52,27 @@ struct Fixture {
                          {TelemetryMetric::RequestRate, QStringLiteral("v2"), {{t, 4}, {t + 1000, 5}}},
                          {TelemetryMetric::LatencyP95, QStringLiteral("v2"), {{t, 48}, {t + 1000, 52}}}}},
                        true);
+        // Lines are prepared on a worker thread; wait until every chart has swapped its first in.
+        QTRY_VERIFY(!panel.chartFor(TelemetryMetric::RequestRate)->drawnVersions().isEmpty()
+                    && !panel.chartFor(TelemetryMetric::LatencyP95)->drawnVersions().isEmpty());
     }
 };
+
+MeshTopology reviewsTopology(const char* resourceVersion, bool fault)
+{
+    nlohmann::json http = nlohmann::json::array(
+        {{{"route", {{{"destination", {{"host", "reviews"}, {"subset", "v1"}}}, {"weight", 80}},
+                     {{"destination", {{"host", "reviews"}, {"subset", "v2"}}}, {"weight", 20}}}}}});
+    if (fault)
+        http[0]["fault"] = {{"abort", {{"httpStatus", 503}, {"percentage", {{"value", 10}}}}}};
+    MeshTopology t;
+    t.namespaceName = QStringLiteral("bookinfo");
+    t.services = {{QStringLiteral("reviews"), {}}};
+    const nlohmann::json raw = {{"metadata", {{"resourceVersion", resourceVersion}}}, {"spec", {{"hosts", {"reviews"}}, {"http", http}}}};
+    t.virtualServices = {{QStringLiteral("reviews"), QString::fromUtf8(resourceVersion), {QStringLiteral("reviews")},
+                          std::make_shared<const nlohmann::json>(raw)}};
+    return t;
+}
 
 } // namespace
 
@@ -55,7 +81,7 @@ void TestTelemetryPanel::drawsEveryVersionWithGaps()
     Fixture f;
     MetricChart* rates = f.panel.chartFor(TelemetryMetric::RequestRate);
     QVERIFY(rates);
-    QCOMPARE(rates->lastPoint(TelemetryMetric::RequestRate, QStringLiteral("v2")).y(), 5.0);
+    QTRY_COMPARE(rates->lastPoint(TelemetryMetric::RequestRate, QStringLiteral("v2")).y(), 5.0);
     // v1 has no points from 2 s to 8 s: two pieces, not a line drawn across the hole.
     QCOMPARE(rates->segmentCount(TelemetryMetric::RequestRate, QStringLiteral("v1")), 2);
     QCOMPARE(rates->segmentCount(TelemetryMetric::RequestRate, QStringLiteral("v2")), 1);
@@ -63,7 +89,7 @@ void TestTelemetryPanel::drawsEveryVersionWithGaps()
     QVERIFY2(f.panel.legendText().contains(QStringLiteral("v1")) && f.panel.legendText().contains(QStringLiteral("v2")),
              qPrintable(f.panel.legendText()));
     MetricChart* latency = f.panel.chartFor(TelemetryMetric::LatencyP99);
-    QCOMPARE(latency->lastPoint(TelemetryMetric::LatencyP95, QStringLiteral("v2")).y(), 52.0);
+    QTRY_COMPARE(latency->lastPoint(TelemetryMetric::LatencyP95, QStringLiteral("v2")).y(), 52.0);
     // The hover readout names every line that has a value at that moment.
     const QString readout = rates->readoutAt(1764140001000.0);
     QVERIFY2(readout.contains(QStringLiteral("v1 requests/s: 15")), qPrintable(readout));
@@ -123,6 +149,72 @@ void TestTelemetryPanel::marksAuditedChanges()
     AuditLog reread(f.audit.file());
     QCOMPARE(reread.rowCount(), 2);
     QCOMPARE(reread.entry(0).summary, QStringLiteral("v1 80 %, v2 20 %"));
+}
+
+void TestTelemetryPanel::marksFaultsAndTrafficSeenInTheVirtualService()
+{
+    Fixture f;
+    RoutingEventTracker tracker;
+    f.panel.setRoutingEvents(&tracker);
+    const QDateTime t = QDateTime::fromMSecsSinceEpoch(qint64(1764140000000.0), Qt::UTC);
+    tracker.observe(reviewsTopology("10", false), t);
+    tracker.observe(reviewsTopology("11", true), t.addMSecs(500));
+    MetricChart* rates = f.panel.chartFor(TelemetryMetric::RequestRate);
+    QCOMPARE(rates->markers().size(), 1);
+    QVERIFY2(rates->markers().first().text.contains(QStringLiteral("fault started on reviews: abort 503 for 10 %")),
+             qPrintable(rates->markers().first().text));
+    QCOMPARE(rates->markers().first().timeMs, 1764140000500.0);
+
+    // A change MeshDeck made itself is marked once, by its audit entry, not again as seen.
+    AuditEntry entry;
+    entry.time = t.addSecs(1);
+    entry.user = QStringLiteral("alice");
+    entry.service = QStringLiteral("reviews");
+    entry.action = QStringLiteral("fault");
+    entry.summary = QStringLiteral("abort stopped");
+    entry.after = R"({"metadata":{"resourceVersion":"12"}})";
+    QVERIFY(f.audit.append(entry));
+    tracker.observe(reviewsTopology("12", false), t.addSecs(1));
+    QCOMPARE(rates->markers().size(), 2);
+    QStringList texts;
+    for (const ChartMarker& m : rates->markers())
+        texts.append(m.text);
+    QCOMPARE(texts.filter(QStringLiteral("fault by alice: abort stopped")).size(), 1);
+    QCOMPARE(texts.filter(QStringLiteral("fault stopped")).size(), 0);
+}
+
+void TestTelemetryPanel::comparesCanaryWithBaseline()
+{
+    Fixture f;
+    MetricChart* rates = f.panel.chartFor(TelemetryMetric::RequestRate);
+    QTRY_COMPARE(rates->drawnVersions(), (QStringList{QStringLiteral("v1"), QStringLiteral("v2")}));
+    QCOMPARE(rates->bandPieceCount(TelemetryMetric::RequestRate), 0);
+    f.panel.setComparison(QStringLiteral("v1"), QStringLiteral("v2"));
+    // v1 and v2 share the seconds 0 and 1: one shaded piece between them.
+    QTRY_COMPARE(rates->bandPieceCount(TelemetryMetric::RequestRate), 1);
+    // The latency chart has only v2: nothing to shade, v2 still drawn.
+    MetricChart* latency = f.panel.chartFor(TelemetryMetric::LatencyP95);
+    QTRY_COMPARE(latency->drawnVersions(), QStringList{QStringLiteral("v2")});
+    QCOMPARE(latency->bandPieceCount(TelemetryMetric::LatencyP95), 0);
+    f.panel.setComparison(QString(), QString());
+    QTRY_COMPARE(rates->bandPieceCount(TelemetryMetric::RequestRate), 0);
+    QCOMPARE(rates->drawnVersions(), (QStringList{QStringLiteral("v1"), QStringLiteral("v2")}));
+}
+
+void TestTelemetryPanel::refreshIntervalIsConfigurable()
+{
+    Fixture f;
+    f.loader.setInterval(1000);
+    QComboBox* refresh = nullptr;
+    for (QComboBox* box : f.panel.findChildren<QComboBox*>()) {
+        if (box->findData(5000) >= 0)
+            refresh = box;
+    }
+    QVERIFY(refresh);
+    QCOMPARE(refresh->currentData().toInt(), 1000); // the default: every second
+    refresh->setCurrentIndex(refresh->findData(5000));
+    Q_EMIT refresh->activated(refresh->currentIndex());
+    QCOMPARE(f.loader.interval(), 5000);
 }
 
 QTEST_MAIN(TestTelemetryPanel)

@@ -1,24 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "MeshPage.h"
 
+#include "views/graph/GraphDetailsPane.h"
 #include "views/graph/GraphPanel.h"
 #include "views/graph/GraphView.h"
 #include "views/telemetry/TelemetryPanel.h"
+#include "views/traffic/MatchRoutesEditor.h"
 #include "views/traffic/TrafficPanel.h"
 
 #include "models/graph/EdgeTelemetryLoader.h"
+#include "models/graph/MeshGraph.h"
 #include "models/graph/MeshGraphBuilder.h"
 #include "models/graph/MeshGraphModel.h"
 #include "models/mesh/MeshTopologyLoader.h"
 #include "models/session/ClusterSession.h"
+#include "models/telemetry/RoutingEventTracker.h"
 #include "models/telemetry/TelemetryLoader.h"
 #include "models/telemetry/TelemetrySeriesModel.h"
 #include "models/traffic/TrafficSplitModel.h"
 #include "models/traffic/TrafficSplitWriter.h"
+#include "models/traffic/VariantNumbers.h"
 
 #include <QHBoxLayout>
 #include <QPointer>
 #include <QSplitter>
+#include <QTabWidget>
+
+#include <algorithm>
 
 namespace {
 constexpr int TopologyRefreshMs = 2000;
@@ -38,13 +46,21 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
     , m_graphPanel(new GraphPanel(m_graph, this))
     , m_trafficPanel(new TrafficPanel(m_split, m_writer, this))
     , m_telemetryPanel(new TelemetryPanel(m_series, m_telemetryLoader, audit, this))
+    , m_routingEvents(new RoutingEventTracker(this))
+    , m_details(new GraphDetailsPane(m_graph, this))
+    , m_side(new QTabWidget(this))
 {
+    m_telemetryPanel->setRoutingEvents(m_routingEvents);
     m_series->setWindowSeconds(m_telemetryLoader->window().rangeSeconds);
 
-    // The graph and the selected service's split side by side, its telemetry across the bottom.
+    // The graph and the selected service's split (or the selection's details) side by side, its
+    // telemetry across the bottom.
+    m_side->setDocumentMode(true);
+    m_side->addTab(m_trafficPanel, tr("Traffic"));
+    m_side->addTab(m_details, tr("Details"));
     auto* top = new QSplitter(Qt::Horizontal, this);
     top->addWidget(m_graphPanel);
-    top->addWidget(m_trafficPanel);
+    top->addWidget(m_side);
     top->setStretchFactor(0, 3);
     top->setStretchFactor(1, 1);
     top->setSizes({1100, 400});
@@ -66,7 +82,15 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
             [this](const QString& message) { Q_EMIT statusMessage(tr("Prometheus: %1").arg(message)); });
     connect(m_telemetryLoader, &TelemetryLoader::batchAvailable, m_series, &TelemetrySeriesModel::addBatch);
     connect(m_telemetryLoader, &TelemetryLoader::batchAvailable, this, &MeshPage::liveDataChanged);
+    connect(m_topologyLoader, &MeshTopologyLoader::topologyAvailable, m_routingEvents,
+            [this](const MeshTopology& topology) { m_routingEvents->observe(topology); });
     connect(graphView(), &GraphView::serviceSelected, this, &MeshPage::selectService);
+    connect(graphView(), &GraphView::edgeSelected, this, &MeshPage::selectEdge);
+    connect(graphView(), &GraphView::nodeSelected, m_details, &GraphDetailsPane::showNode);
+    connect(graphView(), &GraphView::edgeSelected, this, [this](const QString& id) {
+        m_details->showEdge(id);
+        m_side->setCurrentWidget(m_details); // an edge has no split to move: show what it carries
+    });
     connect(m_graphPanel, &GraphPanel::optionsChanged, this, &MeshPage::rebuildGraph);
     connect(m_graphPanel, &GraphPanel::statusMessage, this, &MeshPage::statusMessage);
     // A write is followed by a read, so the panel shows the cluster's answer without waiting.
@@ -81,14 +105,51 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
 
 void MeshPage::selectService(const QString& service)
 {
-    if (service.isEmpty() || service == m_selected)
+    // The same service again after an edge: back to all of its traffic.
+    if (service.isEmpty() || (service == m_selected && !m_telemetryLoader->scope().isEdge()))
+        return;
+    graphView()->selectService(service);
+    focusService(service);
+    m_telemetryLoader->setService(m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName,
+                                  service);
+}
+
+void MeshPage::focusService(const QString& service)
+{
+    if (service == m_selected)
         return;
     m_selected = service;
-    checkWriteAccess();
-    graphView()->selectService(service);
     m_split->setService(service);
-    m_telemetryLoader->setService(m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName,
-                             service);
+    checkWriteAccess();
+    showVariants();
+}
+
+void MeshPage::showVariants()
+{
+    m_trafficPanel->matchRoutesEditor()->setVariantNumbers(VariantNumbers::of(m_telemetry, m_selected));
+}
+
+void MeshPage::selectEdge(const QString& edgeId)
+{
+    const MeshGraph graph = m_graph->graph();
+    const auto edge = std::find_if(graph.edges.cbegin(), graph.edges.cend(), [&](const GraphEdge& e) { return e.id == edgeId; });
+    if (edge == graph.edges.cend())
+        return;
+    const auto node = [&](const QString& id) {
+        return std::find_if(graph.nodes.cbegin(), graph.nodes.cend(), [&](const GraphNode& n) { return n.id == id; });
+    };
+    const auto source = node(edge->source);
+    const auto target = node(edge->target);
+    if (source == graph.nodes.cend() || target == graph.nodes.cend())
+        return;
+    const QString ns = m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName;
+    const TelemetryScope scope = TelemetryScope::ofEdge(*source, *target, ns);
+    if (scope.service.isEmpty()) {
+        Q_EMIT statusMessage(tr("%1 is outside the mesh: no proxy reports its traffic").arg(target->name));
+        return;
+    }
+    focusService(scope.service);
+    m_telemetryLoader->setScope(scope);
 }
 
 bool MeshPage::showsLiveData() const
@@ -104,8 +165,11 @@ void MeshPage::onTopology(const MeshTopology& topology)
     m_topology = topology;
     m_haveTopology = true;
     m_split->setTopology(topology);
+    m_details->setTopology(topology);
     rebuildGraph();
-    graphView()->selectService(m_selected);
+    // A selected edge stays selected; selecting its service's node would replace it.
+    if (!m_telemetryLoader->scope().isEdge())
+        graphView()->selectService(m_selected);
     if (m_selected.isEmpty()) {
         // Open on the most interesting service: the first one whose versions can be split.
         for (const MeshService& service : topology.services) {
@@ -121,6 +185,7 @@ void MeshPage::onTopology(const MeshTopology& topology)
 void MeshPage::onEdgeTelemetry(const EdgeTelemetry& telemetry)
 {
     m_telemetry = telemetry;
+    showVariants();
     if (m_haveTopology) {
         rebuildGraph();
         Q_EMIT liveDataChanged();
@@ -131,8 +196,10 @@ void MeshPage::checkWriteAccess()
 {
     const QString ns = m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName;
     const QPointer<MeshPage> self(this);
-    m_session->checkAccess(QStringLiteral("patch"), QStringLiteral("networking.istio.io"), QStringLiteral("virtualservices"),
-                           ns, [self, ns](bool known, bool allowed, const QString& reason) {
+    const bool httpRoute = m_split->routeKind() == TrafficSplitModel::RouteKind::HTTPRoute;
+    m_session->checkAccess(QStringLiteral("patch"), httpRoute ? QStringLiteral("gateway.networking.k8s.io") : QStringLiteral("networking.istio.io"),
+                           httpRoute ? QStringLiteral("httproutes") : QStringLiteral("virtualservices"),
+                           ns, [self, ns, httpRoute](bool known, bool allowed, const QString& reason) {
                                if (!self)
                                    return;
                                // A review that failed says nothing: leave the controls on and let the
@@ -142,7 +209,9 @@ void MeshPage::checkWriteAccess()
                                    return;
                                }
                                self->m_trafficPanel->setWriteAccess(
-                                   false, reason.isEmpty() ? tr("you may not patch VirtualServices in namespace %1").arg(ns) : reason);
+                                   false, reason.isEmpty() ? tr("you may not patch %1 in namespace %2")
+                                                                 .arg(httpRoute ? tr("HTTPRoutes") : tr("VirtualServices"), ns)
+                                                           : reason);
                            });
 }
 

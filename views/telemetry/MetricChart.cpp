@@ -3,16 +3,19 @@
 
 #include "views/style/VersionPalette.h"
 
-#include "models/telemetry/SeriesReducer.h"
+#include "models/telemetry/ChartFramePreparer.h"
 #include "models/telemetry/TelemetrySeriesModel.h"
 
+#include <QAreaSeries>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QElapsedTimer>
 #include <QLineSeries>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
 #include <QValueAxis>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -45,12 +48,16 @@ MetricChart::MetricChart(TelemetrySeriesModel* model, const QString& title, QLis
     m_time->setRange(now.addSecs(-60), now);
     chart()->addAxis(m_time, Qt::AlignBottom);
     chart()->addAxis(m_values, Qt::AlignLeft);
+    // Antialiasing roughly doubles the cost of stroking lines in software (measured in
+    // bench_telemetry); on a chart of pixel-thinned lines it buys little.
+    setRenderHint(QPainter::Antialiasing, false);
     setRubberBand(QChartView::HorizontalRubberBand);
     setMouseTracking(true);
     setMinimumSize(260, 200);
 
     connect(model, &QAbstractItemModel::modelReset, this, [this] {
         m_axisEnd = 0; // another service or window: place the time axis afresh
+        ++m_generation; // and never show a frame prepared from the old data
         refreshLines();
     });
     connect(model, &TelemetrySeriesModel::pointsChanged, this, &MetricChart::refreshLines);
@@ -59,21 +66,47 @@ MetricChart::MetricChart(TelemetrySeriesModel* model, const QString& title, QLis
 QPointF MetricChart::lastPoint(TelemetryMetric metric, const QString& version) const
 {
     for (const Line& line : m_lines) {
-        if (line.metric == metric && line.version == version && !line.pieces.isEmpty()) {
-            const QLineSeries* last = line.pieces.last();
-            if (last->count() > 0)
-                return last->at(last->count() - 1);
+        if (line.metric != metric || line.version != version)
+            continue;
+        for (auto piece = line.pieces.crbegin(); piece != line.pieces.crend(); ++piece) {
+            if ((*piece)->count() > 0)
+                return (*piece)->at((*piece)->count() - 1);
         }
     }
     return {};
+}
+
+QList<QPointF> MetricChart::drawnPoints(TelemetryMetric metric, const QString& version) const
+{
+    QList<QPointF> points;
+    for (const Line& line : m_lines) {
+        if (line.metric != metric || line.version != version)
+            continue;
+        for (const QLineSeries* piece : line.pieces) {
+            for (const QPointF& p : piece->points()) {
+                if (points.isEmpty() || p.x() > points.last().x())
+                    points.append(p);
+            }
+        }
+    }
+    return points;
 }
 
 int MetricChart::segmentCount(TelemetryMetric metric, const QString& version) const
 {
     for (const Line& line : m_lines) {
         if (line.metric == metric && line.version == version) {
-            return int(std::count_if(line.pieces.cbegin(), line.pieces.cend(),
-                                     [](const QLineSeries* s) { return s->count() > 0; }));
+            // A chunk that starts where the previous one ends continues its segment.
+            int segments = 0;
+            QPointF previousEnd(-1, -1);
+            for (const QLineSeries* piece : line.pieces) {
+                if (piece->count() == 0)
+                    continue;
+                if (piece->at(0) != previousEnd)
+                    ++segments;
+                previousEnd = piece->at(piece->count() - 1);
+            }
+            return segments;
         }
     }
     return 0;
@@ -92,11 +125,18 @@ void MetricChart::resetZoom()
     refreshLines();
 }
 
-QPen MetricChart::penFor(TelemetryMetric metric, const QString& version) const
+TelemetryMetric MetricChart::solidMetric() const
+{
+    // The style order of penFor(): with three metrics the middle one is solid, else the first.
+    return m_metrics.size() == 3 ? m_metrics.at(1) : m_metrics.first();
+}
+
+QPen MetricChart::penFor(TelemetryMetric metric, const QString& version, qsizetype lineCount) const
 {
     static const Qt::PenStyle styles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine};
+    constexpr qsizetype DenseLines = 6;
     const qsizetype position = m_metrics.indexOf(metric);
-    QPen pen(VersionPalette::colorFor(version), 2);
+    QPen pen(VersionPalette::colorFor(version), lineCount > DenseLines ? 0 : 2);
     // With three metrics on a chart (p50, p95, p99) the middle one is the solid one.
     const qsizetype styleIndex = m_metrics.size() == 3 ? (position + 2) % 3 : position;
     pen.setStyle(styles[std::clamp<qsizetype>(styleIndex, 0, 2)]);
@@ -152,6 +192,16 @@ void MetricChart::showEvent(QShowEvent* event)
         refreshLines();
 }
 
+void MetricChart::setComparison(const QString& baseline, const QString& canary)
+{
+    if (baseline == m_baseline && canary == m_canary)
+        return;
+    m_baseline = baseline;
+    m_canary = canary;
+    ++m_generation; // a frame prepared for the old pair is not shown
+    refreshLines();
+}
+
 void MetricChart::refreshLines()
 {
     if (!isVisible()) {
@@ -159,75 +209,172 @@ void MetricChart::refreshLines()
         return;
     }
     m_dirty = false;
-
-    // Lines of versions that are gone (another service selected) are removed.
-    for (auto it = m_lines.begin(); it != m_lines.end();) {
-        if (m_model->rowOf(it->metric, it->version) < 0) {
-            for (QLineSeries* piece : std::as_const(it->pieces)) {
-                chart()->removeSeries(piece);
-                delete piece;
-            }
-            it = m_lines.erase(it);
-        } else {
-            ++it;
-        }
+    if (m_preparing) {
+        // One frame at a time: the newest state is prepared when the current one is done.
+        m_again = true;
+        return;
     }
 
-    double highest = 0;
-    double earliest = m_model->latestTime();
-    const double stepMs = m_model->stepSeconds() * 1000.0;
     const double latest = m_model->latestTime() > 0 ? m_model->latestTime() : double(QDateTime::currentMSecsSinceEpoch());
-    const bool moveAxis = !m_zoomed && (latest > m_axisEnd || latest < m_axisEnd - m_model->windowMs());
-    if (moveAxis) {
+    if (!m_zoomed && (latest > m_axisEnd || latest < m_axisEnd - m_model->windowMs())) {
         // The time axis jumps ahead by a tenth of the window and then holds still while the lines
         // grow into it: every axis move makes Qt Charts recompute every line, so it moves rarely.
         m_axisEnd = latest + m_model->windowMs() / 10;
+        m_axisMoved = true;
     }
-    const double axisStart = m_axisEnd - m_model->windowMs() * 1.1;
-    const int columns = plotWidth();
 
+    ChartFrameRequest request;
     for (int row = 0; row < m_model->rowCount(); ++row) {
-        const TelemetrySeries& series = m_model->series(row);
-        if (!m_metrics.contains(series.metric))
+        if (m_metrics.contains(m_model->series(row).metric))
+            request.series.append(m_model->series(row)); // shares the points, copies none
+    }
+    request.metrics = m_metrics;
+    request.stepMs = m_model->stepSeconds() * 1000.0;
+    request.fromMs = m_zoomed ? double(m_time->min().toMSecsSinceEpoch()) : m_axisEnd - m_model->windowMs() * 1.1;
+    request.toMs = m_zoomed ? double(m_time->max().toMSecsSinceEpoch()) : m_axisEnd;
+    request.columns = plotWidth();
+    request.baseline = m_baseline;
+    request.canary = m_canary;
+    request.bandMetrics = {solidMetric()};
+
+    m_preparing = true;
+    const quint64 generation = m_generation;
+    QtConcurrent::run(&ChartFramePreparer::prepare, request).then(this, [this, generation](const ChartFrame& frame) {
+        m_preparing = false;
+        if (generation == m_generation)
+            swapIn(frame);
+        if (m_again) {
+            m_again = false;
+            refreshLines();
+        }
+    });
+}
+
+void MetricChart::swapIn(const ChartFrame& frame)
+{
+    QElapsedTimer timer;
+    timer.start();
+    // Lines that are no longer drawn (another service, another pair compared) are removed.
+    for (auto it = m_lines.begin(); it != m_lines.end();) {
+        const bool drawn = std::any_of(frame.lines.cbegin(), frame.lines.cend(), [&](const ChartLine& l) {
+            return l.metric == it->metric && l.version == it->version;
+        });
+        if (drawn) {
+            ++it;
             continue;
-        Line& line = lineFor(series.metric, series.version);
-        const QList<QList<QPointF>> segments = TelemetrySeriesModel::segments(series.points, stepMs);
-        while (line.pieces.size() < std::max<qsizetype>(1, segments.size())) {
+        }
+        for (QLineSeries* piece : std::as_const(it->pieces)) {
+            chart()->removeSeries(piece);
+            delete piece;
+        }
+        it = m_lines.erase(it);
+    }
+
+    // Dense charts get hairlines: a one-pixel cosmetic pen takes the rasterizer's fast path,
+    // where wider pens are stroked into polygons first.
+    const qsizetype lineCount = frame.lines.size();
+    for (const ChartLine& drawn : frame.lines) {
+        Line& line = lineFor(drawn.metric, drawn.version);
+        while (line.pieces.size() < std::max<qsizetype>(1, drawn.pieces.size())) {
             auto* piece = new QLineSeries(chart());
-            piece->setPen(penFor(series.metric, series.version));
-            piece->setName(series.version + u' ' + TelemetryMetrics::info(series.metric).title);
+            piece->setName(drawn.version + u' ' + TelemetryMetrics::info(drawn.metric).title);
             chart()->addSeries(piece);
             piece->attachAxis(m_time);
             piece->attachAxis(m_values);
             line.pieces.append(piece);
         }
+        const QPen pen = penFor(drawn.metric, drawn.version, lineCount);
         for (qsizetype i = 0; i < line.pieces.size(); ++i) {
-            // Never more points than the plot has pixel columns (a low and a high per column).
-            line.pieces[i]->replace(i < segments.size() ? SeriesReducer::reduce(segments[i], axisStart, m_axisEnd, columns)
-                                                        : QList<QPointF>());
+            if (line.pieces[i]->pen() != pen)
+                line.pieces[i]->setPen(pen);
+            // Only chunks that changed are replaced: each replace recomputes the whole series.
+            const QList<QPointF> wanted = i < drawn.pieces.size() ? drawn.pieces[i] : QList<QPointF>();
+            if (line.pieces[i]->points() != wanted)
+                line.pieces[i]->replace(wanted);
         }
-        for (const QPointF& p : series.points)
-            highest = std::max(highest, p.y());
-        if (!series.points.isEmpty())
-            earliest = std::min(earliest, series.points.first().x());
     }
+    swapInBands(frame);
 
     const QString title = m_lines.isEmpty() && m_model->rowCount() > 0 ? m_title + tr(" — no data") : m_title;
     if (chart()->title() != title)
         chart()->setTitle(title);
-    if (m_zoomed)
-        return;
-    if (moveAxis) {
+    if (!m_zoomed && m_axisMoved) {
+        m_axisMoved = false;
         // A young cluster has less history than the window: show what exists (at least a minute)
         // rather than a line squeezed against the right edge.
         constexpr double MinimumSpanMs = 60000;
+        const double axisStart = m_axisEnd - m_model->windowMs() * 1.1;
+        const double earliest = frame.earliest > 0 ? frame.earliest : m_axisEnd;
         const double start = std::max(axisStart, std::min(earliest, m_axisEnd - MinimumSpanMs));
         m_time->setRange(QDateTime::fromMSecsSinceEpoch(qint64(start)), QDateTime::fromMSecsSinceEpoch(qint64(m_axisEnd)));
     }
     // The value axis changes only when the lines outgrow it or shrink to under half of it.
     const double top = m_values->max();
-    if (highest > top || highest < top * 0.5 || (highest == 0 && top != 1))
-        m_values->setRange(0, highest > 0 ? highest * 1.2 : 1);
+    if (!m_zoomed && (frame.highest > top || frame.highest < top * 0.5 || (frame.highest == 0 && top != 1)))
+        m_values->setRange(0, frame.highest > 0 ? frame.highest * 1.2 : 1);
+    m_lastSwapMs = timer.nsecsElapsed() / 1e6;
+    Q_EMIT linesReplaced();
+}
+
+void MetricChart::swapInBands(const ChartFrame& frame)
+{
+    for (Band& band : m_bands) {
+        const auto drawn = std::find_if(frame.bands.cbegin(), frame.bands.cend(), [&](const ChartBand& b) { return b.metric == band.metric; });
+        const qsizetype wanted = drawn == frame.bands.cend() ? 0 : drawn->upper.size();
+        for (qsizetype i = 0; i < band.pieces.size(); ++i) {
+            band.pieces[i]->upperSeries()->replace(i < wanted ? drawn->upper[i] : QList<QPointF>());
+            band.pieces[i]->lowerSeries()->replace(i < wanted ? drawn->lower[i] : QList<QPointF>());
+        }
+    }
+    for (const ChartBand& drawn : frame.bands) {
+        auto band = std::find_if(m_bands.begin(), m_bands.end(), [&](const Band& b) { return b.metric == drawn.metric; });
+        if (band == m_bands.end()) {
+            m_bands.append(Band{drawn.metric, {}});
+            band = m_bands.end() - 1;
+        }
+        // The band takes the canary's colour, faint, so the lines stay readable over it.
+        QColor fill = VersionPalette::colorFor(m_canary);
+        fill.setAlpha(60);
+        while (band->pieces.size() < drawn.upper.size()) {
+            const qsizetype i = band->pieces.size();
+            auto* area = new QAreaSeries(new QLineSeries(chart()), new QLineSeries(chart()));
+            area->setName(tr("%1 vs %2").arg(m_canary, m_baseline));
+            area->setPen(Qt::NoPen);
+            area->upperSeries()->replace(drawn.upper[i]);
+            area->lowerSeries()->replace(drawn.lower[i]);
+            chart()->addSeries(area);
+            area->attachAxis(m_time);
+            area->attachAxis(m_values);
+            band->pieces.append(area);
+        }
+        for (QAreaSeries* area : std::as_const(band->pieces)) {
+            if (area->brush().color() != fill)
+                area->setBrush(fill);
+        }
+    }
+}
+
+int MetricChart::bandPieceCount(TelemetryMetric metric) const
+{
+    for (const Band& band : m_bands) {
+        if (band.metric == metric) {
+            return int(std::count_if(band.pieces.cbegin(), band.pieces.cend(),
+                                     [](const QAreaSeries* a) { return a->upperSeries()->count() > 0; }));
+        }
+    }
+    return 0;
+}
+
+QStringList MetricChart::drawnVersions() const
+{
+    QStringList versions;
+    for (const Line& line : m_lines) {
+        const bool hasPoints = std::any_of(line.pieces.cbegin(), line.pieces.cend(), [](const QLineSeries* s) { return s->count() > 0; });
+        if (hasPoints && !versions.contains(line.version))
+            versions.append(line.version);
+    }
+    std::sort(versions.begin(), versions.end());
+    return versions;
 }
 
 QString MetricChart::readoutAt(double time) const
@@ -272,6 +419,8 @@ void MetricChart::mouseReleaseEvent(QMouseEvent* event)
     // Charts' zoom out. Either way, whether the time range moved says if the operator zoomed.
     const QDateTime before = m_time->min();
     QChartView::mouseReleaseEvent(event);
-    if (m_time->min() != before)
+    if (m_time->min() != before) {
         m_zoomed = event->button() == Qt::LeftButton;
+        refreshLines(); // thinned again for the range now shown
+    }
 }

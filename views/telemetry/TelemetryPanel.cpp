@@ -6,6 +6,7 @@
 #include "views/style/VersionPalette.h"
 
 #include "models/audit/AuditLog.h"
+#include "models/telemetry/RoutingEventTracker.h"
 #include "models/telemetry/TelemetryLoader.h"
 #include "models/telemetry/TelemetrySeriesModel.h"
 
@@ -20,6 +21,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace {
 constexpr int CustomWindow = -1;
 } // namespace
@@ -30,6 +33,9 @@ TelemetryPanel::TelemetryPanel(TelemetrySeriesModel* model, TelemetryLoader* loa
     , m_loader(loader)
     , m_audit(audit)
     , m_window(new QComboBox(this))
+    , m_refresh(new QComboBox(this))
+    , m_baseline(new QComboBox(this))
+    , m_canary(new QComboBox(this))
     , m_pause(new QToolButton(this))
     , m_banner(new QLabel(this))
     , m_legend(new QLabel(this))
@@ -41,6 +47,12 @@ TelemetryPanel::TelemetryPanel(TelemetrySeriesModel* model, TelemetryLoader* loa
     m_window->addItem(tr("Last 6 hours"), 21600);
     m_window->addItem(tr("Custom…"), CustomWindow);
     m_window->setToolTip(tr("How much history the charts show"));
+    for (int seconds : {1, 2, 5, 10, 30})
+        m_refresh->addItem(tr("every %1 s").arg(seconds), seconds * 1000);
+    m_refresh->setToolTip(tr("How often live data is asked for"));
+    m_baseline->setToolTip(tr("Baseline version to compare a canary against"));
+    m_canary->setToolTip(tr("Canary version: drawn against the baseline with the difference shaded"));
+    updateComparisonChoices();
     m_pause->setText(tr("Pause"));
     m_pause->setCheckable(true);
     m_pause->setToolTip(tr("Stop following live data (the charts keep what they have)"));
@@ -56,7 +68,12 @@ TelemetryPanel::TelemetryPanel(TelemetrySeriesModel* model, TelemetryLoader* loa
     toolbar->addSpacing(12);
     toolbar->addWidget(m_legend);
     toolbar->addStretch();
+    toolbar->addWidget(new QLabel(tr("Compare"), this));
+    toolbar->addWidget(m_baseline);
+    toolbar->addWidget(new QLabel(tr("with"), this));
+    toolbar->addWidget(m_canary);
     toolbar->addWidget(m_window);
+    toolbar->addWidget(m_refresh);
     toolbar->addWidget(m_pause);
     toolbar->addWidget(resetZoom);
     toolbar->addWidget(exportButton);
@@ -91,6 +108,11 @@ TelemetryPanel::TelemetryPanel(TelemetrySeriesModel* model, TelemetryLoader* loa
     if (audit)
         connect(audit, &AuditLog::rowsInserted, this, &TelemetryPanel::updateMarkers);
     connect(model, &TelemetrySeriesModel::rowsInserted, this, &TelemetryPanel::updateLegend);
+    connect(model, &TelemetrySeriesModel::modelReset, this, &TelemetryPanel::updateComparisonChoices);
+    connect(model, &TelemetrySeriesModel::rowsInserted, this, &TelemetryPanel::updateComparisonChoices);
+    connect(m_baseline, &QComboBox::activated, this, &TelemetryPanel::compareChosen);
+    connect(m_canary, &QComboBox::activated, this, &TelemetryPanel::compareChosen);
+    connect(m_refresh, &QComboBox::activated, this, [this](int index) { m_loader->setInterval(m_refresh->itemData(index).toInt()); });
     connect(m_window, &QComboBox::activated, this, &TelemetryPanel::chooseWindow);
     connect(m_pause, &QToolButton::toggled, loader, &TelemetryLoader::setPaused);
     connect(resetZoom, &QToolButton::clicked, this, [this] {
@@ -126,17 +148,24 @@ QString TelemetryPanel::bannerText() const
 
 void TelemetryPanel::updateLegend()
 {
+    // While comparing, only the pair is drawn, and the legend says which is which.
+    const QString baseline = m_baseline->currentData().toString();
+    const QString canary = m_canary->currentData().toString();
+    const bool comparing = !baseline.isEmpty() && !canary.isEmpty() && baseline != canary;
     QStringList entries;
-    for (const QString& version : m_model->versions()) {
-        entries.append(QStringLiteral("<span style=\"color:%1\">&#9632;</span> %2")
-                           .arg(VersionPalette::colorFor(version).name(), version.toHtmlEscaped()));
+    for (const QString& version : comparing ? QStringList{baseline, canary} : m_model->versions()) {
+        const QString role = !comparing ? QString() : version == baseline ? tr(" (baseline)") : tr(" (canary, difference shaded)");
+        entries.append(QStringLiteral("<span style=\"color:%1\">&#9632;</span> %2%3")
+                           .arg(VersionPalette::colorFor(version).name(), version.toHtmlEscaped(), role));
     }
-    m_legend->setText(entries.isEmpty() ? QString() : m_model->service().toHtmlEscaped() + QStringLiteral(": ") + entries.join(QStringLiteral("&nbsp;&nbsp;")));
+    const QString scope = m_loader->scope().service == m_model->service() ? m_loader->scope().title() : m_model->service();
+    m_legend->setText(entries.isEmpty() ? QString() : scope.toHtmlEscaped() + QStringLiteral(": ") + entries.join(QStringLiteral("&nbsp;&nbsp;")));
 }
 
 void TelemetryPanel::updateMarkers()
 {
     QList<ChartMarker> markers;
+    QStringList audited; // resourceVersions MeshDeck wrote itself: their audit entry says more
     for (int row = 0; m_audit && row < m_audit->rowCount(); ++row) {
         const AuditEntry& e = m_audit->entry(row);
         if (e.service != m_model->service())
@@ -144,9 +173,73 @@ void TelemetryPanel::updateMarkers()
         markers.append({double(e.time.toMSecsSinceEpoch()),
                         tr("%1 %2 by %3: %4").arg(e.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")), e.action,
                                                   e.user, e.summary)});
+        audited.append(QString::fromUtf8(e.after));
+    }
+    if (m_events) {
+        for (const RoutingEvent& e : m_events->events(m_model->service())) {
+            const QString written = QStringLiteral("\"resourceVersion\":\"%1\"").arg(e.resourceVersion);
+            if (std::any_of(audited.cbegin(), audited.cend(), [&](const QString& after) { return after.contains(written); }))
+                continue;
+            markers.append({double(e.time.toMSecsSinceEpoch()),
+                            tr("%1 %2").arg(e.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")), e.text)});
+        }
     }
     for (MetricChart* chart : std::as_const(m_charts))
         chart->setMarkers(markers);
+}
+
+void TelemetryPanel::setRoutingEvents(RoutingEventTracker* tracker)
+{
+    m_events = tracker;
+    connect(tracker, &RoutingEventTracker::eventsChanged, this, &TelemetryPanel::updateMarkers);
+    updateMarkers();
+}
+
+void TelemetryPanel::updateComparisonChoices()
+{
+    // The choices follow the versions the service has; a chosen pair stays chosen while both exist.
+    const QString baseline = m_baseline->currentData().toString();
+    const QString canary = m_canary->currentData().toString();
+    m_baseline->clear();
+    m_canary->clear();
+    m_baseline->addItem(tr("all versions"), QString());
+    m_canary->addItem(QStringLiteral("—"), QString());
+    QStringList versions = m_model->versions();
+    for (const QString& chosen : {baseline, canary}) {
+        if (!chosen.isEmpty() && !versions.contains(chosen))
+            versions.append(chosen);
+    }
+    for (const QString& version : std::as_const(versions)) {
+        m_baseline->addItem(version, version);
+        m_canary->addItem(version, version);
+    }
+    m_baseline->setCurrentIndex(std::max(0, m_baseline->findData(baseline)));
+    m_canary->setCurrentIndex(std::max(0, m_canary->findData(canary)));
+    compareChosen();
+}
+
+void TelemetryPanel::compareChosen()
+{
+    const QString baseline = m_baseline->currentData().toString();
+    const QString canary = m_canary->currentData().toString();
+    const bool comparing = !baseline.isEmpty() && !canary.isEmpty() && baseline != canary;
+    for (MetricChart* chart : std::as_const(m_charts))
+        chart->setComparison(comparing ? baseline : QString(), comparing ? canary : QString());
+    updateLegend();
+}
+
+void TelemetryPanel::setComparison(const QString& baseline, const QString& canary)
+{
+    // Versions not seen yet are offered already, so a comparison can be asked for before data arrives.
+    for (QComboBox* box : {m_baseline, m_canary}) {
+        for (const QString& version : {baseline, canary}) {
+            if (!version.isEmpty() && box->findData(version) < 0)
+                box->addItem(version, version);
+        }
+    }
+    m_baseline->setCurrentIndex(std::max(0, m_baseline->findData(baseline)));
+    m_canary->setCurrentIndex(std::max(0, m_canary->findData(canary)));
+    compareChosen();
 }
 
 QString TelemetryPanel::legendText() const

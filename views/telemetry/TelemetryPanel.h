@@ -11,13 +11,15 @@ class QComboBox;
 class QIODevice;
 class QLabel;
 class QToolButton;
+class RoutingEventTracker;
 class TelemetryLoader;
 class TelemetrySeriesModel;
 
-// Live telemetry of the selected service: requests/s, error % (5xx and 4xx), latency (p50, p95,
-// p99) and request/response sizes per version, with the time window, pause, zoom reset and export
-// in a toolbar, a banner when Prometheus cannot answer, and the audit log's changes to the service
-// marked on every chart.
+// Live telemetry of the selected service or edge: requests/s, error % (5xx and 4xx), latency (p50,
+// p95, p99) and request/response sizes per version, with the time window, refresh interval,
+// baseline-vs-canary comparison, pause, zoom reset and export in a toolbar, a banner when
+// Prometheus cannot answer or warns, and what happened to the service marked on every chart: the
+// audit log's changes, and faults and traffic moves seen in its VirtualService.
 class TelemetryPanel : public QWidget {
     Q_OBJECT
 public:
@@ -27,6 +29,10 @@ public:
     MetricChart* chartFor(TelemetryMetric metric) const;
     QString bannerText() const;
     QString legendText() const;
+    // Marks the tracker's events for the shown service too.
+    void setRoutingEvents(RoutingEventTracker* tracker);
+    // Two versions overlaid with the difference shaded; empty strings show every version again.
+    void setComparison(const QString& baseline, const QString& canary);
 
     bool exportPng(const QString& file);
     // Every point of every series: time (ISO 8601, UTC), metric, version, value.
@@ -40,12 +46,18 @@ private:
     void showProblem(const QString& text, bool isError);
     void updateLegend();
     void updateMarkers();
+    void updateComparisonChoices();
+    void compareChosen();
     void exportWithDialog();
 
     TelemetrySeriesModel* m_model;
     TelemetryLoader* m_loader;
     AuditLog* m_audit;
+    RoutingEventTracker* m_events = nullptr;
     QComboBox* m_window;
+    QComboBox* m_refresh;
+    QComboBox* m_baseline;
+    QComboBox* m_canary;
     QToolButton* m_pause;
     QLabel* m_banner;
     QLabel* m_legend;
