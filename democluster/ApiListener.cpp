@@ -4,7 +4,7 @@
 #include "ApiRequest.h"
 #include "ApiServer.h"
 #include "TlsCredentials.h"
-#include "WatchStream.h"
+#include "ResponseStream.h"
 
 #include <httplib.h>
 
@@ -36,16 +36,13 @@ ApiRequest toApiRequest(const httplib::Request& request)
     return converted;
 }
 
-// How long a watch waits for news before httplib gets control back to check for shutdown: the
+// How long a stream waits for news before httplib gets control back to check for shutdown: the
 // bound on how late a stop() is with watches open.
 constexpr std::chrono::milliseconds WatchPollInterval{200};
 
-void streamWatch(const std::shared_ptr<WatchStream>& stream, httplib::Response& response)
+void streamBody(const std::shared_ptr<ResponseStream>& stream, const std::string& contentType, httplib::Response& response)
 {
-    // The media-type parameter is what kube-apiserver itself sends for protobuf watches; here it
-    // also keeps httplib from gzipping the stream (it compresses exactly "application/json" when
-    // the client accepts gzip, as kubectl and curl do), which would hold events in zlib's buffer.
-    response.set_chunked_content_provider("application/json;stream=watch", [stream](std::size_t, httplib::DataSink& sink) {
+    response.set_chunked_content_provider(contentType, [stream](std::size_t, httplib::DataSink& sink) {
         std::string chunk;
         const bool more = stream->next(chunk, WatchPollInterval);
         if (!chunk.empty() && !sink.write(chunk.data(), chunk.size()))
@@ -68,7 +65,7 @@ ApiListener::ApiListener(const ApiServer& api, const TlsCredentials& credentials
         const ApiResponse answer = m_api.handle(toApiRequest(request));
         response.status = answer.status;
         if (answer.stream)
-            streamWatch(answer.stream, response);
+            streamBody(answer.stream, answer.contentType, response);
         else
             response.set_content(answer.body, answer.contentType);
     };

@@ -91,6 +91,7 @@ ApiServer::ApiServer(ObjectStore& store, const ResourceRegistry& registry, const
     , m_discovery(registry)
     , m_openApi(registry)
     , m_resources(store, registry, m_admission, watchLimits)
+    , m_podLogs(store, store.podLogs())
 {
 }
 
@@ -126,6 +127,9 @@ ApiResponse ApiServer::handle(const ApiRequest& request) const
         return SelfSubjectReviews::answer(*path->type, request, *user);
     if (path->type->group.empty() && path->type->plural == "services" && path->subresource == "proxy")
         return serviceProxy(request, *path);
+    if (path->type->group.empty() && path->type->plural == "pods" && path->subresource == "log" && !path->name.empty()
+        && !path->namespaceName.empty())
+        return m_podLogs.handle(request, *path);
     return m_resources.handle(request, *path);
 }
 
@@ -133,6 +137,12 @@ std::optional<ApiResponse> ApiServer::discovery(const ApiRequest& request) const
 {
     const auto segments = segmentsOf(request.path);
     std::optional<std::string> document;
+    const bool root = segments.size() == 1 && (segments[0] == "api" || segments[0] == "apis");
+    if (root && DiscoveryDocuments::aggregatedWanted(request.header("accept"))) {
+        if (request.method != "GET")
+            return ApiResponse::failure(ApiStatus::methodNotAllowed());
+        return ApiResponse{200, DiscoveryDocuments::AggregatedMediaType, m_discovery.aggregated(segments[0] == "api"), {}};
+    }
     if (segments.size() == 1 && segments[0] == "version")
         document = DiscoveryDocuments::version();
     else if (segments.size() == 1 && segments[0] == "api")

@@ -5,6 +5,7 @@
 #include "ApiResponse.h"
 #include "DiscoveryDocuments.h"
 #include "OpenApiDocuments.h"
+#include "PodLogHandler.h"
 #include "ResourceHandler.h"
 #include "WatchLimits.h"
 
@@ -20,7 +21,7 @@ class ResourceRegistry;
 struct ApiPath;
 struct ApiRequest;
 
-// The Kubernetes API: authentication, then discovery, the service proxy or a resource verb.
+// The Kubernetes API: authentication, then discovery, the service proxy, pod logs or a resource verb.
 // Socket-free on purpose: ApiListener feeds it from HTTPS, tests call handle() directly.
 class ApiServer {
 public:
@@ -46,6 +47,7 @@ private:
     DiscoveryDocuments m_discovery;
     OpenApiDocuments m_openApi;
     ResourceHandler m_resources;
+    PodLogHandler m_podLogs;
 };
 
 } // namespace democluster

@@ -55,6 +55,23 @@ ApiStatus ApiStatus::conflict(const ResourceType& type, std::string_view name)
         .withDetails(type, name);
 }
 
+ApiStatus ApiStatus::applyConflict(std::string message, const std::vector<std::pair<std::string, std::string>>& causes)
+{
+    ApiStatus status(409, "Conflict", std::move(message));
+    // apierrors.NewApplyConflict: the causes alone, no name or kind.
+    status.m_hasDetails = true;
+    status.m_causes = causes;
+    return status;
+}
+
+ApiStatus ApiStatus::invalid(const std::string& qualifiedKind, std::string_view name, std::string message)
+{
+    ApiStatus status(422, "Invalid", qualifiedKind + ' ' + inQuotes(name) + " is invalid: " + message);
+    status.m_hasDetails = true;
+    status.m_detailsName = name;
+    return status;
+}
+
 ApiStatus ApiStatus::unauthorized()
 {
     return ApiStatus(401, "Unauthorized", "Unauthorized");
@@ -177,6 +194,8 @@ std::string ApiStatus::toJson() const
             details["group"] = m_detailsGroup;
         if (!m_detailsKind.empty())
             details["kind"] = m_detailsKind;
+        for (const auto& [message, field] : m_causes)
+            details["causes"].push_back({{"reason", "FieldManagerConflict"}, {"message", message}, {"field", field}});
         status["details"] = std::move(details);
     }
     status["code"] = m_code;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace democluster {
@@ -21,6 +22,11 @@ public:
     static ApiStatus alreadyExists(const ResourceType& type, std::string_view name);
     // The optimistic-concurrency failure: a stale metadata.resourceVersion.
     static ApiStatus conflict(const ResourceType& type, std::string_view name);
+    // Server-side apply met fields another manager owns; `causes` are (message, field) pairs.
+    static ApiStatus applyConflict(std::string message, const std::vector<std::pair<std::string, std::string>>& causes);
+    // 422 Invalid: "<qualifiedKind> "<name>" is invalid: <message>", e.g. `PatchOptions.meta.k8s.io ""`
+    // for an apply without fieldManager.
+    static ApiStatus invalid(const std::string& qualifiedKind, std::string_view name, std::string message);
     static ApiStatus unauthorized();
     // Authorization said no; worded like kube-apiserver's forbiddenMessage().
     static ApiStatus forbidden(const RequestAttributes& attributes, std::string_view user);
@@ -61,6 +67,7 @@ private:
     std::string m_detailsName;
     std::string m_detailsGroup;
     std::string m_detailsKind;
+    std::vector<std::pair<std::string, std::string>> m_causes; // (message, field) of FieldManagerConflicts
 };
 
 } // namespace democluster

@@ -26,6 +26,9 @@ ClusterBootstrap::ClusterBootstrap(ObjectStore& store, const ResourceRegistry& r
 
 void ClusterBootstrap::seed(const Scenario& scenario, const std::filesystem::path& resourcesDir)
 {
+    // Every cluster has these; clients create objects in `default` without asking first.
+    for (const char* name : {"default", "kube-system", "kube-public", "kube-node-lease"})
+        createNamespace(name, {{"kubernetes.io/metadata.name", name}});
     createNamespace(PrometheusProxy::Namespace, {{"kubernetes.io/metadata.name", PrometheusProxy::Namespace}});
     nlohmann::json port = {{"name", "http"},
                            {"port", PrometheusProxy::ServicePort},
@@ -42,6 +45,22 @@ void ClusterBootstrap::seed(const Scenario& scenario, const std::filesystem::pat
         const auto path = resourcesDir / manifest;
         apply(kube::YamlJsonConverter::loadAll(path), scenario.namespaceName, path.string());
     }
+    if (scenario.objects)
+        apply(*scenario.objects, scenario.namespaceName, "the generated " + scenario.name + " mesh");
+
+    // The run-time traffic settings, where `kubectl edit` finds them; see Scenario::applyTrafficSettings.
+    nlohmann::json settings = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}};
+    settings["metadata"] = {{"name", Scenario::TrafficConfigMap},
+                            {"labels", {{"app.kubernetes.io/part-of", "meshdeck-demo"}}},
+                            {"annotations",
+                             {{"meshdeck.io/description",
+                               "Traffic of the simulated mesh, applied at the next simulation step: requestsPerSecond "
+                               "(entry load), users (shares of requests with headers, path or query), profiles "
+                               "(per service version: latencyMs {median, sigma}, errorRate, requestBytes, "
+                               "responseBytes). Values are YAML as in resources/scenarios/"
+                                   + scenario.name + ".yaml; invalid content is reported as an event and ignored."}}}};
+    settings["data"] = scenario.trafficSettings();
+    apply({settings}, scenario.namespaceName, "the traffic settings");
 }
 
 void ClusterBootstrap::createNamespace(const std::string& name, const std::map<std::string, std::string>& labels)

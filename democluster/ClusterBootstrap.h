@@ -15,8 +15,9 @@ class ObjectStore;
 class ResourceRegistry;
 struct Scenario;
 
-// The cluster's starting state: istio-system with its Prometheus Service, the scenario's
-// namespace (labelled for sidecar injection) and the scenario's manifests.
+// The cluster's starting state: the namespaces every cluster has, istio-system with its
+// Prometheus Service, the scenario's namespace (labelled for sidecar injection), the scenario's
+// manifests and generated objects, and its traffic settings ConfigMap.
 class ClusterBootstrap {
 public:
     ClusterBootstrap(ObjectStore& store, const ResourceRegistry& registry, const AdmissionValidator& admission);

@@ -10,12 +10,15 @@ namespace democluster {
 std::string CommandLineOptions::usage()
 {
     return "usage: meshdeck-democluster --port N --kubeconfig-out PATH [--prometheus auto|off]\n"
-           "                            [--resources DIR] [--scenario NAME]\n"
+           "                            [--resources DIR] [--scenario NAME] [--services N] [--state-dir DIR]\n"
            "  --port N              HTTPS port of the Kubernetes API on 127.0.0.1 (0: any free port)\n"
            "  --kubeconfig-out PATH where to write the kubeconfig (mode 0600)\n"
            "  --prometheus auto|off start a private Prometheus scraping the mesh metrics (default auto)\n"
            "  --resources DIR       the resources folder (default: the source tree's)\n"
-           "  --scenario NAME       resources/scenarios/NAME.yaml (default bookinfo)\n";
+           "  --scenario NAME       resources/scenarios/NAME.yaml (default bookinfo)\n"
+           "  --services N          a generated mesh of N services (scenario generated unless --scenario\n"
+           "                        names another generated one)\n"
+           "  --state-dir DIR       keep the cluster's objects in DIR across restarts (default: in memory)\n";
 }
 
 CommandLineOptions CommandLineOptions::parse(int argc, const char* const* argv)
@@ -23,6 +26,7 @@ CommandLineOptions CommandLineOptions::parse(int argc, const char* const* argv)
     CommandLineOptions options;
     options.resourcesDir = MESHDECK_RESOURCES_DIR;
     bool portSeen = false;
+    bool scenarioSeen = false;
     for (int i = 1; i < argc; ++i) {
         std::string_view argument = argv[i];
         if (argument == "--help" || argument == "-h") {
@@ -33,7 +37,7 @@ CommandLineOptions CommandLineOptions::parse(int argc, const char* const* argv)
         const std::size_t equals = argument.find('=');
         const std::string_view name = argument.substr(0, equals);
         if (name != "--port" && name != "--kubeconfig-out" && name != "--prometheus" && name != "--resources"
-            && name != "--scenario")
+            && name != "--scenario" && name != "--services" && name != "--state-dir")
             throw std::invalid_argument("unknown option " + std::string(argument));
         if (equals != std::string_view::npos) {
             value = argument.substr(equals + 1);
@@ -57,12 +61,25 @@ CommandLineOptions CommandLineOptions::parse(int argc, const char* const* argv)
             options.prometheus = value == "auto";
         } else if (name == "--resources") {
             options.resourcesDir = value;
+        } else if (name == "--state-dir") {
+            if (value.empty())
+                throw std::invalid_argument("--state-dir needs a directory");
+            options.stateDir = value;
+        } else if (name == "--services") {
+            int services = 0;
+            const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), services);
+            if (error != std::errc() || end != value.data() + value.size() || services < 1 || services > 20000)
+                throw std::invalid_argument("--services needs a number from 1 to 20000, not \"" + value + '"');
+            options.services = services;
         } else {
+            scenarioSeen = true;
             if (value.empty() || value.find('/') != std::string::npos)
                 throw std::invalid_argument("--scenario takes a scenario name, not a path: \"" + value + '"');
             options.scenario = value;
         }
     }
+    if (options.services > 0 && !scenarioSeen)
+        options.scenario = "generated";
     if (!portSeen)
         throw std::invalid_argument("--port is required (0 picks a free port)");
     if (options.kubeconfigOut.empty())

@@ -5,6 +5,8 @@
 #include "Authorizer.h"
 #include "ClusterBootstrap.h"
 #include "DeploymentController.h"
+#include "EndpointsController.h"
+#include "JobController.h"
 #include "KubeconfigWriter.h"
 #include "Log.h"
 #include "MetricsListener.h"
@@ -16,6 +18,7 @@
 #include "TrafficSimulator.h"
 
 #include <condition_variable>
+#include <functional>
 #include <random>
 #include <stdexcept>
 
@@ -46,8 +49,14 @@ std::string DemoCluster::start()
     if (!std::filesystem::exists(scenarioFile))
         throw std::runtime_error("unknown scenario \"" + m_options.scenario + "\": " + scenarioFile.string()
                                  + " does not exist (is --resources right?)");
-    Scenario scenario = Scenario::load(scenarioFile);
-    ClusterBootstrap(m_store, ResourceRegistry::builtin(), m_admission).seed(scenario, m_options.resourcesDir);
+    Scenario scenario = Scenario::load(scenarioFile, m_options.services);
+    // With a state directory that already holds a cluster, that cluster is the state: seeding
+    // again would undo what was changed in it.
+    const std::size_t restored = m_options.stateDir.empty() ? 0 : m_store.persistTo(m_options.stateDir);
+    if (restored > 0)
+        logInfo("restored " + std::to_string(restored) + " objects from " + m_options.stateDir.string());
+    else
+        ClusterBootstrap(m_store, ResourceRegistry::builtin(), m_admission).seed(scenario, m_options.resourcesDir);
 
     m_metricsListener = std::make_unique<MetricsListener>(m_metrics);
     const int metricsPort = m_metricsListener->start();
@@ -56,11 +65,23 @@ std::string DemoCluster::start()
         TrafficSimulator simulator(std::move(scenario), m_store, ResourceRegistry::builtin(), m_metrics,
                                    std::random_device{}());
         DeploymentController controller(m_store, ResourceRegistry::builtin());
+        JobController jobs(m_store, ResourceRegistry::builtin());
+        EndpointsController endpoints(m_store, ResourceRegistry::builtin());
         std::mutex mutex;
         std::condition_variable_any wakeUp;
         auto last = std::chrono::steady_clock::now();
         while (!stop.stop_requested()) {
-            controller.reconcile();
+            // The controllers read what clients wrote; an object they cannot read must not take
+            // the cluster down with it.
+            for (const auto& reconcile : {std::function<void()>([&] { controller.reconcile(); }),
+                                          std::function<void()>([&] { jobs.reconcile(); }),
+                                          std::function<void()>([&] { endpoints.reconcile(); })}) {
+                try {
+                    reconcile();
+                } catch (const std::exception& error) {
+                    logInfo(std::string("a controller pass failed: ") + error.what());
+                }
+            }
             const auto now = std::chrono::steady_clock::now();
             simulator.step(std::chrono::duration<double>(now - last).count());
             last = now;

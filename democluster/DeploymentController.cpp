@@ -8,7 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <set>
 #include <stdexcept>
 
@@ -34,9 +36,11 @@ std::string ownerReplicaSet(const nlohmann::json& pod)
     const auto& metadata = pod.at("metadata");
     if (!metadata.contains("ownerReferences") || !metadata["ownerReferences"].is_array())
         return {};
+    // Compared as JSON values: a client-written pod may carry any types there.
     for (const auto& owner : metadata["ownerReferences"]) {
-        if (owner.value("kind", "") == "ReplicaSet" && owner.value("controller", false))
-            return owner.value("name", "");
+        if (owner.is_object() && owner.value("kind", nlohmann::json()) == "ReplicaSet"
+            && owner.value("controller", nlohmann::json()) == true && owner.value("name", nlohmann::json()).is_string())
+            return owner["name"].get<std::string>();
     }
     return {};
 }
@@ -80,14 +84,19 @@ void DeploymentController::reconcile()
     std::set<std::string> injectedNamespaces;
     for (const auto& object : namespaces) {
         const auto labels = object["metadata"].value("labels", nlohmann::json::object());
-        if (labels.value("istio-injection", "") == "enabled")
+        if (labels.is_object() && labels.value("istio-injection", nlohmann::json()) == "enabled")
             injectedNamespaces.insert(object["metadata"].value("name", ""));
     }
     std::set<std::string> liveOwners; // "namespace/deployment-" prefixes of live Deployments
     for (const auto& deployment : deployments) {
         const std::string namespaceName = deployment["metadata"].value("namespace", "");
         liveOwners.insert(namespaceName + '/' + deployment["metadata"].value("name", "") + '-');
-        reconcileDeployment(deployment, pods, injectedNamespaces.count(namespaceName) > 0);
+        try {
+            reconcileDeployment(deployment, pods, injectedNamespaces.count(namespaceName) > 0);
+        } catch (const nlohmann::json::exception& error) {
+            // A Deployment is whatever a client wrote: one the controller cannot read is left alone.
+            logInfo("deployment " + namespaceName + '/' + deployment["metadata"].value("name", "") + " skipped: " + error.what());
+        }
     }
     // Garbage collection: pods whose Deployment is gone.
     for (const auto& pod : pods) {
@@ -113,23 +122,94 @@ void DeploymentController::reconcileDeployment(const nlohmann::json& deployment,
     const std::string hash = templateHash(spec.value("template", nlohmann::json::object()));
     const std::string currentOwner = name + '-' + hash;
 
-    int current = 0;
+    std::vector<std::string> current;
+    std::vector<std::string> old;
     for (const auto& pod : pods) {
         if (pod["metadata"].value("namespace", "") != namespaceName)
             continue;
         const std::string owner = ownerReplicaSet(pod);
         if (owner.size() != name.size() + 11 || owner.compare(0, name.size() + 1, name + '-') != 0)
             continue;
-        if (owner == currentOwner && current < replicas)
-            ++current;
-        else
-            m_store.remove(m_pods, namespaceName, pod["metadata"].value("name", ""));
+        (owner == currentOwner ? current : old).push_back(pod["metadata"].value("name", ""));
     }
-    for (; current < replicas; ++current) {
-        if (auto error = m_store.create(m_pods, newPod(deployment, hash, injectSidecars)))
-            logInfo("cannot create a pod for deployment " + namespaceName + '/' + name + ": " + error->message());
+    const auto removePods = [&](std::vector<std::string>& names, std::size_t count) {
+        for (; count > 0 && !names.empty(); --count) {
+            m_store.remove(m_pods, namespaceName, names.back());
+            names.pop_back();
+        }
+    };
+    const auto addPods = [&](int count) {
+        for (int i = 0; i < count; ++i) {
+            nlohmann::json created;
+            if (auto error = m_store.create(m_pods, newPod(deployment, hash, injectSidecars), &created)) {
+                logInfo("cannot create a pod for deployment " + namespaceName + '/' + name + ": " + error->message());
+                return;
+            }
+            writeStartupLogs(created);
+            current.push_back(created["metadata"].value("name", ""));
+        }
+    };
+    if (current.size() > static_cast<std::size_t>(replicas))
+        removePods(current, current.size() - static_cast<std::size_t>(replicas));
+    const int total = static_cast<int>(current.size() + old.size());
+
+    const nlohmann::json strategy = spec.value("strategy", nlohmann::json::object());
+    const bool recreate = strategy.value("type", std::string()) == "Recreate";
+    if (old.empty() || recreate) {
+        removePods(old, old.size());
+        addPods(replicas - static_cast<int>(current.size()));
+    } else {
+        // A rolling update, one step per pass: surge new pods while the old ones serve, then
+        // retire old ones as far as maxUnavailable allows. Simulated pods are ready at once, so
+        // a roll takes a few passes and every step is visible to watchers.
+        const nlohmann::json rolling = strategy.value("rollingUpdate", nlohmann::json::object());
+        const int surge = std::max(1, scaledValue(rolling.value("maxSurge", nlohmann::json("25%")), replicas, true));
+        const int unavailable = scaledValue(rolling.value("maxUnavailable", nlohmann::json("25%")), replicas, false);
+        const int room = replicas + surge - total;
+        if (static_cast<int>(current.size()) < replicas && room > 0) {
+            addPods(std::min(room, replicas - static_cast<int>(current.size())));
+        } else {
+            const int removable = std::max(1, total - (replicas - unavailable));
+            removePods(old, static_cast<std::size_t>(std::min<int>(removable, static_cast<int>(old.size()))));
+        }
     }
-    updateStatus(deployment, replicas);
+    updateStatus(deployment, replicas, static_cast<int>(current.size() + old.size()), static_cast<int>(current.size()));
+}
+
+int DeploymentController::scaledValue(const nlohmann::json& value, int replicas, bool roundUp)
+{
+    if (value.is_number_integer())
+        return std::max(0, value.get<int>());
+    if (value.is_string()) {
+        const std::string text = value.get<std::string>();
+        if (!text.empty() && text.back() == '%') {
+            const double percent = std::atof(text.c_str());
+            const double scaled = replicas * percent / 100.0;
+            return std::max(0, static_cast<int>(roundUp ? std::ceil(scaled) : std::floor(scaled)));
+        }
+        return std::max(0, std::atoi(text.c_str()));
+    }
+    return 0;
+}
+
+void DeploymentController::writeStartupLogs(const nlohmann::json& pod)
+{
+    const auto& metadata = pod.at("metadata");
+    const std::string key = metadata.value("namespace", "") + '/' + metadata.value("name", "");
+    for (const auto& container : pod["spec"].value("containers", nlohmann::json::array())) {
+        const std::string name = container.value("name", "");
+        PodLogs& logs = m_store.podLogs();
+        if (name == "istio-proxy") {
+            logs.append(key, name, "info\tFIPS mode disabled");
+            logs.append(key, name, "info\tVersion 1.24.0-meshdeck-demo");
+            logs.append(key, name, "info\tEnvoy proxy is ready");
+            continue;
+        }
+        logs.append(key, name, "Starting " + container.value("image", name));
+        for (const auto& port : container.value("ports", nlohmann::json::array()))
+            logs.append(key, name, "Listening on port " + std::to_string(port.value("containerPort", 0)));
+        logs.append(key, name, "Ready to serve requests");
+    }
 }
 
 nlohmann::json DeploymentController::newPod(const nlohmann::json& deployment, const std::string& hash,
@@ -139,7 +219,7 @@ nlohmann::json DeploymentController::newPod(const nlohmann::json& deployment, co
     const std::string deploymentName = metadata.value("name", "");
     const std::string namespaceName = metadata.value("namespace", "");
     const std::string replicaSet = deploymentName + '-' + hash;
-    const nlohmann::json podTemplate = deployment["spec"].value("template", nlohmann::json::object());
+    const nlohmann::json podTemplate = deployment.value("spec", nlohmann::json::object()).value("template", nlohmann::json::object());
     const std::string now = rfc3339(std::chrono::system_clock::now());
 
     nlohmann::json labels = podTemplate.value("metadata", nlohmann::json::object()).value("labels", nlohmann::json::object());
@@ -205,20 +285,22 @@ nlohmann::json DeploymentController::newPod(const nlohmann::json& deployment, co
               {"containerStatuses", containerStatuses}}}};
 }
 
-void DeploymentController::updateStatus(const nlohmann::json& deployment, int replicas)
+void DeploymentController::updateStatus(const nlohmann::json& deployment, int desired, int replicas, int updated)
 {
     const auto& metadata = deployment.at("metadata");
+    const bool rolling = updated < desired || replicas != desired;
     m_store.update(m_deployments, metadata.value("namespace", ""), metadata.value("name", ""),
-                   [replicas](nlohmann::json& object) -> std::optional<ApiStatus> {
+                   [&](nlohmann::json& object) -> std::optional<ApiStatus> {
                        nlohmann::json& status = object["status"];
                        const auto generation = object["metadata"].value("generation", 1);
                        if (status.is_object() && status.value("observedGeneration", 0) == generation
-                           && status.value("replicas", -1) == replicas && status.value("readyReplicas", -1) == replicas)
+                           && status.value("replicas", -1) == replicas && status.value("readyReplicas", -1) == replicas
+                           && status.value("updatedReplicas", -1) == updated)
                            return std::nullopt; // unchanged: the store keeps the resourceVersion
                        const std::string now = rfc3339(std::chrono::system_clock::now());
                        status = {{"observedGeneration", generation},
                                  {"replicas", replicas},
-                                 {"updatedReplicas", replicas},
+                                 {"updatedReplicas", updated},
                                  {"readyReplicas", replicas},
                                  {"availableReplicas", replicas},
                                  {"conditions",
@@ -230,10 +312,12 @@ void DeploymentController::updateStatus(const nlohmann::json& deployment, int re
                                     {"lastTransitionTime", now}},
                                    {{"type", "Progressing"},
                                     {"status", "True"},
-                                    {"reason", "NewReplicaSetAvailable"},
-                                    {"message", "ReplicaSet has successfully progressed."},
+                                    {"reason", rolling ? "ReplicaSetUpdated" : "NewReplicaSetAvailable"},
+                                    {"message", rolling ? "ReplicaSet is progressing." : "ReplicaSet has successfully progressed."},
                                     {"lastUpdateTime", now},
                                     {"lastTransitionTime", now}}}}};
+                       if (replicas > updated)
+                           status["unavailableReplicas"] = 0;
                        return std::nullopt;
                    });
 }

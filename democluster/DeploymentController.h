@@ -17,9 +17,10 @@ struct ResourceType;
 
 // Makes Deployments real: each gets `replicas` Running, Ready pods named
 // <deployment>-<template hash>-<suffix>, owned by the ReplicaSet a real controller would create,
-// with Istio's sidecar when the namespace asks for injection. Pods of an older template or beyond
-// the replica count are removed at once (a rolling update is later work), and so are pods whose
-// Deployment is gone.
+// with Istio's sidecar when the namespace asks for injection, and startup lines in their logs. A
+// changed pod template rolls the pods (RollingUpdate with maxSurge/maxUnavailable, one step per
+// pass; Recreate replaces them at once); pods beyond the replica count, or whose Deployment is
+// gone, are removed.
 class DeploymentController {
 public:
     DeploymentController(ObjectStore& store, const ResourceRegistry& registry);
@@ -34,7 +35,11 @@ private:
     void reconcileDeployment(const nlohmann::json& deployment, const std::vector<nlohmann::json>& pods,
                              bool injectSidecars);
     nlohmann::json newPod(const nlohmann::json& deployment, const std::string& hash, bool injectSidecar);
-    void updateStatus(const nlohmann::json& deployment, int replicas);
+    void writeStartupLogs(const nlohmann::json& pod);
+    // `desired` from the spec; `replicas` pods exist, `updated` of them from the current template.
+    void updateStatus(const nlohmann::json& deployment, int desired, int replicas, int updated);
+    // maxSurge / maxUnavailable: a count or a percentage of the replicas.
+    static int scaledValue(const nlohmann::json& value, int replicas, bool roundUp);
     std::string replicaSetUid(const std::string& namespaceName, const std::string& replicaSetName);
 
     ObjectStore& m_store;

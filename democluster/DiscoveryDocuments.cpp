@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace democluster {
 
 namespace {
@@ -20,7 +22,88 @@ nlohmann::json groupDocument(const ResourceRegistry& registry, const std::string
     return {{"name", name}, {"versions", versions}, {"preferredVersion", versions.front()}};
 }
 
+// What a subresource answers with and which verbs it takes, as kube-apiserver lists them.
+std::pair<std::string, nlohmann::json> subresourceShape(const std::string& subresource)
+{
+    if (subresource == "log")
+        return {"Pod", {"get"}};
+    return {"ServiceProxyOptions", {"create", "get"}};
+}
+
+nlohmann::json aggregatedResource(const ResourceType& type)
+{
+    nlohmann::json resource = {
+        {"resource", type.plural},
+        {"responseKind", {{"group", type.group}, {"version", type.version}, {"kind", type.kind}}},
+        {"scope", type.namespaced ? "Namespaced" : "Cluster"},
+        {"singularResource", type.singular},
+        {"verbs", type.createOnly ? nlohmann::json::array({"create"}) : servedVerbs}};
+    if (!type.shortNames.empty())
+        resource["shortNames"] = type.shortNames;
+    if (!type.categories.empty())
+        resource["categories"] = type.categories;
+    nlohmann::json subresources = nlohmann::json::array();
+    for (const auto& subresource : type.subresources) {
+        const auto& [kind, verbs] = subresourceShape(subresource);
+        subresources.push_back({{"subresource", subresource},
+                                {"responseKind", {{"group", ""}, {"version", "v1"}, {"kind", kind}}},
+                                {"verbs", verbs}});
+    }
+    if (!subresources.empty())
+        resource["subresources"] = std::move(subresources);
+    return resource;
+}
+
+nlohmann::json aggregatedGroup(const ResourceRegistry& registry, const std::string& name)
+{
+    nlohmann::json versions = nlohmann::json::array();
+    for (const auto& version : registry.versionsOf(name)) {
+        nlohmann::json resources = nlohmann::json::array();
+        for (const ResourceType* type : registry.typesIn(name, version))
+            resources.push_back(aggregatedResource(*type));
+        versions.push_back({{"version", version}, {"resources", std::move(resources)}, {"freshness", "Current"}});
+    }
+    nlohmann::json metadata = {{"creationTimestamp", nullptr}};
+    if (!name.empty())
+        metadata["name"] = name;
+    return {{"metadata", std::move(metadata)}, {"versions", std::move(versions)}};
+}
+
 } // namespace
+
+bool DiscoveryDocuments::aggregatedWanted(std::string_view accept)
+{
+    // Any alternative naming the v2 list will do; v2beta1 alone is not served.
+    std::size_t start = 0;
+    while (start < accept.size()) {
+        const std::size_t end = std::min(accept.find(',', start), accept.size());
+        std::string alternative(accept.substr(start, end - start));
+        alternative.erase(std::remove(alternative.begin(), alternative.end(), ' '), alternative.end());
+        alternative += ';';
+        if (alternative.find(";as=APIGroupDiscoveryList;") != std::string::npos
+            && alternative.find(";g=apidiscovery.k8s.io;") != std::string::npos
+            && alternative.find(";v=v2;") != std::string::npos)
+            return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+std::string DiscoveryDocuments::aggregated(bool core) const
+{
+    nlohmann::json items = nlohmann::json::array();
+    if (core) {
+        items.push_back(aggregatedGroup(m_registry, ""));
+    } else {
+        for (const auto& name : m_registry.groups())
+            items.push_back(aggregatedGroup(m_registry, name));
+    }
+    return nlohmann::json{{"kind", "APIGroupDiscoveryList"},
+                          {"apiVersion", "apidiscovery.k8s.io/v2"},
+                          {"metadata", nlohmann::json::object()},
+                          {"items", std::move(items)}}
+        .dump();
+}
 
 DiscoveryDocuments::DiscoveryDocuments(const ResourceRegistry& registry)
     : m_registry(registry)
@@ -84,13 +167,13 @@ std::optional<std::string> DiscoveryDocuments::resourceList(std::string_view gro
         if (!type->categories.empty())
             resource["categories"] = type->categories;
         resources.push_back(std::move(resource));
-        // The service proxy subresource, so clients can discover the Prometheus path.
-        if (type->group.empty() && type->plural == "services") {
-            resources.push_back({{"name", "services/proxy"},
+        for (const auto& subresource : type->subresources) {
+            const auto& [kind, verbs] = subresourceShape(subresource);
+            resources.push_back({{"name", type->plural + '/' + subresource},
                                  {"singularName", ""},
-                                 {"namespaced", true},
-                                 {"kind", "ServiceProxyOptions"},
-                                 {"verbs", {"create", "get"}}});
+                                 {"namespaced", type->namespaced},
+                                 {"kind", kind},
+                                 {"verbs", verbs}});
         }
     }
     const std::string groupVersion = group.empty() ? std::string(version) : std::string(group) + '/' + std::string(version);

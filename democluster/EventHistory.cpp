@@ -20,6 +20,12 @@ void EventHistory::append(StoreEvent event)
     }
 }
 
+void EventHistory::startAfter(std::uint64_t resourceVersion)
+{
+    m_events.clear();
+    m_oldestResumable = resourceVersion;
+}
+
 std::optional<std::vector<StoreEvent>> EventHistory::since(std::uint64_t resourceVersion) const
 {
     if (resourceVersion < m_oldestResumable)

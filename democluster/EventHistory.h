@@ -22,6 +22,9 @@ public:
     void append(StoreEvent event);
     // The events after `resourceVersion`, oldest first; nullopt when some of them were dropped.
     std::optional<std::vector<StoreEvent>> since(std::uint64_t resourceVersion) const;
+    // Forgets everything and resumes only from `resourceVersion` on: after loading saved state,
+    // whose history is gone.
+    void startAfter(std::uint64_t resourceVersion);
     // The oldest resourceVersion a watch may still start from.
     std::uint64_t oldestResumable() const { return m_oldestResumable; }
 

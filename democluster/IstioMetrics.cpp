@@ -19,6 +19,7 @@ constexpr std::pair<const char*, Field> labelFields[] = {
     {"source_principal", &IstioMetrics::Labels::sourcePrincipal},
     {"source_app", &IstioMetrics::Labels::sourceApp},
     {"source_version", &IstioMetrics::Labels::sourceVersion},
+    {"source_cluster", &IstioMetrics::Labels::sourceCluster},
     {"source_canonical_service", &IstioMetrics::Labels::sourceCanonicalService},
     {"source_canonical_revision", &IstioMetrics::Labels::sourceCanonicalRevision},
     {"destination_workload", &IstioMetrics::Labels::destinationWorkload},
@@ -31,8 +32,10 @@ constexpr std::pair<const char*, Field> labelFields[] = {
     {"destination_service_namespace", &IstioMetrics::Labels::destinationServiceNamespace},
     {"destination_canonical_service", &IstioMetrics::Labels::destinationCanonicalService},
     {"destination_canonical_revision", &IstioMetrics::Labels::destinationCanonicalRevision},
+    {"destination_cluster", &IstioMetrics::Labels::destinationCluster},
     {"request_protocol", &IstioMetrics::Labels::requestProtocol},
     {"response_code", &IstioMetrics::Labels::responseCode},
+    {"grpc_response_status", &IstioMetrics::Labels::grpcResponseStatus},
     {"response_flags", &IstioMetrics::Labels::responseFlags},
     {"connection_security_policy", &IstioMetrics::Labels::connectionSecurityPolicy},
 };
@@ -111,14 +114,19 @@ void IstioMetrics::Histogram<N>::add(const std::array<double, N>& bounds, double
         ++buckets[bucket];
 }
 
-void IstioMetrics::record(const Labels& labels, const Observation& observation)
+IstioMetrics::Series& IstioMetrics::series(const Labels& labels)
 {
     std::string key = labels.render();
     std::lock_guard lock(m_mutex);
     auto [found, inserted] = m_series.try_emplace(std::move(key));
-    Series& series = found->second;
     if (inserted)
-        series.labels = labels;
+        found->second.labels = labels;
+    return found->second; // std::map nodes never move
+}
+
+void IstioMetrics::record(Series& series, const Observation& observation)
+{
+    std::lock_guard lock(m_mutex);
     ++series.count;
     series.duration.add(DurationBucketsMs, observation.durationMs);
     series.requestBytes.add(SizeBucketsBytes, observation.requestBytes);

@@ -32,6 +32,7 @@ public:
         std::string sourceCanonicalService;
         std::string sourceCanonicalRevision;
         std::string sourcePrincipal;
+        std::string sourceCluster = "Kubernetes"; // Istio's default cluster ID
         std::string destinationWorkload;
         std::string destinationWorkloadNamespace;
         std::string destinationApp;
@@ -42,8 +43,10 @@ public:
         std::string destinationCanonicalService;
         std::string destinationCanonicalRevision;
         std::string destinationPrincipal;
+        std::string destinationCluster = "Kubernetes";
         std::string requestProtocol = "http";
         std::string responseCode;
+        std::string grpcResponseStatus; // empty for plain HTTP
         std::string responseFlags = "-";
         std::string connectionSecurityPolicy;
 
@@ -68,7 +71,13 @@ public:
         double responseBytes = 0;
     };
 
-    void record(const Labels& labels, const Observation& observation);
+    struct Series;
+
+    // The series of a label set, created on first use. The reference stays valid for the life of
+    // this object, so a producer can keep it and record without rendering labels again.
+    Series& series(const Labels& labels);
+    void record(Series& series, const Observation& observation);
+    void record(const Labels& labels, const Observation& observation) { record(series(labels), observation); }
     // Prometheus text exposition format 0.0.4.
     std::string render() const;
     std::vector<Sample> samples() const;
@@ -81,6 +90,7 @@ private:
 
         void add(const std::array<double, N>& bounds, double value);
     };
+public:
     struct Series {
         Labels labels;
         std::uint64_t count = 0;
@@ -88,6 +98,8 @@ private:
         Histogram<SizeBucketsBytes.size()> requestBytes;
         Histogram<SizeBucketsBytes.size()> responseBytes;
     };
+
+private:
 
     template<std::size_t N>
     static void renderHistogram(std::string& out, const char* name, const std::array<std::string, N>& bucketLabels,

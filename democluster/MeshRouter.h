@@ -15,10 +15,13 @@ namespace democluster {
 class ObjectStore;
 class ResourceRegistry;
 
-// Decides where a request to a service goes, as the caller's Envoy would: the destination
-// service's VirtualService (first HTTP route whose match applies to the caller and the request,
-// its fault injection), DestinationRule subsets, and the Deployments behind the Service. Built from one snapshot of the store, so a route computed from
-// it never mixes two versions of the configuration.
+// Decides where a request to a service goes, as the caller's Envoy would: a Gateway API HTTPRoute
+// attached to the service (GAMMA: parentRefs naming the Service; its matches by precedence, its
+// backendRefs' weights), else the service's VirtualService (first HTTP route whose match applies to
+// the caller and the request, its weights and fault injection) with DestinationRule subsets, else
+// the Deployments behind the Service alike. Built from one snapshot of the store, so a route
+// computed from it never mixes two versions of the configuration; lookups are indexed, so a mesh
+// of thousands of services routes as fast as bookinfo. Not thread-safe (route() fills caches).
 class MeshRouter {
 public:
     // Who is asking, for match blocks that look at the source (sourceLabels, sourceNamespace).
@@ -34,7 +37,9 @@ public:
         std::map<std::string, std::string> queryParams;
     };
     // One possible upstream and the fraction of requests it gets. A null workload means Envoy
-    // answers by itself with `localReplyCode` and `responseFlags` (no pod: 503 UH, no route: 404 NR).
+    // answers by itself with `localReplyCode` and `responseFlags`: no ready pod behind the service
+    // or subset 503 UH (Envoy's "no healthy upstream"), a subset no DestinationRule defines 503 NR,
+    // no matching route 404 NR, an HTTPRoute with every weight 0 or a missing backend 500.
     struct Target {
         std::string service; // the service the route resolved to
         const Workload* workload = nullptr;
@@ -60,6 +65,8 @@ public:
     MeshRouter& operator=(const MeshRouter&) = delete;
 
     Decision route(const std::string& service, const Caller& caller, const Request& request) const;
+    // Every Deployment of the namespace; Target::workload points into it.
+    const std::vector<Workload>& workloads() const { return m_workloads; }
 
 private:
     struct Snapshot;
@@ -68,10 +75,13 @@ private:
     // hosts outside the namespace.
     std::string serviceOfHost(const std::string& host) const;
     const nlohmann::json* serviceObject(const std::string& service) const;
-    const nlohmann::json* virtualServiceFor(const std::string& service) const;
     const nlohmann::json* applicableHttpRoute(const nlohmann::json& virtualService, const Caller& caller,
                                               const Request& request) const;
+    // Decides by the Gateway API HTTPRoutes attached to the service.
+    Decision routeByHttpRoutes(const std::string& service, const std::vector<const nlohmann::json*>& httpRoutes,
+                               const Request& request) const;
     // The workloads behind a service, optionally narrowed to a DestinationRule subset.
+    const std::vector<const Workload*>& backends(const std::string& service) const;
     std::vector<const Workload*> backends(const std::string& service, const nlohmann::json* subsetLabels) const;
     // Splits one destination's share over its workloads by ready pods.
     void spread(const std::string& service, const std::vector<const Workload*>& candidates, double share,

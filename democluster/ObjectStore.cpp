@@ -3,6 +3,7 @@
 
 #include "RandomNames.h"
 #include "ResourceType.h"
+#include "StateDirectory.h"
 #include "TimeFormat.h"
 
 #include <nlohmann/json.hpp>
@@ -58,7 +59,8 @@ std::optional<ApiStatus> ObjectStore::create(const ResourceType& type, const nlo
 
     (*created)["apiVersion"] = type.apiVersion();
     (*created)["kind"] = type.kind;
-    metadata["uid"] = uidSource().uuid();
+    if (!metadata.value("uid", nlohmann::json()).is_string() || metadata["uid"].get<std::string>().empty())
+        metadata["uid"] = uidSource().uuid();
     metadata["creationTimestamp"] = rfc3339(std::chrono::system_clock::now());
     metadata["generation"] = 1;
 
@@ -66,7 +68,10 @@ std::optional<ApiStatus> ObjectStore::create(const ResourceType& type, const nlo
     Key key{type.groupResource(), namespaceName, name};
     if (m_objects.count(key))
         return ApiStatus::alreadyExists(type, name);
-    metadata["resourceVersion"] = std::to_string(++m_resourceVersion);
+    metadata["resourceVersion"] = std::to_string(m_resourceVersion + 1);
+    if (auto error = persistLocked(type.groupResource(), created.get(), {}, m_resourceVersion + 1))
+        return error;
+    ++m_resourceVersion;
     std::shared_ptr<const nlohmann::json> frozen = std::move(created);
     m_objects.emplace(std::move(key), frozen);
     recordLocked(StoreEvent::Type::Added, type.groupResource(), frozen);
@@ -140,7 +145,10 @@ std::optional<ApiStatus> ObjectStore::update(const ResourceType& type, const std
     }
     if (updated->value("spec", nlohmann::json()) != current.value("spec", nlohmann::json()))
         metadata["generation"] = metadata.value("generation", 0) + 1;
-    metadata["resourceVersion"] = std::to_string(++m_resourceVersion);
+    metadata["resourceVersion"] = std::to_string(m_resourceVersion + 1);
+    if (auto error = persistLocked(type.groupResource(), updated.get(), {}, m_resourceVersion + 1))
+        return error;
+    ++m_resourceVersion;
 
     std::shared_ptr<const nlohmann::json> frozen = std::move(updated);
     std::shared_ptr<const nlohmann::json> previous = std::exchange(found->second, frozen);
@@ -158,7 +166,11 @@ std::optional<ApiStatus> ObjectStore::remove(const ResourceType& type, const std
     if (found == m_objects.end())
         return ApiStatus::notFound(type, name);
     auto last = std::make_shared<nlohmann::json>(*found->second);
+    if (auto error = persistLocked(type.groupResource(), nullptr, found->first, m_resourceVersion + 1))
+        return error;
     (*last)["metadata"]["resourceVersion"] = std::to_string(++m_resourceVersion);
+    if (std::get<0>(found->first) == "pods")
+        m_podLogs.forget(std::get<1>(found->first) + '/' + std::get<2>(found->first)); // logs go with their pod
     m_objects.erase(found);
     if (removed)
         *removed = *last;
@@ -181,6 +193,42 @@ std::optional<ObjectStore::Changes> ObjectStore::changesSince(std::uint64_t reso
     if (!events)
         return std::nullopt;
     return Changes{std::move(*events), std::max(resourceVersion, m_resourceVersion)};
+}
+
+std::size_t ObjectStore::persistTo(const std::filesystem::path& directory)
+{
+    auto state = std::make_unique<StateDirectory>(directory);
+    StateDirectory::Contents contents = state->load();
+    std::lock_guard lock(m_mutex);
+    std::uint64_t highest = std::max(contents.resourceVersion, m_resourceVersion);
+    for (auto& [groupResource, object] : contents.objects) {
+        const std::string version = metadataString(object, "resourceVersion");
+        if (!version.empty() && std::all_of(version.begin(), version.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            highest = std::max<std::uint64_t>(highest, std::stoull(version));
+        Key key{groupResource, metadataString(object, "namespace"), metadataString(object, "name")};
+        m_objects[std::move(key)] = std::make_shared<const nlohmann::json>(std::move(object));
+    }
+    m_resourceVersion = highest;
+    // What happened before the restart is not in the history: a watch from then must relist.
+    m_events.startAfter(m_resourceVersion);
+    m_state = std::move(state);
+    return contents.objects.size();
+}
+
+std::optional<ApiStatus> ObjectStore::persistLocked(const std::string& groupResource, const nlohmann::json* object,
+                                                   const Key& removedKey, std::uint64_t resourceVersion)
+{
+    if (!m_state)
+        return std::nullopt;
+    try {
+        if (object)
+            m_state->save(groupResource, *object, resourceVersion);
+        else
+            m_state->remove(groupResource, std::get<1>(removedKey), std::get<2>(removedKey), resourceVersion);
+    } catch (const std::exception& error) {
+        return ApiStatus::internalError(std::string("cannot save to the state directory: ") + error.what());
+    }
+    return std::nullopt;
 }
 
 std::uint64_t ObjectStore::oldestResumableVersion() const

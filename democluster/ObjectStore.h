@@ -3,6 +3,7 @@
 
 #include "ApiStatus.h"
 #include "EventHistory.h"
+#include "PodLogs.h"
 #include "StoreEvent.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,12 +23,15 @@
 
 namespace democluster {
 
+class StateDirectory;
 struct ResourceType;
 
 // The cluster's state: raw JSON objects keyed by (resource, namespace, name), guarded by one mutex
 // because the HTTP thread pool, the simulator and the controllers all touch it. It plays etcd plus
 // the generic registry: it owns resourceVersion, uid, creationTimestamp and generation, and it
-// refuses writes based on a stale resourceVersion.
+// refuses writes based on a stale resourceVersion. With persistTo() every write also lands on
+// disk (--state-dir). The pods' logs live next to the objects (podLogs()): the kubelet's part of
+// the cluster state, written by the controllers that run pods and read by the API.
 class ObjectStore {
 public:
     // Edits a copy of the stored object; returning a status aborts the write with that error.
@@ -46,6 +51,8 @@ public:
     ObjectStore(const ObjectStore&) = delete;
     ObjectStore& operator=(const ObjectStore&) = delete;
 
+    // Keeps a metadata.uid the caller set (the API layer strips clients' and may assign one to
+    // derive fields from it, as the Job selector); assigns one otherwise.
     std::optional<ApiStatus> create(const ResourceType& type, const nlohmann::json& object,
                                     nlohmann::json* stored = nullptr);
     std::optional<ApiStatus> get(const ResourceType& type, const std::string& namespaceName,
@@ -63,6 +70,14 @@ public:
                                     const std::string& name, nlohmann::json* removed = nullptr);
 
     std::string resourceVersion() const;
+
+    // Loads what `directory` holds into the (empty) store and saves every later write there.
+    // Versions continue after the highest one saved; watches from before the restart get 410.
+    // Returns how many objects were loaded. Throws std::runtime_error for an unusable directory.
+    std::size_t persistTo(const std::filesystem::path& directory);
+
+    PodLogs& podLogs() { return m_podLogs; }
+    const PodLogs& podLogs() const { return m_podLogs; }
     // The writes after `resourceVersion`, waiting up to `timeout` for the first one; nullopt when
     // the history no longer reaches back that far (the watcher must relist: 410 Expired).
     std::optional<Changes> changesSince(std::uint64_t resourceVersion,
@@ -73,6 +88,9 @@ public:
 private:
     using Key = std::tuple<std::string, std::string, std::string>; // group resource, namespace, name
 
+    // Saves a write to the state directory, if any, before it is committed in memory.
+    std::optional<ApiStatus> persistLocked(const std::string& groupResource, const nlohmann::json* object,
+                                           const Key& removedKey, std::uint64_t resourceVersion);
     void recordLocked(StoreEvent::Type type, const std::string& groupResource,
                       std::shared_ptr<const nlohmann::json> object,
                       std::shared_ptr<const nlohmann::json> previous = nullptr);
@@ -82,6 +100,8 @@ private:
     std::map<Key, std::shared_ptr<const nlohmann::json>> m_objects;
     EventHistory m_events;
     std::uint64_t m_resourceVersion = 1;
+    std::unique_ptr<StateDirectory> m_state;
+    PodLogs m_podLogs;
 };
 
 } // namespace democluster

@@ -7,14 +7,20 @@
 #include "ContinueToken.h"
 #include "FieldSelector.h"
 #include "LabelSelector.h"
+#include "ManagedFields.h"
+#include "ObjectDefaults.h"
 #include "ObjectStore.h"
 #include "ResourceRegistry.h"
+#include "ServerSideApply.h"
+#include "StrategicMergePatch.h"
 #include "TableRenderer.h"
 #include "WatchStream.h"
+#include "kubeclient/YamlJsonConverter.h"
 
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <stdexcept>
 
 namespace democluster {
 
@@ -22,6 +28,8 @@ namespace {
 
 constexpr const char* MergePatch = "application/merge-patch+json";
 constexpr const char* JsonPatch = "application/json-patch+json";
+constexpr const char* ApplyPatch = "application/apply-patch+yaml";
+constexpr const char* StrategicMergePatchType = "application/strategic-merge-patch+json";
 
 // "application/json; charset=utf-8" -> "application/json"
 std::string mediaType(const std::string& contentType)
@@ -63,6 +71,60 @@ std::optional<std::uint64_t> parseNumber(const std::string& text)
     if (text.empty() || error != std::errc() || end != text.data() + text.size())
         return std::nullopt;
     return value;
+}
+
+// The object as the version the client addressed serves it: every version stores the same object.
+nlohmann::json asServed(nlohmann::json object, const ResourceType& type)
+{
+    if (object.is_object())
+        object["apiVersion"] = type.apiVersion();
+    return object;
+}
+
+// Fields a client may not set on a create: the store assigns them.
+void stripServerFields(nlohmann::json& object)
+{
+    auto& metadata = object["metadata"];
+    for (const char* field : {"uid", "resourceVersion", "creationTimestamp", "generation", "managedFields"})
+        metadata.erase(field);
+}
+
+// A client may replace managedFields with a valid list (kubectl's migration from client-side to
+// server-side apply does); anything else keeps the stored ones.
+void keepOrAdoptManagedFields(const nlohmann::json& before, nlohmann::json& after, nlohmann::json& baseline)
+{
+    baseline = before;
+    const auto& sent = after["metadata"].value("managedFields", nlohmann::json());
+    const auto& stored = before["metadata"].value("managedFields", nlohmann::json());
+    if (sent.is_array() && sent != stored) {
+        nlohmann::json candidate = nlohmann::json::object();
+        candidate["metadata"]["managedFields"] = sent;
+        if (ManagedFields::read(candidate).size() == sent.size())
+            baseline["metadata"]["managedFields"] = sent;
+    }
+    if (stored.is_null())
+        after["metadata"].erase("managedFields");
+    else
+        after["metadata"]["managedFields"] = stored;
+}
+
+// The applied configuration: JSON (what kubectl sends) or one YAML document.
+std::optional<ApiStatus> parseApplied(const std::string& body, nlohmann::json& applied)
+{
+    applied = nlohmann::json::parse(body, nullptr, false);
+    if (applied.is_discarded()) {
+        try {
+            const auto documents = kube::YamlJsonConverter::loadAllFromString(body, "the apply patch");
+            if (documents.size() != 1)
+                return ApiStatus::badRequest("error decoding YAML: the apply patch must hold exactly one object");
+            applied = documents.front();
+        } catch (const std::exception& error) {
+            return ApiStatus::badRequest(std::string("error decoding YAML: ") + error.what());
+        }
+    }
+    if (!applied.is_object() || !applied.value("metadata", nlohmann::json::object()).is_object())
+        return ApiStatus::badRequest("the apply patch is not a Kubernetes object");
+    return std::nullopt;
 }
 
 std::optional<TableRenderer> tableRendererFor(const ApiRequest& request, const ResourceType& type)
@@ -111,6 +173,7 @@ ApiResponse ResourceHandler::get(const ApiRequest& request, const ApiPath& path)
     nlohmann::json object;
     if (auto error = m_store.get(*path.type, path.namespaceName, path.name, object))
         return ApiResponse::failure(*error);
+    object = asServed(std::move(object), *path.type);
     if (const auto table = tableRendererFor(request, *path.type))
         return ApiResponse::json(table->table(object).dump());
     return ApiResponse::json(object.dump());
@@ -159,7 +222,7 @@ ApiResponse ResourceHandler::list(const ApiRequest& request, const ApiPath& path
         if (limit > 0 && items.size() == limit)
             ++remaining;
         else
-            items.push_back(std::move(object));
+            items.push_back(asServed(std::move(object), *path.type));
     }
     nlohmann::json listMetadata = {{"resourceVersion", resourceVersion}};
     if (remaining > 0) {
@@ -220,7 +283,7 @@ ApiResponse ResourceHandler::watch(const ApiRequest& request, const ApiPath& pat
         from = std::stoull(m_store.list(*path.type, path.namespaceName, objects));
         for (auto& object : objects) {
             if (options.labels.matches(object["metadata"].value("labels", nlohmann::json())) && options.fields.matches(object))
-                initial.push_back(std::move(object));
+                initial.push_back(asServed(std::move(object), *path.type));
         }
     } else {
         const auto parsed = parseNumber(version);
@@ -260,6 +323,15 @@ ApiResponse ResourceHandler::create(const ApiRequest& request, const ApiPath& pa
     if (object.contains("kind") && object["kind"] != type.kind)
         return ApiResponse::failure(ApiStatus::badRequest("the kind of the object (" + object["kind"].dump()
                                                           + ") does not match the resource " + type.groupResource()));
+    stripServerFields(object);
+    ManagedFields::recordUpdate(nullptr, object, ManagedFields::managerOf(request.param("fieldManager"), request.header("user-agent")),
+                                type.apiVersion(), type.builtin);
+    return createObject(path, std::move(object));
+}
+
+ApiResponse ResourceHandler::createObject(const ApiPath& path, nlohmann::json object) const
+{
+    const ResourceType& type = *path.type;
     if (type.namespaced) {
         const std::string bodyNamespace = textOf(object["metadata"], "namespace");
         if (!bodyNamespace.empty() && bodyNamespace != path.namespaceName)
@@ -269,13 +341,13 @@ ApiResponse ResourceHandler::create(const ApiRequest& request, const ApiPath& pa
         if (auto error = requireNamespace(path.namespaceName))
             return ApiResponse::failure(*error);
     }
-    object["metadata"].erase("resourceVersion");
     if (auto error = m_admission.validate(type, object))
         return ApiResponse::failure(*error);
+    m_defaults.onCreate(type, object);
     nlohmann::json stored;
-    if (auto error = m_store.create(type, object, &stored))
+    if (auto error = m_store.create(m_registry.storageTypeOf(type), object, &stored))
         return ApiResponse::failure(*error);
-    return ApiResponse::json(stored.dump(), 201);
+    return ApiResponse::json(asServed(std::move(stored), type).dump(), 201);
 }
 
 ApiResponse ResourceHandler::replace(const ApiRequest& request, const ApiPath& path) const
@@ -292,46 +364,131 @@ ApiResponse ResourceHandler::replace(const ApiRequest& request, const ApiPath& p
     if (bodyName != path.name)
         return ApiResponse::failure(ApiStatus::badRequest("the name of the object (" + bodyName
                                                           + ") does not match the name on the URL (" + path.name + ")"));
-    nlohmann::json stored;
-    auto error = m_store.update(type, path.namespaceName, path.name,
-                                [&](nlohmann::json& object) -> std::optional<ApiStatus> {
-                                    object = replacement;
-                                    return m_admission.validate(type, object);
-                                },
-                                &stored);
-    return error ? ApiResponse::failure(*error) : ApiResponse::json(stored.dump());
+    const std::string manager = ManagedFields::managerOf(request.param("fieldManager"), request.header("user-agent"));
+    return update(path, [&](nlohmann::json& object) -> std::optional<ApiStatus> {
+        const nlohmann::json before = object;
+        object = replacement;
+        nlohmann::json baseline;
+        keepOrAdoptManagedFields(before, object, baseline);
+        ManagedFields::recordUpdate(baseline, object, manager, type.apiVersion(), type.builtin);
+        return std::nullopt;
+    });
 }
 
 ApiResponse ResourceHandler::patch(const ApiRequest& request, const ApiPath& path) const
 {
     const ResourceType& type = *path.type;
     const std::string patchType = mediaType(request.header("content-type"));
-    if (patchType != MergePatch && patchType != JsonPatch)
-        return ApiResponse::failure(ApiStatus::unsupportedMediaType({JsonPatch, MergePatch}));
+    if (patchType == ApplyPatch)
+        return apply(request, path);
+    if (patchType == StrategicMergePatchType && !type.builtin) {
+        // What kube-apiserver answers for a custom resource: it has no patch strategies.
+        return ApiResponse::failure(ApiStatus::unsupportedMediaType({JsonPatch, MergePatch, ApplyPatch}));
+    }
+    if (patchType != MergePatch && patchType != JsonPatch && patchType != StrategicMergePatchType)
+        return ApiResponse::failure(ApiStatus::unsupportedMediaType(
+            type.builtin ? std::vector<std::string>{JsonPatch, MergePatch, ApplyPatch, StrategicMergePatchType}
+                         : std::vector<std::string>{JsonPatch, MergePatch, ApplyPatch}));
     nlohmann::json patchDocument;
     if (auto error = parseBody(request.body, patchDocument, "patch"))
         return ApiResponse::failure(*error);
     if (patchType == JsonPatch && !patchDocument.is_array())
         return ApiResponse::failure(ApiStatus::badRequest("error decoding patch: a JSON patch must be an array of operations"));
+    if (patchType != JsonPatch && !patchDocument.is_object())
+        return ApiResponse::failure(ApiStatus::badRequest("error decoding patch: the patch must be a JSON object"));
 
+    const std::string manager = ManagedFields::managerOf(request.param("fieldManager"), request.header("user-agent"));
+    return update(path, [&](nlohmann::json& object) -> std::optional<ApiStatus> {
+        const nlohmann::json before = object;
+        if (patchType == MergePatch) {
+            object.merge_patch(patchDocument);
+        } else if (patchType == StrategicMergePatchType) {
+            if (auto error = StrategicMergePatch::apply(object, patchDocument))
+                return ApiStatus::badRequest("error applying the strategic merge patch: " + *error);
+        } else {
+            try {
+                object = object.patch(patchDocument);
+            } catch (const nlohmann::json::exception&) {
+                return ApiStatus::patchRejected();
+            }
+        }
+        if (!object.is_object() || !object.value("metadata", nlohmann::json()).is_object())
+            return ApiStatus::badRequest("the patched object is not a Kubernetes object");
+        nlohmann::json baseline;
+        keepOrAdoptManagedFields(before, object, baseline);
+        ManagedFields::recordUpdate(baseline, object, manager, type.apiVersion(), type.builtin);
+        return std::nullopt;
+    });
+}
+
+ApiResponse ResourceHandler::apply(const ApiRequest& request, const ApiPath& path) const
+{
+    const ResourceType& type = *path.type;
+    ServerSideApply::Request options;
+    options.manager = request.param("fieldManager");
+    if (options.manager.empty())
+        return ApiResponse::failure(ApiStatus::invalid("PatchOptions.meta.k8s.io", "",
+                                                       "fieldManager: Required value: is required for apply patch"));
+    options.apiVersion = type.apiVersion();
+    options.force = request.param("force") == "true";
+    options.keyedLists = type.builtin;
+    nlohmann::json applied;
+    if (auto error = parseApplied(request.body, applied))
+        return ApiResponse::failure(*error);
+    if (textOf(applied, "apiVersion").empty() || textOf(applied, "kind").empty())
+        return ApiResponse::failure(ApiStatus::badRequest("the apply patch must set apiVersion and kind"));
+    if (applied["kind"] != type.kind)
+        return ApiResponse::failure(ApiStatus::badRequest("the kind of the object (" + applied["kind"].dump()
+                                                          + ") does not match the resource " + type.groupResource()));
+    auto& metadata = applied["metadata"];
+    if (textOf(metadata, "name").empty())
+        metadata["name"] = path.name;
+    if (textOf(metadata, "name") != path.name)
+        return ApiResponse::failure(ApiStatus::badRequest("the name of the object (" + textOf(metadata, "name")
+                                                          + ") does not match the name on the URL (" + path.name + ")"));
+    applied["apiVersion"] = type.apiVersion();
+    if (type.namespaced && !path.namespaceName.empty() && !metadata.contains("namespace"))
+        metadata["namespace"] = path.namespaceName;
+
+    // Apply to the live object; when there is none, the apply creates it. A create that loses a
+    // race with another one applies to the winner instead.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto updated = update(path, [&](nlohmann::json& object) -> std::optional<ApiStatus> {
+            nlohmann::json result;
+            if (auto error = ServerSideApply::apply(object, applied, options, result))
+                return error;
+            object = std::move(result);
+            return std::nullopt;
+        });
+        if (updated.status != 404)
+            return updated;
+        // As for a POST, what the store assigns is not the client's to set.
+        nlohmann::json fresh = applied;
+        stripServerFields(fresh);
+        nlohmann::json created;
+        if (auto error = ServerSideApply::apply(nullptr, fresh, options, created))
+            return ApiResponse::failure(*error);
+        auto response = createObject(path, std::move(created));
+        if (response.status != 409)
+            return response;
+    }
+    return ApiResponse::failure(ApiStatus::conflict(type, path.name));
+}
+
+ApiResponse ResourceHandler::update(const ApiPath& path, const ObjectStore::Mutator& mutate) const
+{
+    const ResourceType& type = *path.type;
     nlohmann::json stored;
-    auto error = m_store.update(type, path.namespaceName, path.name,
+    auto error = m_store.update(m_registry.storageTypeOf(type), path.namespaceName, path.name,
                                 [&](nlohmann::json& object) -> std::optional<ApiStatus> {
-                                    if (patchType == MergePatch) {
-                                        object.merge_patch(patchDocument);
-                                    } else {
-                                        try {
-                                            object = object.patch(patchDocument);
-                                        } catch (const nlohmann::json::exception&) {
-                                            return ApiStatus::patchRejected();
-                                        }
-                                    }
+                                    if (auto refused = mutate(object))
+                                        return refused;
                                     if (!object.is_object() || !object.value("metadata", nlohmann::json()).is_object())
-                                        return ApiStatus::badRequest("the patched object is not a Kubernetes object");
+                                        return ApiStatus::badRequest("the object provided is not a Kubernetes object");
                                     return m_admission.validate(type, object);
                                 },
                                 &stored);
-    return error ? ApiResponse::failure(*error) : ApiResponse::json(stored.dump());
+    return error ? ApiResponse::failure(*error) : ApiResponse::json(asServed(std::move(stored), type).dump());
 }
 
 ApiResponse ResourceHandler::remove(const ApiPath& path) const
@@ -339,7 +496,7 @@ ApiResponse ResourceHandler::remove(const ApiPath& path) const
     nlohmann::json removed;
     if (auto error = m_store.remove(*path.type, path.namespaceName, path.name, &removed))
         return ApiResponse::failure(*error);
-    return ApiResponse::json(removed.dump());
+    return ApiResponse::json(asServed(std::move(removed), *path.type).dump());
 }
 
 std::optional<ApiStatus> ResourceHandler::requireNamespace(const std::string& namespaceName) const

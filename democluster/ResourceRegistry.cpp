@@ -5,22 +5,60 @@
 
 namespace democluster {
 
-const ResourceRegistry& ResourceRegistry::builtin()
+namespace {
+
+// Istio serves its networking kinds at v1, v1beta1 and v1alpha3 alike: one stored object, read
+// at whichever version the client asks for. v1 comes first, so it is the preferred and storage version.
+void addIstioVersions(std::vector<ResourceType>& types)
 {
-    static const ResourceRegistry registry({
+    std::vector<ResourceType> older;
+    for (const char* version : {"v1beta1", "v1alpha3"}) {
+        for (const auto& type : types) {
+            if (type.group != "networking.istio.io")
+                continue;
+            ResourceType copy = type;
+            copy.version = version;
+            older.push_back(std::move(copy));
+        }
+    }
+    types.insert(types.end(), older.begin(), older.end());
+}
+
+std::vector<ResourceType> builtinTypes()
+{
+    const std::vector<std::string> istioCategories = {"istio-io", "networking-istio-io"};
+    std::vector<ResourceType> types = {
         {"Namespace", "", "v1", "namespaces", "namespace", {"ns"}, {}, false},
-        {"Service", "", "v1", "services", "service", {"svc"}, {"all"}, true},
-        {"Pod", "", "v1", "pods", "pod", {"po"}, {"all"}, true},
+        {"Service", "", "v1", "services", "service", {"svc"}, {"all"}, true, false, {"proxy"}},
+        {"Endpoints", "", "v1", "endpoints", "endpoints", {"ep"}, {}, true},
+        {"Pod", "", "v1", "pods", "pod", {"po"}, {"all"}, true, false, {"log"}},
         {"ServiceAccount", "", "v1", "serviceaccounts", "serviceaccount", {"sa"}, {}, true},
+        {"ConfigMap", "", "v1", "configmaps", "configmap", {"cm"}, {}, true},
+        {"Secret", "", "v1", "secrets", "secret", {}, {}, true},
+        {"Event", "", "v1", "events", "event", {"ev"}, {}, true},
         {"Deployment", "apps", "v1", "deployments", "deployment", {"deploy"}, {"all"}, true},
-        {"VirtualService", "networking.istio.io", "v1", "virtualservices", "virtualservice", {"vs"},
-         {"istio-io", "networking-istio-io"}, true},
-        {"DestinationRule", "networking.istio.io", "v1", "destinationrules", "destinationrule", {"dr"},
-         {"istio-io", "networking-istio-io"}, true},
+        {"Job", "batch", "v1", "jobs", "job", {}, {"all"}, true},
+        {"Lease", "coordination.k8s.io", "v1", "leases", "lease", {}, {}, true},
+        {"VirtualService", "networking.istio.io", "v1", "virtualservices", "virtualservice", {"vs"}, istioCategories,
+         true, false, {}, false},
+        {"DestinationRule", "networking.istio.io", "v1", "destinationrules", "destinationrule", {"dr"}, istioCategories,
+         true, false, {}, false},
+        {"Gateway", "networking.istio.io", "v1", "gateways", "gateway", {"gw"}, istioCategories, true, false, {}, false},
+        {"HTTPRoute", "gateway.networking.k8s.io", "v1", "httproutes", "httproute", {}, {"gateway-api"}, true, false, {},
+         false},
         {"SelfSubjectAccessReview", "authorization.k8s.io", "v1", "selfsubjectaccessreviews", "selfsubjectaccessreview", {}, {}, false, true},
         {"SelfSubjectRulesReview", "authorization.k8s.io", "v1", "selfsubjectrulesreviews", "selfsubjectrulesreview", {}, {}, false, true},
         {"SelfSubjectReview", "authentication.k8s.io", "v1", "selfsubjectreviews", "selfsubjectreview", {}, {}, false, true},
-    });
+    };
+    addIstioVersions(types);
+    return types;
+}
+
+} // namespace
+
+const ResourceRegistry& ResourceRegistry::builtin()
+{
+    static const ResourceRegistry registry(builtinTypes());
     return registry;
 }
 
@@ -46,6 +84,15 @@ const ResourceType* ResourceRegistry::findByKind(std::string_view apiVersion, st
             return &type;
     }
     return nullptr;
+}
+
+const ResourceType& ResourceRegistry::storageTypeOf(const ResourceType& type) const
+{
+    for (const auto& candidate : m_types) {
+        if (candidate.group == type.group && candidate.plural == type.plural)
+            return candidate;
+    }
+    return type;
 }
 
 std::vector<const ResourceType*> ResourceRegistry::typesIn(std::string_view group, std::string_view version) const

@@ -19,6 +19,10 @@ struct ResourceType {
     bool namespaced = true;
     // A review (SelfSubjectAccessReview, ...): only POSTed, answered from the request, never stored.
     bool createOnly = false;
+    // Subresources served besides the object itself ("log" for pods, "proxy" for services).
+    std::vector<std::string> subresources = {};
+    // A built-in kind: strategic merge patch applies to it (custom resources answer 415).
+    bool builtin = true;
 
     // "v1" for the core group, "networking.istio.io/v1" otherwise: the objects' apiVersion.
     std::string apiVersion() const { return group.empty() ? version : group + '/' + version; }

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+
 namespace democluster {
 
 namespace {
@@ -68,6 +70,14 @@ nlohmann::json podCells(const nlohmann::json& pod)
         restarts += container.value("restartCount", 0);
     }
     std::string phase = status.value("reason", status.value("phase", std::string("Pending")));
+    // printPod: a container's waiting or terminated reason says more than the phase.
+    for (const auto& container : status.value("containerStatuses", nlohmann::json::array())) {
+        const nlohmann::json state = container.value("state", nlohmann::json::object());
+        if (state.contains("terminated") && state["terminated"].value("reason", std::string()) != "")
+            phase = state["terminated"].value("reason", phase);
+        else if (state.contains("waiting") && state["waiting"].value("reason", std::string()) != "")
+            phase = state["waiting"].value("reason", phase);
+    }
     if (pod["metadata"].contains("deletionTimestamp"))
         phase = "Terminating";
     return {std::to_string(ready) + '/' + std::to_string(containers.size()), phase, std::to_string(restarts)};
@@ -107,6 +117,74 @@ nlohmann::json deploymentWideCells(const nlohmann::json& deployment)
     }
     return {joined(names, ",", ""), joined(images, ",", ""),
             selectorText(spec.value("selector", nlohmann::json::object()).value("matchLabels", nlohmann::json()))};
+}
+
+std::size_t memberCount(const nlohmann::json& object, const char* field)
+{
+    const auto found = object.find(field);
+    return found != object.end() && (found->is_object() || found->is_array()) ? found->size() : 0;
+}
+
+// printEndpoints: up to three address:port pairs, then how many more.
+std::string endpointsText(const nlohmann::json& endpoints)
+{
+    std::vector<std::string> pairs;
+    std::size_t total = 0;
+    for (const auto& subset : endpoints.value("subsets", nlohmann::json::array())) {
+        const auto ports = subset.value("ports", nlohmann::json::array());
+        for (const auto& address : subset.value("addresses", nlohmann::json::array())) {
+            const std::string ip = address.value("ip", std::string());
+            if (ports.empty()) {
+                ++total;
+                if (pairs.size() < 3)
+                    pairs.push_back(ip);
+            }
+            for (const auto& port : ports) {
+                ++total;
+                if (pairs.size() < 3)
+                    pairs.push_back(ip + ':' + std::to_string(port.value("port", 0)));
+            }
+        }
+    }
+    std::string text = joined(pairs, ",", "<none>");
+    if (total > pairs.size())
+        text += " + " + std::to_string(total - pairs.size()) + " more...";
+    return text;
+}
+
+bool hasCondition(const nlohmann::json& status, const char* type)
+{
+    for (const auto& condition : status.value("conditions", nlohmann::json::array())) {
+        if (condition.value("type", std::string()) == type && condition.value("status", std::string()) == "True")
+            return true;
+    }
+    return false;
+}
+
+std::string jobStatus(const nlohmann::json& job)
+{
+    const nlohmann::json status = job.value("status", nlohmann::json::object());
+    if (hasCondition(status, "Complete"))
+        return "Complete";
+    if (hasCondition(status, "Failed"))
+        return "Failed";
+    if (job["metadata"].contains("deletionTimestamp"))
+        return "Terminating";
+    if (hasCondition(status, "Suspended"))
+        return "Suspended";
+    if (hasCondition(status, "FailureTarget"))
+        return "FailureTarget";
+    if (hasCondition(status, "SuccessCriteriaMet"))
+        return "SuccessCriteriaMet";
+    return "Running";
+}
+
+std::vector<std::string> containerField(const nlohmann::json& podSpec, const char* field)
+{
+    std::vector<std::string> values;
+    for (const auto& container : podSpec.value("containers", nlohmann::json::array()))
+        values.push_back(container.value(field, std::string()));
+    return values;
 }
 
 } // namespace
@@ -234,6 +312,46 @@ nlohmann::json TableRenderer::columns() const
     } else if (kind == "DestinationRule") {
         result.push_back(column("Host", "string", "The name of a service from the service registry"));
         result.push_back(column("Age", "date", AgeDescription));
+    } else if (kind == "HTTPRoute") {
+        result.push_back(column("Hostnames", "string", ""));
+        result.push_back(column("Age", "date", AgeDescription));
+    } else if (kind == "Job") {
+        result.push_back(column("Status", "string", "Status of the job."));
+        result.push_back(column("Completions", "string", "The completion status of the job, the number of succeeded pods out of the desired completions."));
+        result.push_back(column("Duration", "string", "Time required to complete the job."));
+        result.push_back(column("Age", "string", AgeDescription));
+        result.push_back(column("Containers", "string", "Names of each container in the template.", 1));
+        result.push_back(column("Images", "string", "Images referenced by each container in the template.", 1));
+        result.push_back(column("Selector", "string", "Selector that selects the pods of this job.", 1));
+    } else if (kind == "Endpoints") {
+        result.push_back(column("Endpoints", "string", "Endpoints of the service"));
+        result.push_back(column("Age", "string", AgeDescription));
+    } else if (kind == "ConfigMap") {
+        result.push_back(column("Data", "string", "Data contains the configuration data."));
+        result.push_back(column("Age", "string", AgeDescription));
+    } else if (kind == "Secret") {
+        result.push_back(column("Type", "string", "Used to facilitate programmatic handling of secret data."));
+        result.push_back(column("Data", "string", "Data contains the secret data."));
+        result.push_back(column("Age", "string", AgeDescription));
+    } else if (kind == "ServiceAccount") {
+        result.push_back(column("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."));
+        result.push_back(column("Age", "string", AgeDescription));
+    } else if (kind == "Lease") {
+        result.push_back(column("Holder", "string", "HolderIdentity contains the identity of the holder of a current lease."));
+        result.push_back(column("Age", "string", AgeDescription));
+    } else if (kind == "Event") {
+        // Events lead with when and what; the name is only in the wide output.
+        return nlohmann::json::array(
+            {column("Last Seen", "string", "The time at which the most recent occurrence of this event was recorded."),
+             column("Type", "string", "Type of this event (Normal, Warning), new types could be added in the future"),
+             column("Reason", "string", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
+             column("Object", "string", "The object that this event is about."),
+             column("Subobject", "string", "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.", 1),
+             column("Source", "string", "The component reporting this event. Should be a short machine understandable string.", 1),
+             column("Message", "string", "A human-readable description of the status of this operation."),
+             column("First Seen", "string", "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)", 1),
+             column("Count", "string", "The number of times this event has occurred.", 1),
+             column("Name", "string", NameDescription, 1, "name")});
     } else {
         result.push_back(column("Age", "date", AgeDescription));
     }
@@ -286,10 +404,68 @@ nlohmann::json TableRenderer::cells(const nlohmann::json& object) const
     } else if (kind == "DestinationRule") {
         result.push_back(crdCell(object, "/spec/host"_json_pointer));
         result.push_back(age(object));
+    } else if (kind == "HTTPRoute") {
+        result.push_back(crdCell(object, "/spec/hostnames"_json_pointer));
+        result.push_back(age(object));
+    } else if (kind == "Job") {
+        const nlohmann::json spec = object.value("spec", nlohmann::json::object());
+        const nlohmann::json status = object.value("status", nlohmann::json::object());
+        result.push_back(jobStatus(object));
+        result.push_back(std::to_string(status.value("succeeded", 0)) + '/' + std::to_string(spec.value("completions", 1)));
+        result.push_back(since(status.value("startTime", std::string()), status.value("completionTime", std::string())));
+        result.push_back(age(object));
+        const nlohmann::json podSpec = spec.value("template", nlohmann::json::object()).value("spec", nlohmann::json::object());
+        result.push_back(joined(containerField(podSpec, "name"), ",", ""));
+        result.push_back(joined(containerField(podSpec, "image"), ",", ""));
+        result.push_back(selectorText(spec.value("selector", nlohmann::json::object()).value("matchLabels", nlohmann::json())));
+    } else if (kind == "Endpoints") {
+        result.push_back(endpointsText(object));
+        result.push_back(age(object));
+    } else if (kind == "ConfigMap") {
+        result.push_back(std::to_string(memberCount(object, "data") + memberCount(object, "binaryData")));
+        result.push_back(age(object));
+    } else if (kind == "Secret") {
+        result.push_back(object.value("type", std::string("Opaque")));
+        result.push_back(std::to_string(memberCount(object, "data")));
+        result.push_back(age(object));
+    } else if (kind == "ServiceAccount") {
+        result.push_back(std::to_string(memberCount(object, "secrets")));
+        result.push_back(age(object));
+    } else if (kind == "Lease") {
+        result.push_back(object.value("spec", nlohmann::json::object()).value("holderIdentity", std::string()));
+        result.push_back(age(object));
+    } else if (kind == "Event") {
+        const nlohmann::json involved = object.value("involvedObject", nlohmann::json::object());
+        const nlohmann::json source = object.value("source", nlohmann::json::object());
+        std::string kindName = involved.value("kind", std::string());
+        for (char& c : kindName)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string sourceText = source.value("component", std::string());
+        if (source.contains("host"))
+            sourceText += ", " + source.value("host", std::string());
+        const std::string last = object.value("lastTimestamp", object.value("eventTime", std::string()));
+        return nlohmann::json::array({since(last, {}), object.value("type", std::string()),
+                                      object.value("reason", std::string()),
+                                      kindName + '/' + involved.value("name", std::string()),
+                                      involved.value("fieldPath", std::string()), sourceText,
+                                      object.value("message", std::string()),
+                                      since(object.value("firstTimestamp", std::string()), {}),
+                                      std::to_string(object.value("count", 1)), metadata.value("name", std::string())});
     } else {
         result.push_back(age(object));
     }
     return result;
+}
+
+std::string TableRenderer::since(const std::string& start, const std::string& end) const
+{
+    const auto from = parseRfc3339(start);
+    if (!from)
+        return start.empty() ? "" : "<unknown>";
+    const auto to = end.empty() ? std::optional(m_now) : parseRfc3339(end);
+    if (!to)
+        return "<unknown>";
+    return humanDuration(std::chrono::duration_cast<std::chrono::seconds>(*to - *from));
 }
 
 std::string TableRenderer::age(const nlohmann::json& object) const

@@ -39,6 +39,8 @@ private:
     nlohmann::json row(const nlohmann::json& object) const;
     nlohmann::json cells(const nlohmann::json& object) const;
     std::string age(const nlohmann::json& object) const;
+    // The time from `start` to `end` (now when empty) as an age; empty for a missing start.
+    std::string since(const std::string& start, const std::string& end) const;
 
     const ResourceType& m_type;
     RowObject m_rowObject;

@@ -5,30 +5,43 @@
 #include "MeshRouter.h"
 #include "Scenario.h"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <random>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
 namespace democluster {
 
+class EventRecorder;
 class ObjectStore;
 class ResourceRegistry;
 
 // Turns the scenario's load and the cluster's current routing into Istio metrics. step() is
 // deterministic for a given seed and store content, so tests can run minutes of traffic in
 // milliseconds; DemoCluster calls it in real time.
+//
+// Routing is compiled once per configuration: the simulator looks at the store's changes at every
+// step and rebuilds only when Services, Pods, Deployments, VirtualServices, DestinationRules,
+// HTTPRoutes or ConfigMaps changed, so a patched VirtualService takes effect at the next step and
+// an idle configuration costs nothing. The scenario's ConfigMap (Scenario::TrafficConfigMap, in its
+// namespace) changes the load, the users and the profiles at run time; content that does not parse
+// is reported in the server log and as a Warning event on the ConfigMap, and ignored.
 class TrafficSimulator {
 public:
-    TrafficSimulator(Scenario scenario, const ObjectStore& store, const ResourceRegistry& registry,
-                     IstioMetrics& metrics, std::uint64_t seed);
+    TrafficSimulator(Scenario scenario, ObjectStore& store, const ResourceRegistry& registry, IstioMetrics& metrics,
+                     std::uint64_t seed);
+    ~TrafficSimulator();
+    TrafficSimulator(const TrafficSimulator&) = delete;
+    TrafficSimulator& operator=(const TrafficSimulator&) = delete;
 
-    // Simulates `seconds` of traffic. Routing is read from the store at every step, so a patched
-    // VirtualService takes effect at the next one.
+    // Simulates `seconds` of traffic.
     void step(double seconds);
+    // The scenario with the ConfigMap's settings applied, as the last step used it.
+    const Scenario& scenario() const { return m_active; }
 
 private:
     // Whoever sends a request: a mesh workload or the scenario's entry source.
@@ -46,34 +59,40 @@ private:
     struct Outcome {
         double latencyMs = 0;
         int code = 0;
+        bool failed = false; // a 4xx, 5xx, timeout or unknown service, as the caller's code sees it
     };
-    // One request as the two proxies report it: the destination's sidecar sees the upstream's
-    // answer, the caller's also its own injected delay and fault flags.
-    struct Hop {
-        int code = 0;
-        std::string destinationFlags = "-";
-        std::string sourceFlags;
-        double sourceDelayMs = 0;
-        IstioMetrics::Observation observation;
-    };
-    // Keyed by caller workload, service, user class (-1: plain) and path.
-    using RouteCache = std::map<std::tuple<std::string, std::string, int, std::string>, MeshRouter::Decision>;
+    struct Plan;
+    struct Node;
+    struct Edge;
+    struct Route;
 
     static Peer peerOf(const Workload& workload);
     Peer entryPeer() const;
-    Outcome call(const MeshRouter& router, RouteCache& routes, const Peer& caller, const std::string& service,
-                 const MeshRouter::Request& request, int users, int depth);
+    // Whether Services, Pods, routing or the ConfigMap changed since the last look.
+    bool configurationChanged();
+    void applyTrafficSettings();
+    void reportSettings(const nlohmann::json& configMap, bool applied, const std::string& message);
+    void rebuild();
+    Route& routeOf(const Node& caller, Edge& edge, int users);
+    Outcome call(const Node& caller, Edge& edge, int users, int depth);
     bool fires(double share);
-    const MeshRouter::Target* pick(const std::vector<MeshRouter::Target>& targets);
+    std::size_t pick(const std::vector<MeshRouter::Target>& targets);
     double draw(const Scenario::LogNormal& distribution);
-    void report(const Peer& caller, const MeshRouter::Target& target, const Peer* destination, Hop hop);
+    IstioMetrics::Labels labelsOf(const Peer& caller, const MeshRouter::Target& target, const Peer* destination) const;
+    void report(Route& route, std::size_t target, bool sourceReporter, int code, const std::string& flags,
+                IstioMetrics::Observation observation);
 
-    Scenario m_scenario;
-    const ObjectStore& m_store;
+    const Scenario m_base;
+    Scenario m_active;
+    ObjectStore& m_store;
     const ResourceRegistry& m_registry;
     IstioMetrics& m_metrics;
     std::mt19937_64 m_random;
     double m_pendingRequests = 0; // fractional requests carried to the next step
+    std::uint64_t m_seenVersion = 0;
+    std::string m_settingsVersion; // the ConfigMap resourceVersion last looked at; empty: none
+    std::unique_ptr<Plan> m_plan;
+    std::unique_ptr<EventRecorder> m_events; // null when the registry serves no events
 };
 
 } // namespace democluster

@@ -136,7 +136,15 @@ void WatchStream::appendChange(std::string& out, const StoreEvent& event)
 void WatchStream::appendEvent(std::string& out, const char* type, const nlohmann::json& object)
 {
     const bool error = std::string_view(type) == "ERROR";
-    out += nlohmann::json{{"type", type}, {"object", error || !m_encoder ? object : m_encoder(object)}}.dump();
+    // Watched at another version of the same resource (networking.istio.io/v1beta1): that version's apiVersion.
+    nlohmann::json converted;
+    const nlohmann::json* payload = &object;
+    if (!error && object.value("apiVersion", std::string()) != m_type.apiVersion()) {
+        converted = object;
+        converted["apiVersion"] = m_type.apiVersion();
+        payload = &converted;
+    }
+    out += nlohmann::json{{"type", type}, {"object", error || !m_encoder ? *payload : m_encoder(*payload)}}.dump();
     out += '\n';
     m_lastWrite = std::chrono::steady_clock::now();
 }

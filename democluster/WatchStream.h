@@ -3,6 +3,7 @@
 
 #include "FieldSelector.h"
 #include "LabelSelector.h"
+#include "ResponseStream.h"
 #include "StoreEvent.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -21,9 +22,8 @@ class ObjectStore;
 struct ResourceType;
 
 // One open watch: the events of one resource type after a resourceVersion, filtered like the
-// list it continues, as newline-terminated JSON `{"type","object"}` values. Socket-free: the
-// listener pulls from next() and writes what it gets; tests pull directly.
-class WatchStream {
+// list it continues, as newline-terminated JSON `{"type","object"}` values.
+class WatchStream : public ResponseStream {
 public:
     // Turns a stored object into what the client asked to receive (the object, or a Table row).
     using Encoder = std::function<nlohmann::json(const nlohmann::json& object)>;
@@ -44,13 +44,13 @@ public:
     // resourceVersion, or with "0", starts with. `slot` is released when the stream is destroyed.
     WatchStream(const ObjectStore& store, const ResourceType& type, Options options, std::uint64_t from,
                 std::vector<nlohmann::json> initial, Encoder encoder, std::shared_ptr<std::atomic<int>> slot);
-    ~WatchStream();
+    ~WatchStream() override;
     WatchStream(const WatchStream&) = delete;
     WatchStream& operator=(const WatchStream&) = delete;
 
     // Appends the next events to `out`, waiting up to `wait` for one. false: the stream is over
     // (timeout reached, or an ERROR event was the last thing appended).
-    bool next(std::string& out, std::chrono::milliseconds wait);
+    bool next(std::string& out, std::chrono::milliseconds wait) override;
 
 private:
     bool selected(const nlohmann::json& object) const;

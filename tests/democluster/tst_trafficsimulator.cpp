@@ -54,6 +54,63 @@ struct Mesh {
         QVERIFY(!error);
     }
 
+    // Bookinfo's productpage tries reviews twice: tests that count requests per route make every
+    // caller try once.
+    void singleAttempts()
+    {
+        for (auto& call : scenario.calls)
+            call.attempts = 1;
+    }
+
+    void withoutErrors()
+    {
+        scenario.defaults.errorRate = 0;
+        for (auto& profile : scenario.profiles)
+            profile.errorRate = 0;
+    }
+
+    // Creates or replaces an object of the bookinfo namespace, as kubectl apply would.
+    void put(const char* group, const char* plural, nlohmann::json object)
+    {
+        const auto* type = ResourceRegistry::builtin().find(group, "v1", plural);
+        QVERIFY(type);
+        object["metadata"]["namespace"] = "bookinfo";
+        const std::string name = object["metadata"]["name"];
+        if (auto error = store.create(*type, object)) {
+            QCOMPARE(error->reason(), std::string("AlreadyExists"));
+            const auto update = store.update(*type, "bookinfo", name, [&](nlohmann::json& stored) -> std::optional<ApiStatus> {
+                for (const char* field : {"spec", "data"}) {
+                    if (object.contains(field))
+                        stored[field] = object[field];
+                }
+                return std::nullopt;
+            });
+            QVERIFY(!update);
+        }
+    }
+
+    // One Service per reviews version and an HTTPRoute attached to `reviews` (GAMMA).
+    void routeReviewsByHttpRoute(const nlohmann::json& rules)
+    {
+        for (const char* version : {"v1", "v2", "v3"}) {
+            put("", "services", {{"apiVersion", "v1"}, {"kind", "Service"},
+                                 {"metadata", {{"name", std::string("reviews-") + version}}},
+                                 {"spec", {{"selector", {{"app", "reviews"}, {"version", version}}},
+                                           {"ports", {{{"name", "http"}, {"port", 9080}}}}}}});
+        }
+        put("gateway.networking.k8s.io", "httproutes",
+            {{"apiVersion", "gateway.networking.k8s.io/v1"}, {"kind", "HTTPRoute"},
+             {"metadata", {{"name", "reviews"}}},
+             {"spec", {{"parentRefs", {{{"group", ""}, {"kind", "Service"}, {"name", "reviews"}, {"port", 9080}}}},
+                       {"rules", rules}}}});
+    }
+
+    void setTrafficSettings(const std::map<std::string, std::string>& data)
+    {
+        put("", "configmaps", {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
+                               {"metadata", {{"name", Scenario::TrafficConfigMap}}}, {"data", data}});
+    }
+
     // Replaces `service`'s VirtualService http routes.
     void setHttpRoutes(const std::string& service, const nlohmann::json& http)
     {
@@ -72,7 +129,8 @@ std::map<std::string, double> countBy(const IstioMetrics& metrics, const std::st
 {
     std::map<std::string, double> counts;
     for (const auto& sample : metrics.samples()) {
-        if (sample.labels.at("reporter") == reporter && sample.labels.at("destination_service_name") == service)
+        if (sample.labels.at("reporter") == reporter
+            && (service.empty() || sample.labels.at("destination_service_name") == service))
             counts[sample.labels.at(label)] += static_cast<double>(sample.requests);
     }
     return counts;
@@ -143,6 +201,18 @@ private Q_SLOTS:
     void abortHalfFailsHalf();
     void delayRaisesLatency();
     void faultWithoutPercentageNeverFires();
+    void httpRouteWeights_data();
+    void httpRouteWeights();
+    void httpRouteRulesByPrecedence();
+    void httpRouteWithoutUsableBackends();
+    void subsetWithoutReadyPodsIs503();
+    void failingCalleeFailsOrDegradesCaller_data();
+    void failingCalleeFailsOrDegradesCaller();
+    void clientTimeoutCutsSlowCallee();
+    void latencyAndErrorsFollowProfile();
+    void configMapChangesTrafficAtNextStep();
+    void invalidConfigMapIsReportedAndIgnored();
+    void deletedConfigMapRestoresScenario();
 };
 
 void TestTrafficSimulator::weightedSplit_data()
@@ -161,6 +231,7 @@ void TestTrafficSimulator::weightedSplit()
 {
     QFETCH(std::vector<int>, weights);
     Mesh mesh;
+    mesh.singleAttempts();
     mesh.setReviewsWeights(weights);
     IstioMetrics metrics;
     TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 42);
@@ -226,6 +297,7 @@ void TestTrafficSimulator::v3IsSlowerThanV2()
 void TestTrafficSimulator::patchTakesEffectAtNextStep()
 {
     Mesh mesh;
+    mesh.singleAttempts();
     IstioMetrics metrics;
     TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 11);
     simulator.step(10);
@@ -260,10 +332,16 @@ void TestTrafficSimulator::emitsBothReportersWithIstioLabels()
     bool sawDestination = false;
     for (const auto& sample : metrics.samples()) {
         const auto& labels = sample.labels;
-        QCOMPARE(labels.size(), std::size_t(22));
+        QCOMPARE(labels.size(), std::size_t(25));
+        QCOMPARE(labels.at("source_cluster"), std::string("Kubernetes"));
+        QCOMPARE(labels.at("destination_cluster"), std::string("Kubernetes"));
+        QCOMPARE(labels.at("grpc_response_status"), std::string());
         if (labels.at("destination_workload") != "reviews-v1" || labels.at("source_workload") != "productpage-v1")
             continue;
         QCOMPARE(labels.at("destination_service"), std::string("reviews.bookinfo.svc.cluster.local"));
+        QCOMPARE(labels.at("destination_canonical_service"), std::string("reviews"));
+        QCOMPARE(labels.at("destination_canonical_revision"), std::string("v1"));
+        QCOMPARE(labels.at("source_canonical_service"), std::string("productpage"));
         QCOMPARE(labels.at("destination_principal"), std::string("spiffe://cluster.local/ns/bookinfo/sa/bookinfo-reviews"));
         QCOMPARE(labels.at("request_protocol"), std::string("http"));
         if (labels.at("reporter") == "source") {
@@ -390,6 +468,7 @@ void TestTrafficSimulator::matchBlocksSelectByRequest()
 void TestTrafficSimulator::headerMatchedRouteCarriesOnlyMatchingUsers()
 {
     Mesh mesh;
+    mesh.singleAttempts();
     QCOMPARE(mesh.scenario.users.size(), std::size_t(2));
     QCOMPARE(mesh.scenario.users[0].share, 0.10);
     QCOMPARE(mesh.scenario.users[1].share, 0.05);
@@ -412,6 +491,7 @@ void TestTrafficSimulator::headerMatchedRouteCarriesOnlyMatchingUsers()
 void TestTrafficSimulator::unmatchedRequestsAre404NoRoute()
 {
     Mesh mesh;
+    mesh.singleAttempts();
     mesh.setHttpRoutes("reviews", nlohmann::json::parse(R"([
         {"match": [{"headers": {"end-user": {"exact": "jason"}}}], "route": [{"destination": {"host": "reviews", "subset": "v2"}}]}
     ])"));
@@ -435,6 +515,7 @@ void TestTrafficSimulator::unmatchedRequestsAre404NoRoute()
 void TestTrafficSimulator::abortHalfFailsHalf()
 {
     Mesh mesh;
+    mesh.singleAttempts();
     mesh.setReviewsWeights({0, 1, 1}); // every request reaches ratings
     mesh.setHttpRoutes("ratings", nlohmann::json::parse(R"([
         {"fault": {"abort": {"httpStatus": 503, "percentage": {"value": 50}}},
@@ -494,6 +575,315 @@ void TestTrafficSimulator::faultWithoutPercentageNeverFires()
     QCOMPARE(flags.size(), std::size_t(1));
     QCOMPARE(flags.at("-"), 2000.0);
     QVERIFY(meanLatency(metrics, "source", "details") < 100);
+}
+
+void TestTrafficSimulator::httpRouteWeights_data()
+{
+    QTest::addColumn<nlohmann::json>("weights"); // per reviews version; null: weight not given
+    QTest::addColumn<std::vector<double>>("expected");
+    QTest::newRow("90/10") << nlohmann::json{90, 10, 0} << std::vector<double>{0.9, 0.1, 0};
+    QTest::newRow("defaults of 1") << nlohmann::json{nullptr, nullptr, nullptr} << std::vector<double>{1. / 3, 1. / 3, 1. / 3};
+    QTest::newRow("relative 3/1") << nlohmann::json{3, 0, 1} << std::vector<double>{0.75, 0, 0.25};
+    QTest::newRow("one backend with weight") << nlohmann::json{0, 7, 0} << std::vector<double>{0, 1, 0};
+}
+
+void TestTrafficSimulator::httpRouteWeights()
+{
+    QFETCH(nlohmann::json, weights);
+    QFETCH(std::vector<double>, expected);
+    Mesh mesh;
+    mesh.singleAttempts();
+    nlohmann::json backends = nlohmann::json::array();
+    for (std::size_t i = 0; i < 3; ++i) {
+        nlohmann::json backend = {{"name", "reviews-v" + std::to_string(i + 1)}, {"port", 9080}};
+        if (!weights[i].is_null())
+            backend["weight"] = weights[i];
+        backends.push_back(backend);
+    }
+    // The VirtualService still says all v1: the HTTPRoute attached to the Service wins.
+    mesh.routeReviewsByHttpRoute({{{"backendRefs", backends}}});
+    IstioMetrics metrics;
+    TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 31);
+    simulator.step(300); // 6000 requests
+    const auto services = countBy(metrics, "source", "", "destination_service_name");
+    QVERIFY(!services.count("reviews")); // Istio reports the backend Service the route chose
+    double all = 0;
+    for (const char* version : {"v1", "v2", "v3"})
+        all += services.count(std::string("reviews-") + version) ? services.at(std::string("reviews-") + version) : 0;
+    QCOMPARE(all, 6000.0);
+    for (std::size_t i = 0; i < 3; ++i) {
+        const std::string service = "reviews-v" + std::to_string(i + 1);
+        const double observed = services.count(service) ? services.at(service) / all : 0.0;
+        if (expected[i] == 0)
+            QCOMPARE(observed, 0.0);
+        else
+            QVERIFY2(std::abs(observed - expected[i]) < 0.03,
+                     qPrintable(QStringLiteral("%1: %2").arg(QString::fromStdString(service)).arg(observed)));
+    }
+}
+
+void TestTrafficSimulator::httpRouteRulesByPrecedence()
+{
+    Mesh mesh;
+    // Listed least specific first: the spec's precedence, not the order, decides.
+    mesh.routeReviewsByHttpRoute(nlohmann::json::parse(R"([
+        {"backendRefs": [{"name": "reviews-v1", "port": 9080}]},
+        {"matches": [{"path": {"type": "PathPrefix", "value": "/reviews"}}], "backendRefs": [{"name": "reviews-v2", "port": 9080}]},
+        {"matches": [{"path": {"type": "PathPrefix", "value": "/reviews"}, "headers": [{"name": "End-User", "value": "jason"}]}],
+         "backendRefs": [{"name": "reviews-v3", "port": 9080}]},
+        {"matches": [{"path": {"type": "Exact", "value": "/reviews/7"}}], "backendRefs": [{"name": "reviews-v1", "port": 9080}]},
+        {"matches": [{"queryParams": [{"type": "RegularExpression", "name": "beta", "value": "y.*"}]}],
+         "backendRefs": [{"name": "reviews-v3", "port": 9080}]}
+    ])"));
+    const MeshRouter router(mesh.store, ResourceRegistry::builtin(), "bookinfo");
+    const MeshRouter::Caller caller{"bookinfo", {{"app", "productpage"}, {"version", "v1"}}};
+    const auto versionOf = [&](const MeshRouter::Request& request) {
+        const auto decision = router.route("reviews", caller, request);
+        return decision.targets.size() == 1 && decision.targets[0].workload ? decision.targets[0].workload->version()
+                                                                            : std::string("?");
+    };
+    MeshRouter::Request request;
+    request.path = "/reviews/0";
+    QCOMPARE(versionOf(request), std::string("v2"));
+    request.path = "/reviewsx";
+    QCOMPARE(versionOf(request), std::string("v1")); // a prefix matches whole path segments
+    request.path = "/reviews/0";
+    request.headers["end-user"] = "jason";
+    QCOMPARE(versionOf(request), std::string("v3")); // same prefix, more headers
+    request.path = "/reviews/7";
+    QCOMPARE(versionOf(request), std::string("v1")); // an exact path beats any prefix
+    request.path = "/other";
+    request.headers.clear();
+    request.queryParams["beta"] = "yes";
+    QCOMPARE(versionOf(request), std::string("v3"));
+}
+
+void TestTrafficSimulator::httpRouteWithoutUsableBackends()
+{
+    Mesh mesh;
+    mesh.routeReviewsByHttpRoute(nlohmann::json::parse(R"([
+        {"matches": [{"headers": [{"name": "end-user", "value": "jason"}]}],
+         "backendRefs": [{"name": "reviews-v1", "port": 9080, "weight": 0}]},
+        {"backendRefs": [{"name": "reviews-v2", "port": 9080}, {"name": "reviews-v9", "port": 9080}]}
+    ])"));
+    const MeshRouter router(mesh.store, ResourceRegistry::builtin(), "bookinfo");
+    const MeshRouter::Caller caller{"bookinfo", {{"app", "productpage"}}};
+    MeshRouter::Request request;
+    request.headers["end-user"] = "jason";
+    auto decision = router.route("reviews", caller, request);
+    QCOMPARE(decision.targets.size(), std::size_t(1)); // every weight 0: the route answers 500
+    QVERIFY(!decision.targets[0].workload);
+    QCOMPARE(decision.targets[0].localReplyCode, 500);
+    request.headers.clear();
+    decision = router.route("reviews", caller, request);
+    QCOMPARE(decision.targets.size(), std::size_t(2)); // half to v2, half to a Service that is not there
+    QCOMPARE(decision.targets[0].workload->version(), std::string("v2"));
+    QCOMPARE(decision.targets[1].service, std::string("reviews-v9"));
+    QCOMPARE(decision.targets[1].localReplyCode, 500);
+    QCOMPARE(decision.targets[1].share, 0.5);
+}
+
+void TestTrafficSimulator::subsetWithoutReadyPodsIs503()
+{
+    Mesh mesh;
+    const auto* deployments = ResourceRegistry::builtin().find("apps", "v1", "deployments");
+    QVERIFY(!mesh.store.update(*deployments, "bookinfo", "reviews-v3", [](nlohmann::json& object) -> std::optional<ApiStatus> {
+        object["spec"]["replicas"] = 0;
+        return std::nullopt;
+    }));
+    DeploymentController(mesh.store, ResourceRegistry::builtin()).reconcile();
+    mesh.setReviewsWeights({50, 0, 50});
+    mesh.withoutErrors();
+    IstioMetrics metrics;
+    TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 23);
+    simulator.step(100); // 2000 requests
+    const auto codes = countBy(metrics, "source", "reviews", "response_code");
+    const auto flags = countBy(metrics, "source", "reviews", "response_flags");
+    QCOMPARE(codes.at("503"), flags.at("UH")); // the subset's cluster has no endpoint: no healthy upstream
+    // productpage tries twice, so 3000 requests reach reviews, half of them the empty subset.
+    QVERIFY2(std::abs(codes.at("503") / sum(codes) - 0.5) < 0.04, qPrintable(QString::number(codes.at("503") / sum(codes))));
+    QVERIFY(!countBy(metrics, "destination", "reviews", "destination_version").count("v3"));
+    // productpage shows "reviews unavailable" and still answers 200, as Bookinfo does.
+    QCOMPARE(countBy(metrics, "destination", "productpage", "response_code").at("200"), 2000.0);
+}
+
+void TestTrafficSimulator::failingCalleeFailsOrDegradesCaller_data()
+{
+    QTest::addColumn<bool>("failCaller");
+    QTest::newRow("degrade (Bookinfo)") << false;
+    QTest::newRow("fail") << true;
+}
+
+void TestTrafficSimulator::failingCalleeFailsOrDegradesCaller()
+{
+    QFETCH(bool, failCaller);
+    Mesh mesh;
+    for (auto& call : mesh.scenario.calls)
+        call.failCaller = failCaller;
+    mesh.setHttpRoutes("details", nlohmann::json::parse(R"([
+        {"fault": {"abort": {"httpStatus": 503, "percentage": {"value": 40}}},
+         "route": [{"destination": {"host": "details", "subset": "v1"}}]}
+    ])"));
+    mesh.withoutErrors(); // every 500 comes from details
+    IstioMetrics metrics;
+    TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 29);
+    simulator.step(200); // 4000 requests
+    const auto aborted = countBy(metrics, "source", "details", "response_code").at("503");
+    const auto page = countBy(metrics, "destination", "productpage", "response_code");
+    if (failCaller) {
+        QCOMPARE(page.at("500"), aborted);
+        QVERIFY2(std::abs(aborted / 4000 - 0.4) < 0.03, qPrintable(QString::number(aborted)));
+        // The ingress gateway reports the same failures for productpage.
+        QCOMPARE(countBy(metrics, "source", "productpage", "response_code").at("500"), aborted);
+    } else {
+        QVERIFY(!page.count("500"));
+        QCOMPARE(page.at("200"), 4000.0);
+    }
+}
+
+void TestTrafficSimulator::clientTimeoutCutsSlowCallee()
+{
+    // Istio's fault-injection task: 7 s on ratings for jason. reviews v2 waits (10 s timeout),
+    // productpage gives up on reviews after 3 s and tries once more.
+    Mesh mesh;
+    mesh.setHttpRoutes("reviews", nlohmann::json::parse(R"([
+        {"match": [{"headers": {"end-user": {"exact": "jason"}}}], "route": [{"destination": {"host": "reviews", "subset": "v2"}}]},
+        {"route": [{"destination": {"host": "reviews", "subset": "v1"}}]}
+    ])"));
+    mesh.setHttpRoutes("ratings", nlohmann::json::parse(R"([
+        {"match": [{"headers": {"end-user": {"exact": "jason"}}}],
+         "fault": {"delay": {"fixedDelay": "7s", "percentage": {"value": 100.0}}},
+         "route": [{"destination": {"host": "ratings", "subset": "v1"}}]},
+        {"route": [{"destination": {"host": "ratings", "subset": "v1"}}]}
+    ])"));
+    mesh.withoutErrors();
+    IstioMetrics metrics;
+    TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 37);
+    simulator.step(100); // 2000 requests, about 200 of them jason's
+    const auto reviewsCodes = countBy(metrics, "source", "reviews", "response_code");
+    const double jasonReviews = countBy(metrics, "destination", "reviews", "destination_version").at("v2");
+    // Every jason request to reviews was cut at 3 s by productpage: code 0, flag DC, from both sidecars.
+    QCOMPARE(reviewsCodes.at("0"), jasonReviews);
+    QCOMPARE(countBy(metrics, "destination", "reviews", "response_flags").at("DC"), jasonReviews);
+    QCOMPARE(countBy(metrics, "source", "reviews", "response_flags").at("DC"), jasonReviews);
+    // Two attempts per page view, each 3 s, and the page still renders (200).
+    const double jasonPages = jasonReviews / 2;
+    QVERIFY2(std::abs(jasonPages / 2000 - 0.10) < 0.02, qPrintable(QString::number(jasonPages)));
+    QCOMPARE(countBy(metrics, "destination", "productpage", "response_code").at("200"), 2000.0);
+    double slowPages = 0;
+    for (const auto& sample : metrics.samples()) {
+        if (sample.labels.at("reporter") == "destination" && sample.labels.at("destination_app") == "productpage")
+            slowPages += sample.durationSumMs;
+    }
+    const double meanPage = slowPages / 2000;
+    // jason's pages take 6 s and a bit, the others some 50 ms.
+    QVERIFY2(std::abs(meanPage - (jasonPages * 6000 + (2000 - jasonPages) * 50) / 2000) < 60,
+             qPrintable(QString::number(meanPage)));
+    // ratings itself answered 200 after the delay, 7 s after reviews asked (its sidecar's view).
+    const auto ratingsFlags = countBy(metrics, "source", "ratings", "response_flags");
+    QCOMPARE(ratingsFlags.at("DI"), jasonReviews);
+}
+
+void TestTrafficSimulator::latencyAndErrorsFollowProfile()
+{
+    Mesh mesh;
+    mesh.setTrafficSettings({{"requestsPerSecond", "100"},
+                             {"profiles", "- {service: details, version: v1, errorRate: 0.2, latencyMs: {median: 40, sigma: 0.5}}"}});
+    IstioMetrics metrics;
+    TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 41);
+    simulator.step(100); // 10000 requests
+    const auto codes = countBy(metrics, "destination", "details", "response_code");
+    const double all = codes.at("200") + codes.at("500");
+    QCOMPARE(all, 10000.0);
+    // Binomial sd at n = 10000, p = 0.2 is 0.4 %: allow 4 of them.
+    QVERIFY2(std::abs(codes.at("500") / all - 0.2) < 0.016, qPrintable(QString::number(codes.at("500") / all)));
+    // Log-normal mean: median * exp(sigma^2 / 2) = 45.3 ms; the sample mean's sd is about 0.6 %.
+    const double mean = meanLatency(metrics, "destination", "details");
+    QVERIFY2(std::abs(mean / (40 * std::exp(0.125)) - 1) < 0.03, qPrintable(QString::number(mean)));
+    // The other fields of the profile stay the scenario's.
+    QCOMPARE(simulator.scenario().profileFor("details", "v1").responseBytes.median, 420.0);
+}
+
+void TestTrafficSimulator::configMapChangesTrafficAtNextStep()
+{
+    Mesh mesh;
+    IstioMetrics metrics;
+    TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 43);
+    simulator.step(1);
+    QCOMPARE(countBy(metrics, "destination", "productpage", "reporter").at("destination"), 20.0);
+    // The ConfigMap the bootstrap wrote holds the scenario's own settings.
+    const auto* configMaps = ResourceRegistry::builtin().find("", "v1", "configmaps");
+    nlohmann::json configMap;
+    QVERIFY(!mesh.store.get(*configMaps, "bookinfo", Scenario::TrafficConfigMap, configMap));
+    QCOMPARE(configMap["data"]["requestsPerSecond"].get<std::string>(), std::string("20"));
+    QVERIFY(configMap["data"]["users"].get<std::string>().find("end-user: jason") != std::string::npos);
+
+    // "Deploy a bad version" on stage: more load, jason only, a slow and failing reviews v1.
+    nlohmann::json data = configMap["data"];
+    data["requestsPerSecond"] = "50";
+    data["users"] = "- {share: 1, headers: {end-user: jason}}";
+    data["profiles"] = "- service: reviews\n  version: v1\n  errorRate: 1\n  latencyMs: {median: 500, sigma: 0.1}\n";
+    mesh.setTrafficSettings(data.get<std::map<std::string, std::string>>());
+    IstioMetrics after;
+    TrafficSimulator changed(mesh.scenario, mesh.store, ResourceRegistry::builtin(), after, 43);
+    simulator.step(1);
+    QCOMPARE(countBy(metrics, "destination", "productpage", "reporter").at("destination"), 70.0);
+    QCOMPARE(simulator.scenario().requestsPerSecond, 50.0);
+    QCOMPARE(simulator.scenario().users.size(), std::size_t(1));
+    changed.step(10);
+    // 500 page views, each trying reviews twice.
+    QCOMPARE(countBy(after, "destination", "reviews", "response_code").at("500"), 1000.0);
+    QVERIFY(meanLatency(after, "destination", "reviews") > 400);
+}
+
+void TestTrafficSimulator::invalidConfigMapIsReportedAndIgnored()
+{
+    Mesh mesh;
+    IstioMetrics metrics;
+    TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 47);
+    mesh.setTrafficSettings({{"requestsPerSecond", "30"}});
+    simulator.step(1);
+    QCOMPARE(simulator.scenario().requestsPerSecond, 30.0);
+    const std::vector<std::map<std::string, std::string>> invalid = {
+        {{"requestsPerSecond", "lots"}},
+        {{"requestsPerSecond", "-5"}},
+        {{"profiles", "- {service: reviews, version: v1, errorRate: 7}"}},
+        {{"profiles", "- {service: reviews}"}},
+        {{"users", "- {share: 0.8}\n- {share: 0.8}"}},
+        {{"users", "{unclosed"}},
+        {{"requestPerSecond", "40"}}, // a typo is not silently ignored
+    };
+    for (const auto& data : invalid) {
+        mesh.setTrafficSettings(data);
+        simulator.step(1);
+        QCOMPARE(simulator.scenario().requestsPerSecond, 30.0); // the last valid settings stay
+        QCOMPARE(simulator.scenario().profileFor("reviews", "v1").errorRate, 0.001);
+    }
+    QCOMPARE(countBy(metrics, "destination", "productpage", "reporter").at("destination"), 30.0 * 8);
+    // Each refusal is a Warning event on the ConfigMap, as `kubectl describe configmap` shows.
+    const auto* events = ResourceRegistry::builtin().find("", "v1", "events");
+    QVERIFY(events);
+    std::vector<nlohmann::json> list;
+    mesh.store.list(*events, "bookinfo", list);
+    const auto warnings = std::count_if(list.begin(), list.end(), [](const nlohmann::json& event) {
+        return event["reason"] == "InvalidTrafficSettings" && event["involvedObject"]["name"] == Scenario::TrafficConfigMap
+               && event["involvedObject"]["kind"] == "ConfigMap" && event["type"] == "Warning";
+    });
+    QCOMPARE(warnings, std::ptrdiff_t(invalid.size()));
+}
+
+void TestTrafficSimulator::deletedConfigMapRestoresScenario()
+{
+    Mesh mesh;
+    IstioMetrics metrics;
+    TrafficSimulator simulator(mesh.scenario, mesh.store, ResourceRegistry::builtin(), metrics, 53);
+    mesh.setTrafficSettings({{"requestsPerSecond", "5"}});
+    simulator.step(1);
+    QCOMPARE(simulator.scenario().requestsPerSecond, 5.0);
+    QVERIFY(!mesh.store.remove(*ResourceRegistry::builtin().find("", "v1", "configmaps"), "bookinfo",
+                               Scenario::TrafficConfigMap));
+    simulator.step(1);
+    QCOMPARE(simulator.scenario().requestsPerSecond, 20.0);
 }
 
 QTEST_GUILESS_MAIN(TestTrafficSimulator)

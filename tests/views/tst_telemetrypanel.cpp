@@ -103,7 +103,8 @@ void TestTelemetryPanel::outageShowsABannerUntilRecovery()
     QSignalSpy failed(&f.loader, &TelemetryLoader::failed);
     // The session's API server refuses connections: a real transport failure, not a simulated one.
     f.loader.setService(QStringLiteral("bookinfo"), QStringLiteral("reviews"));
-    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 15000);
+    // The loader keeps asking every second, so on a slow machine a second failure may come first.
+    QTRY_VERIFY_WITH_TIMEOUT(failed.count() >= 1, 15000);
     QVERIFY2(f.panel.bannerText().startsWith(QStringLiteral("Prometheus cannot answer")), qPrintable(f.panel.bannerText()));
     // What was drawn stays drawn.
     QCOMPARE(f.panel.chartFor(TelemetryMetric::RequestRate)->lastPoint(TelemetryMetric::RequestRate, QStringLiteral("v2")).y(), 5.0);
