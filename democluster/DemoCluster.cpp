@@ -50,6 +50,7 @@ std::string DemoCluster::start()
         throw std::runtime_error("unknown scenario \"" + m_options.scenario + "\": " + scenarioFile.string()
                                  + " does not exist (is --resources right?)");
     Scenario scenario = Scenario::load(scenarioFile, m_options.services);
+    const std::string meshNamespace = scenario.namespaceName;
     // With a state directory that already holds a cluster, that cluster is the state: seeding
     // again would undo what was changed in it.
     const std::size_t restored = m_options.stateDir.empty() ? 0 : m_store.persistTo(m_options.stateDir);
@@ -114,7 +115,7 @@ std::string DemoCluster::start()
         prometheusUrl = "http://127.0.0.1:" + std::to_string(m_prometheus->port());
     }
 
-    KubeconfigWriter::write(m_options.kubeconfigOut, serverUrl, m_tls->caCertificatePem(), accounts);
+    KubeconfigWriter::write(m_options.kubeconfigOut, serverUrl, m_tls->caCertificatePem(), accounts, meshNamespace);
     return "meshdeck-democluster: ready server=" + serverUrl + " kubeconfig=" + m_options.kubeconfigOut.string()
            + " prometheus=" + prometheusUrl;
 }

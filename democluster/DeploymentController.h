@@ -32,7 +32,9 @@ public:
     static std::string templateHash(const nlohmann::json& podTemplate);
 
 private:
-    void reconcileDeployment(const nlohmann::json& deployment, const std::vector<nlohmann::json>& pods,
+    std::string m_lastSeenVersion;
+    // `pods`: the pods whose ReplicaSet belongs to this Deployment.
+    void reconcileDeployment(const nlohmann::json& deployment, const std::vector<const nlohmann::json*>& pods,
                              bool injectSidecars);
     nlohmann::json newPod(const nlohmann::json& deployment, const std::string& hash, bool injectSidecar);
     void writeStartupLogs(const nlohmann::json& pod);

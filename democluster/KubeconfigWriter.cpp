@@ -33,7 +33,7 @@ std::string base64(const std::string& data)
 } // namespace
 
 std::string KubeconfigWriter::render(const std::string& serverUrl, const std::string& caCertificatePem,
-                                     const std::vector<Account>& accounts)
+                                     const std::vector<Account>& accounts, const std::string& namespaceName)
 {
     YAML::Emitter out;
     out << YAML::BeginMap;
@@ -61,7 +61,7 @@ std::string KubeconfigWriter::render(const std::string& serverUrl, const std::st
         out << YAML::Key << "context" << YAML::Value << YAML::BeginMap;
         out << YAML::Key << "cluster" << YAML::Value << ClusterName;
         out << YAML::Key << "user" << YAML::Value << account.userEntry;
-        out << YAML::Key << "namespace" << YAML::Value << DefaultNamespace;
+        out << YAML::Key << "namespace" << YAML::Value << namespaceName;
         out << YAML::EndMap << YAML::EndMap;
     }
     out << YAML::EndSeq;
@@ -72,9 +72,10 @@ std::string KubeconfigWriter::render(const std::string& serverUrl, const std::st
 }
 
 void KubeconfigWriter::write(const std::filesystem::path& path, const std::string& serverUrl,
-                             const std::string& caCertificatePem, const std::vector<Account>& accounts)
+                             const std::string& caCertificatePem, const std::vector<Account>& accounts,
+                             const std::string& namespaceName)
 {
-    const std::string content = render(serverUrl, caCertificatePem, accounts);
+    const std::string content = render(serverUrl, caCertificatePem, accounts, namespaceName);
     std::filesystem::path temporary = path;
     temporary += ".tmp";
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

@@ -12,7 +12,6 @@ namespace democluster {
 class KubeconfigWriter {
 public:
     static constexpr const char* ClusterName = "meshdeck-demo";
-    static constexpr const char* DefaultNamespace = "bookinfo";
 
     struct Account {
         std::string context;
@@ -20,12 +19,14 @@ public:
         std::string token;
     };
 
+    // Every context defaults to `namespaceName`, the scenario's, so MeshDeck and kubectl open on the mesh.
     static std::string render(const std::string& serverUrl, const std::string& caCertificatePem,
-                              const std::vector<Account>& accounts);
+                              const std::vector<Account>& accounts, const std::string& namespaceName);
     // Atomically (temp file + rename) and readable by the owner only: it holds bearer tokens.
     // Throws std::runtime_error naming the file.
     static void write(const std::filesystem::path& path, const std::string& serverUrl,
-                      const std::string& caCertificatePem, const std::vector<Account>& accounts);
+                      const std::string& caCertificatePem, const std::vector<Account>& accounts,
+                      const std::string& namespaceName);
 };
 
 } // namespace democluster
