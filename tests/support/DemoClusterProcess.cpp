@@ -4,8 +4,9 @@
 #include <QDeadlineTimer>
 #include <QRegularExpression>
 
-DemoClusterProcess::DemoClusterProcess(Prometheus prometheus)
+DemoClusterProcess::DemoClusterProcess(Prometheus prometheus, QStringList extraArguments)
     : m_mode(prometheus)
+    , m_extraArguments(std::move(extraArguments))
 {
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
     m_process.setStandardErrorFile(m_dir.filePath(QStringLiteral("democluster.log")));
@@ -23,9 +24,10 @@ DemoClusterProcess::~DemoClusterProcess()
 
 bool DemoClusterProcess::start(int timeoutMs)
 {
-    const QStringList arguments{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--kubeconfig-out"),
-                                kubeconfigPath(), QStringLiteral("--prometheus"),
-                                m_mode == Prometheus::Auto ? QStringLiteral("auto") : QStringLiteral("off")};
+    const QStringList arguments = QStringList{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--kubeconfig-out"),
+                                              kubeconfigPath(), QStringLiteral("--prometheus"),
+                                              m_mode == Prometheus::Auto ? QStringLiteral("auto") : QStringLiteral("off")}
+        + m_extraArguments;
     m_process.start(QStringLiteral(MESHDECK_DEMOCLUSTER_BIN), arguments);
     if (!m_process.waitForStarted(10000)) {
         m_error = QStringLiteral("cannot start ") + QStringLiteral(MESHDECK_DEMOCLUSTER_BIN) + QStringLiteral(": ")

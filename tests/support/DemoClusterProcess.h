@@ -3,6 +3,7 @@
 
 #include <QProcess>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 
 // The real meshdeck-democluster binary, started on a free loopback port for one test, with its
@@ -11,7 +12,8 @@ class DemoClusterProcess {
 public:
     enum class Prometheus { Off, Auto };
 
-    explicit DemoClusterProcess(Prometheus prometheus = Prometheus::Off);
+    // `extraArguments` go to the binary as they are, e.g. {"--services", "30"}.
+    explicit DemoClusterProcess(Prometheus prometheus = Prometheus::Off, QStringList extraArguments = {});
     ~DemoClusterProcess();
 
     // Starts it and waits for its ready line; false with errorString() on failure or timeout.
@@ -25,6 +27,7 @@ public:
 
 private:
     Prometheus m_mode;
+    QStringList m_extraArguments;
     QTemporaryDir m_dir;
     QProcess m_process;
     QString m_server;
