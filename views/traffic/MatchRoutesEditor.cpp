@@ -62,6 +62,7 @@ MatchRoutesEditor::MatchRoutesEditor(TrafficSplitModel* model, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(title);
+    m_list->setColumnStretch(0, 1); // the route's text takes the width, its button only what it needs
     layout->addLayout(m_list);
     layout->addLayout(form);
     layout->addWidget(m_formProblem);
