@@ -67,12 +67,16 @@ QList<QList<QPointF>> TelemetrySeriesModel::segments(const QList<QPointF>& point
 
 void TelemetrySeriesModel::addBatch(const TelemetryBatch& batch, bool backfill)
 {
-    if (backfill || batch.service != m_service) {
+    // A backfill replaces everything, and the reset ends only once its points are in: views place
+    // themselves on modelReset (a chart fits its time axis to the points it finds), so they must
+    // never be shown the empty model in between, or the history the backfill brought stays off
+    // the chart until live data catches up.
+    const bool reset = backfill || batch.service != m_service;
+    if (reset) {
         beginResetModel();
         m_service = batch.service;
         m_rows.clear();
         m_latestTime = 0;
-        endResetModel();
     }
     m_stepSeconds = batch.stepSeconds;
 
@@ -85,9 +89,11 @@ void TelemetrySeriesModel::addBatch(const TelemetryBatch& batch, bool backfill)
                 return std::pair(int(a.metric), a.version) < std::pair(int(b.metric), b.version);
             });
             row = int(at - m_rows.begin());
-            beginInsertRows({}, row, row);
+            if (!reset)
+                beginInsertRows({}, row, row);
             m_rows.insert(row, TelemetrySeries{incoming.metric, incoming.version, {}});
-            endInsertRows();
+            if (!reset)
+                endInsertRows();
         }
         QList<QPointF>& points = m_rows[row].points;
         for (const QPointF& p : incoming.points) {
@@ -111,7 +117,10 @@ void TelemetrySeriesModel::addBatch(const TelemetryBatch& batch, bool backfill)
                                                [](const QPointF& p, double t) { return p.x() < t; });
             points.erase(points.begin(), keep);
         }
-        Q_EMIT dataChanged(index(i), index(i), {LatestValueRole, PointCountRole});
+        if (!reset)
+            Q_EMIT dataChanged(index(i), index(i), {LatestValueRole, PointCountRole});
     }
+    if (reset)
+        endResetModel();
     Q_EMIT pointsChanged();
 }

@@ -50,7 +50,8 @@ public:
     static QList<QList<QPointF>> segments(const QList<QPointF>& points, double stepMs);
 
 public Q_SLOTS:
-    // `backfill` replaces everything (new service or new window); otherwise points are appended.
+    // `backfill` replaces everything (new service or new window) in one model reset that already
+    // holds the new points when it ends; otherwise points are appended.
     void addBatch(const TelemetryBatch& batch, bool backfill);
 
 Q_SIGNALS:

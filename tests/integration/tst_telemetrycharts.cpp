@@ -16,6 +16,7 @@
 #include "kubeclient/Kubeconfig.h"
 #include "kubeclient/PrometheusClient.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QGraphicsScene>
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void quantilesMatchPrometheus_data();
     void quantilesMatchPrometheus();
     void outageShowsABannerAGapAndRecovers();
+    void pageOpensWithTheHistoryFromBeforeIt();
     void selectedEdgeIsCharted();
     void cleanupTestCase();
 
@@ -259,6 +261,33 @@ void TestTelemetryCharts::outageShowsABannerAGapAndRecovers()
     const TelemetrySeries& series = m_model->series(m_model->rowOf(TelemetryMetric::RequestRate, version));
     for (const QPointF& p : series.points)
         QVERIFY2(p.y() > 0, "a point of zero requests/s: the outage was drawn as a drop");
+}
+
+void TestTelemetryCharts::pageOpensWithTheHistoryFromBeforeIt()
+{
+    // MeshDeck opened on a cluster that has run for a while: its charts start with the history
+    // Prometheus holds (the backfill), not at the moment the page appeared. Half a minute would not
+    // tell them apart: a chart that lost the backfill still shows a minute around that moment.
+    constexpr double Before = 45000;
+    const int row = m_model->rowOf(TelemetryMetric::RequestRate, QStringLiteral("v1"));
+    QVERIFY(row >= 0 && !m_model->series(row).points.isEmpty());
+    const double oldest = m_model->series(row).points.first().x();
+    QTRY_VERIFY_WITH_TIMEOUT(double(QDateTime::currentMSecsSinceEpoch()) - oldest >= Before + 15000, 120000);
+
+    QTemporaryDir dir;
+    AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));
+    const double created = double(QDateTime::currentMSecsSinceEpoch());
+    MeshPage page(m_session.get(), &audit);
+    page.resize(1400, 800);
+    page.show();
+    page.selectService(QStringLiteral("reviews"));
+    MetricChart* rates = page.telemetryPanel()->chartFor(TelemetryMetric::RequestRate);
+    QTRY_VERIFY_WITH_TIMEOUT(!rates->drawnPoints(TelemetryMetric::RequestRate, QStringLiteral("v1")).isEmpty(), 60000);
+    const double first = rates->drawnPoints(TelemetryMetric::RequestRate, QStringLiteral("v1")).first().x();
+    QVERIFY2(first <= created - Before, qPrintable(QStringLiteral("the first point is %1 s older than the page").arg((created - first) / 1000)));
+    // And shown: the time axis reaches back as far.
+    QTRY_VERIFY2(rates->timeRange().first <= created - Before,
+                 qPrintable(QStringLiteral("the time axis starts %1 s before the page").arg((created - rates->timeRange().first) / 1000)));
 }
 
 void TestTelemetryCharts::selectedEdgeIsCharted()

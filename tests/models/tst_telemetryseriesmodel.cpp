@@ -9,6 +9,7 @@ class TestTelemetrySeriesModel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void backfillThenIncrements();
+    void resetArrivesWithTheBackfill();
     void keepsOnlyTheWindow();
     void splitsAtGaps();
 };
@@ -54,6 +55,31 @@ void TestTelemetrySeriesModel::backfillThenIncrements()
     model.addBatch({QStringLiteral("ratings"), 1, {series(TelemetryMetric::RequestRate, "v1", {{5000, 1}})}}, true);
     QCOMPARE(model.rowCount(), 1);
     QCOMPARE(model.service(), QStringLiteral("ratings"));
+}
+
+void TestTelemetrySeriesModel::resetArrivesWithTheBackfill()
+{
+    // Views place themselves when the model resets (a chart fits its time axis to the oldest and
+    // newest points): the reset must hand them the backfill, never the empty state before it.
+    TelemetrySeriesModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    int rowsAtReset = -1;
+    double latestAtReset = -1;
+    double oldestAtReset = -1;
+    connect(&model, &QAbstractItemModel::modelReset, this, [&] {
+        rowsAtReset = model.rowCount();
+        latestAtReset = model.latestTime();
+        oldestAtReset = model.rowCount() > 0 && !model.series(0).points.isEmpty() ? model.series(0).points.first().x() : -1;
+    });
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    model.addBatch({QStringLiteral("reviews"), 1,
+                    {series(TelemetryMetric::RequestRate, "v1", {{1000, 8}, {2000, 7}}),
+                     series(TelemetryMetric::RequestRate, "v2", {{1000, 2}, {3000, 3}})}},
+                   true);
+    QCOMPARE(rowsAtReset, 2);
+    QCOMPARE(latestAtReset, 3000.0);
+    QCOMPARE(oldestAtReset, 1000.0);
+    QCOMPARE(inserted.count(), 0); // the rows came with the reset
 }
 
 void TestTelemetrySeriesModel::keepsOnlyTheWindow()

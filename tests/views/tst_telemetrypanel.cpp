@@ -14,14 +14,18 @@
 
 #include <QBuffer>
 #include <QComboBox>
+#include <QDateTime>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
 
 class TestTelemetryPanel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void drawsEveryVersionWithGaps();
+    void showsTheBackfilledHistoryAtOnce();
     void outageShowsABannerUntilRecovery();
     void exportsCsv();
     void marksAuditedChanges();
@@ -94,6 +98,32 @@ void TestTelemetryPanel::drawsEveryVersionWithGaps()
     const QString readout = rates->readoutAt(1764140001000.0);
     QVERIFY2(readout.contains(QStringLiteral("v1 requests/s: 15")), qPrintable(readout));
     QVERIFY2(readout.contains(QStringLiteral("v2 requests/s: 5")), qPrintable(readout));
+}
+
+void TestTelemetryPanel::showsTheBackfilledHistoryAtOnce()
+{
+    // MeshDeck started against a cluster that has been running for minutes: the first batch is a
+    // backfill reaching four minutes back, and the charts must show those minutes right away, not
+    // a minute around the moment the panel appeared.
+    ClusterSession session{unreachableCluster()};
+    TelemetrySeriesModel model;
+    TelemetryLoader loader{&session};
+    TelemetryPanel panel{&model, &loader, nullptr};
+    panel.resize(1400, 400);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const double now = std::floor(double(QDateTime::currentMSecsSinceEpoch()) / 1000) * 1000;
+    QList<QPointF> points;
+    for (double t = now - 240000; t <= now - 2000; t += 1000)
+        points.append({t, 20});
+    model.addBatch({QStringLiteral("reviews"), 1, {{TelemetryMetric::RequestRate, QStringLiteral("v1"), points}}}, true);
+
+    MetricChart* rates = panel.chartFor(TelemetryMetric::RequestRate);
+    QTRY_COMPARE(rates->lastPoint(TelemetryMetric::RequestRate, QStringLiteral("v1")).x(), points.last().x());
+    QTRY_VERIFY2(rates->timeRange().first <= points.first().x(),
+                 qPrintable(QStringLiteral("the time axis starts %1 s after the oldest point")
+                                .arg((rates->timeRange().first - points.first().x()) / 1000)));
+    QVERIFY(rates->timeRange().second >= points.last().x());
 }
 
 void TestTelemetryPanel::outageShowsABannerUntilRecovery()

@@ -112,6 +112,11 @@ int MetricChart::segmentCount(TelemetryMetric metric, const QString& version) co
     return 0;
 }
 
+std::pair<double, double> MetricChart::timeRange() const
+{
+    return {double(m_time->min().toMSecsSinceEpoch()), double(m_time->max().toMSecsSinceEpoch())};
+}
+
 int MetricChart::plotWidth() const
 {
     return std::max(50, int(chart()->plotArea().width()));

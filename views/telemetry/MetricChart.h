@@ -6,6 +6,8 @@
 #include <QChartView>
 #include <QHash>
 
+#include <utility>
+
 class QAreaSeries;
 class QDateTimeAxis;
 class QLineSeries;
@@ -39,6 +41,8 @@ public:
     QList<QPointF> drawnPoints(TelemetryMetric metric, const QString& version) const;
     // Line pieces drawn for a version's metric: more than one means the data has gaps.
     int segmentCount(TelemetryMetric metric, const QString& version) const;
+    // The time range the axis shows, in ms since the epoch.
+    std::pair<double, double> timeRange() const;
     // Width of the plot area in pixels: the most points worth fetching.
     int plotWidth() const;
     // The operator's rubber-band zoom stops the time axis from following live data until reset.
