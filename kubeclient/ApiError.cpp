@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ApiError.h"
 
+#include "JsonDepth.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -141,18 +143,36 @@ ApiError ApiError::fromHttp(long httpStatus, std::string_view body, std::string 
     error.httpStatus = httpStatus;
     error.url = std::move(url);
 
-    // allow_exceptions=false: a malformed body is expected here and simply is not a Status.
-    const auto json = nlohmann::json::parse(body, nullptr, false);
+    // allow_exceptions=false: a malformed body is expected here and simply is not a Status; nor is
+    // one nested too deeply to handle safely.
+    const auto json = nestedDeeperThan(body) ? nlohmann::json() : nlohmann::json::parse(body, nullptr, false);
     const auto text = [&json](const char* key) {
         if (!json.is_object())
             return std::string();
         const auto it = json.find(key);
         return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
     };
+
     const bool isStatus = text("kind") == "Status";
     if (isStatus) {
         error.reason = text("reason");
         error.message = text("message");
+        if (const auto details = json.find("details"); details != json.end() && details->is_object()) {
+            const auto field = [&details](const nlohmann::json& object, const char* key) {
+                const auto it = object.find(key);
+                return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+            };
+            error.details.name = field(*details, "name");
+            error.details.group = field(*details, "group");
+            error.details.kind = field(*details, "kind");
+            error.details.uid = field(*details, "uid");
+            if (const auto causes = details->find("causes"); causes != details->end() && causes->is_array()) {
+                for (const auto& cause : *causes) {
+                    if (cause.is_object())
+                        error.details.causes.push_back({field(cause, "reason"), field(cause, "message"), field(cause, "field")});
+                }
+            }
+        }
     }
     if (error.reason.empty())
         error.reason = reasonForStatus(httpStatus);

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kube {
 
@@ -20,6 +21,19 @@ struct ApiError {
     std::string url;       // what was asked, without credentials
     std::string method;    // "GET", "PATCH", ...; empty when unknown
     long retryAfterSeconds = -1; // the server's Retry-After (429, 503); -1 when it sent none
+
+    // Status.details, when the server sent them: the object concerned and, for a 422 Invalid, each
+    // field that was refused and why (what a form would mark).
+    struct Cause {
+        std::string reason; // e.g. "FieldValueInvalid", "FieldValueRequired"
+        std::string message;
+        std::string field;  // e.g. "spec.http[0].route[1].weight"
+    };
+    struct Details {
+        std::string name, group, kind, uid;
+        std::vector<Cause> causes;
+    };
+    Details details;
 
     bool ok() const { return kind == Kind::None; }
     explicit operator bool() const { return !ok(); }

@@ -80,6 +80,7 @@ struct Transfer {
     std::shared_ptr<const Credential> credential; // from the connection's source, when it has one
     bool retriedAfter401 = false;
     bool retriedAfter429 = false;
+    bool retriedOnFreshConnection = false;
     bool timerOnly = false; // startTimer(): no request, the completion runs at notBefore
     std::chrono::steady_clock::time_point notBefore;
     CURL* easy = nullptr;
@@ -398,6 +399,8 @@ private:
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                          request.timeoutMs > 0 ? std::min(request.timeoutMs, ConnectTimeoutMs) : ConnectTimeoutMs);
         curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+        if (transfer.retriedOnFreshConnection)
+            curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
         // Large lists compress well and the API server gzips them when asked. Streams (watches,
         // logs) are not asked to: their small events must leave at once, and a server or proxy that
         // compresses buffers them (kube-apiserver itself never compresses a watch).
@@ -491,6 +494,17 @@ private:
             const char* contentType = nullptr;
             curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &contentType);
             response.contentType = contentType ? contentType : "";
+        } else if (!transfer.retriedOnFreshConnection && diedOnReuse(easy, result, transfer.request)) {
+            auto retry = std::make_unique<Transfer>();
+            retry->id = transfer.id;
+            retry->request = std::move(transfer.request);
+            retry->completion = std::move(transfer.completion);
+            retry->credential = std::move(transfer.credential);
+            retry->retriedAfter401 = transfer.retriedAfter401;
+            retry->retriedAfter429 = transfer.retriedAfter429;
+            retry->retriedOnFreshConnection = true;
+            begin(std::move(retry));
+            return;
         } else {
             // A half-received answer is no answer: the caller sees a transport error, not a bad body.
             response.status = 0;
@@ -498,6 +512,24 @@ private:
             response.transportError = transfer.errorBuffer[0] ? transfer.errorBuffer : curl_easy_strerror(result);
         }
         deliver(transfer);
+    }
+
+    // A kept-alive connection the server had closed meanwhile (idle timeout, request limit), found
+    // out only when the request went over it. Sending it again on a fresh connection is what Go's
+    // client (and so kubectl) does: a request that could not be sent was not processed, and a GET
+    // without any answer can be asked again. Nothing of a 2xx stream has reached the caller then.
+    static bool diedOnReuse(CURL* easy, CURLcode result, const HttpRequest& request)
+    {
+        long newConnections = 0;
+        curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &newConnections);
+        curl_off_t received = 0;
+        curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &received);
+        long headerBytes = 0;
+        curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &headerBytes);
+        if (newConnections != 0 || received != 0 || headerBytes != 0)
+            return false;
+        return result == CURLE_SEND_ERROR ||
+               (request.method == "GET" && (result == CURLE_RECV_ERROR || result == CURLE_GOT_NOTHING));
     }
 
     // Runs the completion unless cancel() got there first; cancel() may come from any thread up to

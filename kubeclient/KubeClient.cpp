@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "KubeClient.h"
 
+#include "JsonDepth.h"
 #include "WatchStreamDecoder.h"
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,9 @@ JsonResult toJsonResult(HttpResponse response, const std::string& url, const std
         result.error = ApiError::transport(std::move(response.transportError), url);
     } else if (response.status < 200 || response.status >= 300) {
         result.error = ApiError::fromHttp(response.status, response.body, url);
+    } else if (nestedDeeperThan(response.body)) {
+        result.error = ApiError::decode("the answer is nested deeper than " + std::to_string(MaxJsonDepth) + " levels", url);
+        result.error.httpStatus = response.status;
     } else {
         try {
             result.object = std::make_shared<const nlohmann::json>(nlohmann::json::parse(response.body));
@@ -244,9 +248,72 @@ RequestId KubeClient::track(const std::function<RequestId(HttpTransport::Complet
 
 RequestId KubeClient::watch(const std::string& path, WatchEventCallback onEvent, WatchEndCallback onEnd)
 {
+    auto decoder = std::make_shared<WatchStreamDecoder>();
+    auto decode = [decoder, onEvent = std::move(onEvent)](std::string_view bytes, const Post& post) {
+        return decoder->feed(bytes, [&](WatchEvent event) { post([onEvent, event = std::move(event)] { onEvent(event); }); });
+    };
+    auto ended = [decoder, url = url(path)](ApiError error) {
+        if (!decoder->error().empty())
+            return ApiError::decode(decoder->error(), url);
+        if (error.ok() && !decoder->atBoundary())
+            return ApiError::decode("the watch stream ended inside an event", url);
+        return error;
+    };
+    return stream(path, std::move(decode), std::move(ended), std::move(onEnd));
+}
+
+std::string KubeClient::logPath(const std::string& podPath, const LogOptions& options)
+{
+    std::string path = podPath + "/log";
+    if (!options.container.empty())
+        path = withQuery(path, "container=" + options.container);
+    if (options.follow)
+        path = withQuery(path, "follow=true");
+    if (options.previous)
+        path = withQuery(path, "previous=true");
+    if (options.timestamps)
+        path = withQuery(path, "timestamps=true");
+    if (options.tailLines)
+        path = withQuery(path, "tailLines=" + std::to_string(*options.tailLines));
+    if (options.sinceSeconds)
+        path = withQuery(path, "sinceSeconds=" + std::to_string(*options.sinceSeconds));
+    return path;
+}
+
+RequestId KubeClient::streamLog(const std::string& podPath, const LogOptions& options, LogTextCallback onText,
+                                WatchEndCallback onEnd)
+{
+    // A read may end inside a UTF-8 character; its first bytes wait for the rest.
+    auto partial = std::make_shared<std::string>();
+    auto decode = [partial, onText = std::move(onText)](std::string_view bytes, const Post& post) {
+        std::string text = std::move(*partial) + std::string(bytes);
+        partial->clear();
+        std::size_t lead = text.size();
+        // Back over at most three continuation bytes to the lead byte of the last character.
+        while (lead > 0 && text.size() - lead < 4 && (static_cast<unsigned char>(text[lead - 1]) & 0xC0) == 0x80)
+            --lead;
+        if (lead > 0) {
+            const auto first = static_cast<unsigned char>(text[lead - 1]);
+            const std::size_t length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1;
+            if (text.size() - (lead - 1) < length) {
+                *partial = text.substr(lead - 1);
+                text.resize(lead - 1);
+            }
+        }
+        if (!text.empty())
+            post([onText, text = std::move(text)] { onText(text); });
+        return true;
+    };
+    auto ended = [](ApiError error) { return error; };
+    return stream(logPath(podPath, options), std::move(decode), std::move(ended), std::move(onEnd));
+}
+
+RequestId KubeClient::stream(const std::string& path, std::function<bool(std::string_view, const Post&)> decode,
+                             std::function<ApiError(ApiError)> ended, WatchEndCallback onEnd)
+{
     auto token = std::make_shared<Deliveries::Token>();
     auto deliveries = m_deliveries;
-    // Every event and the end go through the executor in stream order; each checks for cancel()
+    // Every piece and the end go through the executor in stream order; each checks for cancel()
     // right before it runs, as sendParsed's single delivery does.
     auto post = [this, deliveries, token](std::function<void()> task, bool last) {
         {
@@ -272,27 +339,24 @@ RequestId KubeClient::watch(const std::string& path, WatchEventCallback onEvent,
     HttpRequest request;
     request.url = url(path);
     request.headers = {"Accept: application/json"};
-    // The server ends a watch after its timeoutSeconds; a total timeout here would cut it short.
+    // The server ends a watch after its timeoutSeconds, a followed log when the container ends; a
+    // total timeout here would cut them short.
     request.timeoutMs = 0;
     request.startDelay = m_rateLimit.reserve();
-    auto decoder = std::make_shared<WatchStreamDecoder>();
-    request.onData = [decoder, post, onEvent = std::move(onEvent)](std::string_view bytes) {
-        return decoder->feed(bytes, [&](WatchEvent event) {
-            post([onEvent, event = std::move(event)] { onEvent(event); }, false);
-        });
+    request.onData = [post, decode = std::move(decode)](std::string_view bytes) {
+        return decode(bytes, [&post](std::function<void()> task) { post(std::move(task), false); });
     };
-    auto completion = [decoder, post, onEnd = std::move(onEnd), url = request.url](HttpResponse response) {
+    auto completion = [post, ended = std::move(ended), onEnd = std::move(onEnd), url = request.url](HttpResponse response) {
         ApiError error;
-        if (!decoder->error().empty())
-            error = ApiError::decode(decoder->error(), url);
-        else if (!response.credentialError.empty())
+        if (!response.credentialError.empty())
             error = ApiError::credential(std::move(response.credentialError), url);
         else if (response.status == 0)
             error = ApiError::transport(std::move(response.transportError), url);
         else if (response.status < 200 || response.status >= 300)
             error = ApiError::fromHttp(response.status, response.body, url);
-        else if (!decoder->atBoundary())
-            error = ApiError::decode("the watch stream ended inside an event", url);
+        // A stream the decoder refused ends as a transport error (the transfer was stopped); the
+        // decoder's own words say more.
+        error = ended(std::move(error));
         if (error) {
             error.method = "GET";
             error.retryAfterSeconds = response.retryAfterSeconds;

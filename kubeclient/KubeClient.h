@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,8 +56,21 @@ struct ListResult {
 };
 using ListCallback = std::function<void(ListResult)>;
 using WatchEventCallback = std::function<void(WatchEvent)>;
-// The end of a watch: ok when the server closed it (its timeoutSeconds passed), else why it broke.
+// The end of a watch or log stream: ok when the server closed it (a watch's timeoutSeconds passed,
+// a log without follow was all sent, its container ended), else why it broke.
 using WatchEndCallback = std::function<void(ApiError)>;
+
+// What part of a container's log to stream (the query of GET .../pods/NAME/log).
+struct LogOptions {
+    std::string container;            // empty: the pod's only container
+    bool follow = true;               // keep streaming what the container writes next
+    bool previous = false;            // the previous, crashed instance of the container
+    bool timestamps = false;          // prefix each line with its RFC 3339 time
+    std::optional<long> tailLines;    // only the last lines
+    std::optional<long> sinceSeconds; // only what is newer
+};
+// Log text in order as it arrives, cut only between UTF-8 characters.
+using LogTextCallback = std::function<void(std::string)>;
 
 // The Kubernetes API of one context. Bodies are parsed on the I/O thread; callbacks run through the
 // executor given at construction. Destroying the client cancels everything in flight.
@@ -89,6 +103,14 @@ public:
     // I/O thread as bytes arrive and delivered in order through the executor, then onEnd once.
     // After cancel() neither is called.
     RequestId watch(const std::string& path, WatchEventCallback onEvent, WatchEndCallback onEnd);
+    // Streams a container's log: podPath is the pod's object path, the /log subresource is added.
+    // Text and then onEnd arrive like a watch's events (in order, through the executor, nothing
+    // after cancel()). (The /status subresource needs nothing special: get, put and patch
+    // objectPath + "/status".)
+    RequestId streamLog(const std::string& podPath, const LogOptions& options, LogTextCallback onText,
+                        WatchEndCallback onEnd);
+    // The path and query streamLog asks for (for tests and previews).
+    static std::string logPath(const std::string& podPath, const LogOptions& options);
 
     std::string url(const std::string& path) const { return m_connection.server + path; }
 
@@ -111,6 +133,12 @@ private:
     struct Deliveries;
 
     RequestId sendForJson(HttpRequest request, JsonCallback callback);
+    // A streaming GET shared by watch and streamLog. decode runs on the I/O thread for each piece of
+    // a 2xx body and hands what it makes to `post` (false stops the stream); ended says how the stream
+    // finished given the transport's verdict (ok or an error), and goes to onEnd last.
+    using Post = std::function<void(std::function<void()>)>;
+    RequestId stream(const std::string& path, std::function<bool(std::string_view, const Post&)> decode,
+                     std::function<ApiError(ApiError)> ended, WatchEndCallback onEnd);
     // Creates a delivery token, starts through startFn (given the completion) and registers the id.
     RequestId track(const std::function<RequestId(HttpTransport::Completion)>& startFn, Parser parse);
 

@@ -319,8 +319,13 @@ std::variant<Kubeconfig, KubeconfigError> Kubeconfig::load(const std::string& pa
     const auto content = readFile(path, readError);
     if (!content)
         return KubeconfigError{path, "cannot read the file: " + readError};
+    return parse(*content, path);
+}
+
+std::variant<Kubeconfig, KubeconfigError> Kubeconfig::parse(const std::string& content, const std::string& path)
+{
     try {
-        return KubeconfigParser(path).parse(YAML::Load(*content));
+        return KubeconfigParser(path).parse(YAML::Load(content));
     } catch (const YAML::Exception& e) {
         // e.msg is yaml-cpp's text without its own position prefix; we add the 1-based position.
         return KubeconfigError{path, "YAML syntax error: " + e.msg + at(e.mark)};

@@ -30,6 +30,9 @@ public:
 
     // Reads one file. Relative file paths inside it resolve against its folder.
     static std::variant<Kubeconfig, KubeconfigError> load(const std::string& path);
+    // What load() does once the file is read: content as if read from path (which names it in
+    // errors and anchors its relative paths).
+    static std::variant<Kubeconfig, KubeconfigError> parse(const std::string& content, const std::string& path);
     // Merges files the way kubectl merges $KUBECONFIG: the first file that defines a cluster, user
     // or context wins and its entry is taken whole; current-context comes from the first file that
     // sets it; repeated paths count once; relative paths resolve against each entry's own file.

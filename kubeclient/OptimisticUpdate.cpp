@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <utility>
 
 namespace kube {
 
@@ -58,6 +59,7 @@ OptimisticUpdate::~OptimisticUpdate()
 void OptimisticUpdate::start()
 {
     m_attempts = 0;
+    m_refused = {};
     read();
 }
 
@@ -104,6 +106,13 @@ void OptimisticUpdate::read()
 
 void OptimisticUpdate::onRead(const ApiError& error, const ObjectPtr& current)
 {
+    if (ApiError refused = std::exchange(m_refused, {}); refused && !error && resourceVersion(*current) == m_writtenAgainst) {
+        // Nobody wrote meanwhile: the server refused the patch itself.
+        UpdateResult result;
+        result.error = std::move(refused);
+        finish(std::move(result));
+        return;
+    }
     if (error) {
         UpdateResult result;
         result.error = error;
@@ -122,6 +131,7 @@ void OptimisticUpdate::onRead(const ApiError& error, const ObjectPtr& current)
         return;
     }
     ++m_attempts;
+    m_writtenAgainst = resourceVersion(*current);
     std::string body = writeBody(m_method, *current, edited);
     auto written = [this](JsonResult result) {
         m_inFlight = 0;
@@ -140,21 +150,18 @@ void OptimisticUpdate::onRead(const ApiError& error, const ObjectPtr& current)
     }
 }
 
-bool OptimisticUpdate::isConflict(const ApiError& error) const
-{
-    if (error.httpStatus == 409)
-        return true;
-    // kube-apiserver answers a failed JSON Patch test with 422 "Testing value … failed"; only the
-    // test on resourceVersion means someone else wrote meanwhile.
-    return m_method == WriteMethod::JsonPatch && error.httpStatus == 422 &&
-           error.message.find("/metadata/resourceVersion") != std::string::npos;
-}
-
 void OptimisticUpdate::onWritten(const ApiError& error, const ObjectPtr& written)
 {
-    if (error && isConflict(error) && m_attempts < m_maxAttempts) {
-        read();
-        return;
+    if (error && m_attempts < m_maxAttempts) {
+        if (error.httpStatus == 409) {
+            read();
+            return;
+        }
+        if (m_method == WriteMethod::JsonPatch && error.httpStatus == 422) {
+            m_refused = error;
+            read();
+            return;
+        }
     }
     UpdateResult result;
     if (error) {

@@ -40,7 +40,9 @@ struct UpdateResult {
 
 // How the edited document goes back. Every form carries the resourceVersion that was read, so a
 // concurrent change makes the write fail (409, or 422 for a failed JSON Patch test) instead of being
-// overwritten; fields MeshDeck does not understand travel untouched (Put sends the whole raw
+// overwritten. kube-apiserver answers a failed test with the same bare 422 ("the server rejected our
+// request due to an error in our request", no details) as a patch it cannot apply, so after a 422
+// the object is read again: a new resourceVersion means a conflict, the same one a refused patch; fields MeshDeck does not understand travel untouched (Put sends the whole raw
 // document, the patches only what the edit changed).
 enum class WriteMethod { Put, MergePatch, JsonPatch };
 
@@ -76,7 +78,6 @@ private:
     void read();
     void onRead(const ApiError& error, const ObjectPtr& current);
     void onWritten(const ApiError& error, const ObjectPtr& written);
-    bool isConflict(const ApiError& error) const;
     void finish(UpdateResult result);
 
     KubeClient& m_client;
@@ -87,6 +88,8 @@ private:
     const int m_maxAttempts;
     int m_attempts = 0;
     RequestId m_inFlight = 0;
+    std::string m_writtenAgainst; // the resourceVersion the last write was based on
+    ApiError m_refused;           // a 422 to a JSON Patch, until the next read tells what it meant
 };
 
 } // namespace kube

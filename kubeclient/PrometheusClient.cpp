@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "PrometheusClient.h"
 
+#include "JsonDepth.h"
 #include "KubeClient.h"
 
 #include <nlohmann/json.hpp>
@@ -141,6 +142,10 @@ PromResult parsePrometheusResponse(long httpStatus, std::string_view body, const
 {
     PromResult result;
     const bool success = httpStatus >= 200 && httpStatus < 300;
+    if (nestedDeeperThan(body)) {
+        result.error = ApiError::decode("the answer is nested deeper than " + std::to_string(MaxJsonDepth) + " levels", url);
+        return result;
+    }
     const json document = json::parse(body, nullptr, false);
     if (!document.is_object()) {
         // Not JSON at all: on an error status it is a proxy's or server's page, and fromHttp keeps
@@ -171,7 +176,8 @@ PromResult parsePrometheusResponse(long httpStatus, std::string_view body, const
             result.error.message = stringField(document, "error");
             result.error.url = url;
         } else if (status == "success") {
-            parseData(document.value("data", json()), result);
+            const auto data = document.find("data");
+            parseData(data != document.end() ? *data : json(), result);
         } else if (!success) {
             result.error = ApiError::fromHttp(httpStatus, body, url);
         } else {

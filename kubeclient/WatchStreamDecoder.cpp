@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "WatchStreamDecoder.h"
 
+#include "JsonDepth.h"
+
 #include <nlohmann/json.hpp>
 
 namespace kube {
@@ -46,7 +48,10 @@ bool WatchStreamDecoder::feed(std::string_view bytes, const EventHandler& onEven
             } else if (c == '"') {
                 m_inString = true;
             } else if (c == '{' || c == '[') {
-                ++m_depth;
+                if (++m_depth > MaxJsonDepth) {
+                    m_error = "a watch event is nested deeper than " + std::to_string(MaxJsonDepth) + " levels";
+                    return false;
+                }
             } else if (c == '}' || c == ']') {
                 if (--m_depth == 0) {
                     ++i;

@@ -17,6 +17,8 @@ private Q_SLOTS:
     void describeIsOneLine();
     void describeHidesCredentials();
     void transportAndDecode();
+    void deeplyNestedBodyIsNotParsed();
+    void statusDetails();
 };
 
 void TestApiError::fromHttp_data()
@@ -157,6 +159,39 @@ void TestApiError::transportAndDecode()
     QCOMPARE(credential.httpStatus, 0L);
     QCOMPARE(credential.describe(),
              std::string("cannot get credentials: the exec credential plugin \"aws\" failed (https://c/api)"));
+}
+
+// The stack overflow fuzz/fuzz_watchstream found with deeply nested objects applies to any body:
+// one nested this deep is not handled as JSON at all, only quoted.
+void TestApiError::deeplyNestedBodyIsNotParsed()
+{
+    const std::string body = R"({"kind":"Status","reason":"Conflict","message":"m","details":)" + std::string(5000, '[') +
+                             std::string(5000, ']') + "}";
+    const ApiError error = ApiError::fromHttp(500, body, "https://example/api");
+    QCOMPARE(error.reason, std::string("InternalError"));
+    QVERIFY(error.message.starts_with(R"({"kind":"Status","reason":"Conflict")"));
+    QVERIFY(error.message.size() < 400);
+}
+
+void TestApiError::statusDetails()
+{
+    const std::string body = R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":)"
+                             R"("VirtualService.networking.istio.io \"reviews\" is invalid: [spec.http[0].route[0].weight: )"
+                             R"(Invalid value: -1, spec.hosts: Required value]","reason":"Invalid","details":{"name":"reviews",)"
+                             R"("group":"networking.istio.io","kind":"VirtualService","causes":[{"reason":"FieldValueInvalid",)"
+                             R"("message":"Invalid value: -1","field":"spec.http[0].route[0].weight"},{"reason":)"
+                             R"("FieldValueRequired","message":"Required value","field":"spec.hosts"}]},"code":422})";
+    const ApiError error = ApiError::fromHttp(422, body, "https://example/apis");
+    QCOMPARE(error.details.name, std::string("reviews"));
+    QCOMPARE(error.details.group, std::string("networking.istio.io"));
+    QCOMPARE(error.details.kind, std::string("VirtualService"));
+    QCOMPARE(error.details.causes.size(), std::size_t(2));
+    QCOMPARE(error.details.causes[0].field, std::string("spec.http[0].route[0].weight"));
+    QCOMPARE(error.details.causes[0].reason, std::string("FieldValueInvalid"));
+    QCOMPARE(error.details.causes[1].message, std::string("Required value"));
+    // A body that is not a Status has no details, even when it has a "details" member.
+    const ApiError other = ApiError::fromHttp(500, R"({"details":{"name":"x"}})", "https://example/apis");
+    QVERIFY(other.details.name.empty());
 }
 
 QTEST_APPLESS_MAIN(TestApiError)

@@ -14,6 +14,7 @@
 #include <QTest>
 
 #include <chrono>
+#include <cstdlib>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -94,6 +95,13 @@ private Q_SLOTS:
     void watchGoneIsApiError();
     void watchCancelledMidStream();
     void prometheusProxyStatusIsApiError();
+    void logPath_data();
+    void logPath();
+    void logStreamsTextAsItArrives();
+    void logOfMissingContainerIsApiError();
+    void statusSubresource();
+    void proxy_data();
+    void proxy();
 
 private:
     std::optional<testpki::Identity> m_ca;
@@ -799,6 +807,210 @@ void TestKubeClient::watchCancelledMidStream()
     queue.runPending();
     QCOMPARE(events, 1);
     QVERIFY(!ended);
+}
+
+void TestKubeClient::logPath_data()
+{
+    QTest::addColumn<QByteArray>("container");
+    QTest::addColumn<bool>("follow");
+    QTest::addColumn<bool>("previous");
+    QTest::addColumn<int>("tailLines");
+    QTest::addColumn<QByteArray>("path");
+    const QByteArray pod("/api/v1/namespaces/bookinfo/pods/reviews-v1");
+    QTest::newRow("follow") << QByteArray() << true << false << -1 << pod + "/log?follow=true";
+    QTest::newRow("once") << QByteArray() << false << false << -1 << pod + "/log";
+    QTest::newRow("container, tail") << QByteArray("istio-proxy") << true << false << 100
+                                     << pod + "/log?container=istio-proxy&follow=true&tailLines=100";
+    QTest::newRow("previous instance") << QByteArray("reviews") << false << true << -1
+                                       << pod + "/log?container=reviews&previous=true";
+}
+
+void TestKubeClient::logPath()
+{
+    QFETCH(QByteArray, container);
+    QFETCH(bool, follow);
+    QFETCH(bool, previous);
+    QFETCH(int, tailLines);
+    QFETCH(QByteArray, path);
+    kube::LogOptions options;
+    options.container = str(container);
+    options.follow = follow;
+    options.previous = previous;
+    if (tailLines >= 0)
+        options.tailLines = tailLines;
+    QCOMPARE(KubeClient::logPath(kube::kinds::Pods.objectPath("bookinfo", "reviews-v1"), options), str(path));
+}
+
+void TestKubeClient::logStreamsTextAsItArrives()
+{
+    TaskQueue queue;
+    Gate gate;
+    Seen seen;
+    auto server = std::make_unique<httplib::Server>();
+    server->Get("/api/v1/namespaces/bookinfo/pods/reviews-v1/log", [&](const httplib::Request& request, httplib::Response& response) {
+        seen.record(request);
+        response.set_chunked_content_provider("text/plain", [&](std::size_t, httplib::DataSink& sink) {
+            // The first read ends inside "é" (0xC3 0xA9); the rest waits until the test has seen it.
+            const std::string first = "line 1\nh\xC3";
+            sink.write(first.data(), first.size());
+            gate.wait();
+            const std::string rest = "\xA9llo \xE4\xB8\x96\xE7\x95\x8C\n";
+            sink.write(rest.data(), rest.size());
+            sink.done();
+            return true;
+        });
+    });
+    LocalServer running(std::move(server));
+    const auto release = qScopeGuard([&] { gate.open(); });
+
+    std::vector<std::string> texts;
+    std::optional<ApiError> end;
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    kube::LogOptions options;
+    options.container = "reviews";
+    options.tailLines = 10;
+    client.streamLog(kube::kinds::Pods.objectPath("bookinfo", "reviews-v1"), options,
+                     [&](std::string text) { texts.push_back(std::move(text)); }, [&](ApiError error) { end = std::move(error); });
+    QVERIFY(queue.runUntil([&] { return !texts.empty(); }));
+    // Delivered while the stream is open, without the half character.
+    QCOMPARE(texts, std::vector<std::string>{"line 1\nh"});
+    QVERIFY(!end);
+    gate.open();
+    QVERIFY(queue.runUntil([&] { return end.has_value(); }));
+    QVERIFY2(end->ok(), end->describe().c_str());
+    QCOMPARE(texts, (std::vector<std::string>{"line 1\nh", "\xC3\xA9llo \xE4\xB8\x96\xE7\x95\x8C\n"}));
+    QCOMPARE(seen.authorization, std::string("Bearer test-token"));
+    std::lock_guard lock(seen.mutex);
+    QCOMPARE(seen.path, std::string("/api/v1/namespaces/bookinfo/pods/reviews-v1/log"));
+}
+
+void TestKubeClient::logOfMissingContainerIsApiError()
+{
+    TaskQueue queue;
+    auto server = std::make_unique<httplib::Server>();
+    server->Get("/api/v1/namespaces/bookinfo/pods/reviews-v1/log", [](const httplib::Request&, httplib::Response& response) {
+        response.status = 400;
+        response.set_content(R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":)"
+                             R"("container nope is not valid for pod reviews-v1","reason":"BadRequest","code":400})",
+                             "application/json");
+    });
+    LocalServer running(std::move(server));
+    std::vector<std::string> texts;
+    std::optional<ApiError> end;
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    kube::LogOptions options;
+    options.container = "nope";
+    client.streamLog(kube::kinds::Pods.objectPath("bookinfo", "reviews-v1"), options,
+                     [&](std::string text) { texts.push_back(std::move(text)); }, [&](ApiError error) { end = std::move(error); });
+    QVERIFY(queue.runUntil([&] { return end.has_value(); }));
+    QVERIFY(texts.empty());
+    QCOMPARE(end->httpStatus, 400L);
+    QCOMPARE(end->reason, std::string("BadRequest"));
+    QCOMPARE(end->message, std::string("container nope is not valid for pod reviews-v1"));
+}
+
+// /status is addressed like any path: the write reaches the subresource and nothing else.
+void TestKubeClient::statusSubresource()
+{
+    TaskQueue queue;
+    Seen seen;
+    auto server = std::make_unique<httplib::Server>();
+    server->Patch("/apis/apps/v1/namespaces/bookinfo/deployments/reviews-v1/status",
+                  [&](const httplib::Request& request, httplib::Response& response) {
+                      seen.record(request);
+                      response.set_content(R"({"kind":"Deployment","status":{"replicas":3}})", "application/json");
+                  });
+    LocalServer running(std::move(server));
+    std::optional<JsonResult> result;
+    KubeClient client(plainConnection(running.port()), queue.executor());
+    client.patch(kube::kinds::Deployments.objectPath("bookinfo", "reviews-v1") + "/status", kube::PatchType::Merge,
+                 R"({"status":{"replicas":3}})", [&](JsonResult r) { result = std::move(r); });
+    QVERIFY(queue.runUntil([&] { return result.has_value(); }));
+    QVERIFY2(result->error.ok(), result->error.describe().c_str());
+    QCOMPARE((*result->object)["status"]["replicas"].get<int>(), 3);
+    std::lock_guard lock(seen.mutex);
+    QCOMPARE(seen.method, std::string("PATCH"));
+    QCOMPARE(seen.contentType, std::string("application/merge-patch+json"));
+}
+
+void TestKubeClient::proxy_data()
+{
+    QTest::addColumn<QByteArray>("server");        // "SERVER" stands for the real server's URL
+    QTest::addColumn<QByteArray>("httpProxyEnv");  // http_proxy; "PROXY" is the proxy, "DEAD" a closed port
+    QTest::addColumn<QByteArray>("noProxyEnv");
+    QTest::addColumn<QByteArray>("proxyUrl");      // the kubeconfig's proxy-url
+    QTest::addColumn<bool>("viaProxy");
+
+    QTest::newRow("proxy-url") << QByteArray("http://kube.test.invalid:8080") << QByteArray() << QByteArray()
+                               << QByteArray("PROXY") << true;
+    QTest::newRow("http_proxy from the environment") << QByteArray("http://kube.test.invalid:8080") << QByteArray("PROXY")
+                                                     << QByteArray() << QByteArray() << true;
+    QTest::newRow("no_proxy exempts the server") << QByteArray("SERVER") << QByteArray("DEAD") << QByteArray("127.0.0.1")
+                                                 << QByteArray() << false;
+    QTest::newRow("proxy-url wins over the environment") << QByteArray("http://kube.test.invalid:8080") << QByteArray("DEAD")
+                                                         << QByteArray() << QByteArray("PROXY") << true;
+}
+
+// The kubeconfig's proxy-url, else the usual proxy environment variables (as client-go's
+// http.ProxyFromEnvironment), with no_proxy honoured.
+void TestKubeClient::proxy()
+{
+    QFETCH(QByteArray, server);
+    QFETCH(QByteArray, httpProxyEnv);
+    QFETCH(QByteArray, noProxyEnv);
+    QFETCH(QByteArray, proxyUrl);
+    QFETCH(bool, viaProxy);
+
+    const auto recorder = [](Seen& seen) {
+        auto s = std::make_unique<httplib::Server>();
+        s->Get(".*", [&seen](const httplib::Request& request, httplib::Response& response) {
+            seen.record(request);
+            response.set_content(PodJson, "application/json");
+        });
+        return s;
+    };
+    Seen atProxy;
+    Seen atServer;
+    LocalServer proxyServer(recorder(atProxy));
+    LocalServer realServer(recorder(atServer));
+    const auto expand = [&](const QByteArray& value) {
+        std::string text = str(value);
+        if (text == "PROXY")
+            return "http://127.0.0.1:" + std::to_string(proxyServer.port());
+        if (text == "DEAD")
+            return std::string("http://127.0.0.1:1"); // nothing listens on port 1
+        if (text == "SERVER")
+            return "http://127.0.0.1:" + std::to_string(realServer.port());
+        return text;
+    };
+    const auto restore = qScopeGuard([] {
+        unsetenv("http_proxy");
+        unsetenv("no_proxy");
+    });
+    if (!httpProxyEnv.isEmpty())
+        setenv("http_proxy", expand(httpProxyEnv).c_str(), 1);
+    if (!noProxyEnv.isEmpty())
+        setenv("no_proxy", str(noProxyEnv).c_str(), 1);
+
+    ClusterConnection connection = plainConnection(0);
+    connection.server = expand(server);
+    connection.proxyUrl = expand(proxyUrl);
+    TaskQueue queue;
+    std::optional<JsonResult> result;
+    {
+        KubeClient client(connection, queue.executor());
+        client.get("/api/v1/namespaces/bookinfo/pods/p", [&](JsonResult r) { result = std::move(r); });
+        QVERIFY(queue.runUntil([&] { return result.has_value(); }));
+    }
+    QVERIFY2(result->error.ok(), result->error.describe().c_str());
+    std::scoped_lock lock(atProxy.mutex, atServer.mutex);
+    QCOMPARE(atProxy.count, viaProxy ? 1 : 0);
+    QCOMPARE(atServer.count, viaProxy ? 0 : 1);
+    if (viaProxy) {
+        // A plain-HTTP proxy gets the absolute URL, and the credentials travel with the request.
+        QCOMPARE(atProxy.path, connection.server + "/api/v1/namespaces/bookinfo/pods/p");
+        QCOMPARE(atProxy.authorization, std::string("Bearer test-token"));
+    }
 }
 
 QTEST_APPLESS_MAIN(TestKubeClient)

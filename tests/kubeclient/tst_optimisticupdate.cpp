@@ -59,7 +59,7 @@ public:
             write(response, request.body, [&](json& object) {
                 const json patch = json::parse(request.body);
                 if (jsonPatch) {
-                    if (patch[0]["value"] != object["metadata"]["resourceVersion"]) {
+                    if (m_refuseJsonPatches || patch[0]["value"] != object["metadata"]["resourceVersion"]) {
                         m_failedTest = true;
                         return false;
                     }
@@ -81,6 +81,13 @@ public:
     {
         std::lock_guard lock(m_mutex);
         m_interferences = times;
+    }
+
+    // Every JSON Patch fails as one the server cannot apply (a path that does not exist, say).
+    void refuseJsonPatches()
+    {
+        std::lock_guard lock(m_mutex);
+        m_refuseJsonPatches = true;
     }
 
     void change(const std::function<void(json&)>& edit)
@@ -125,10 +132,11 @@ private:
         m_failedTest = false;
         json updated = m_object;
         if (!apply(updated)) {
-            // What kube-apiserver answers: 409 for a stale resourceVersion, 422 for a failed test.
+            // What kube-apiserver answers: 409 for a stale resourceVersion; for a JSON Patch it cannot
+            // apply, a failed test included, a bare 422 that does not say which operation failed.
             response.status = m_failedTest ? 422 : 409;
             const std::string message = m_failedTest
-                ? "the server rejected our request due to an error in our request: Testing value /metadata/resourceVersion failed"
+                ? "the server rejected our request due to an error in our request"
                 : "Operation cannot be fulfilled on virtualservices.networking.istio.io \"reviews\": the object has been modified; please apply your changes to the latest version and try again";
             response.set_content(json{{"kind", "Status"}, {"apiVersion", "v1"}, {"status", "Failure"},
                                       {"message", message}, {"reason", m_failedTest ? "Invalid" : "Conflict"},
@@ -148,6 +156,7 @@ private:
     int m_reads = 0;
     int m_writes = 0;
     bool m_failedTest = false;
+    bool m_refuseJsonPatches = false;
     std::string m_lastBody;
     std::optional<LocalServer> m_running;
 };
@@ -181,6 +190,7 @@ private Q_SLOTS:
     void conflictsAreRetriedWithTheEditReapplied_data();
     void conflictsAreRetriedWithTheEditReapplied();
     void givesUpAfterFiveConflicts();
+    void refusedJsonPatchIsNotRetried();
     void editMayDecline();
     void noChangeWritesNothing();
     void missingObjectFails();
@@ -239,6 +249,26 @@ void TestOptimisticUpdate::givesUpAfterFiveConflicts()
     QCOMPARE(result->error.reason, std::string("Conflict"));
     QCOMPARE(result->attempts, 5);
     QCOMPARE(server.writes(), 5);
+}
+
+// A 422 that is not a conflict (the object did not change meanwhile) is the patch's own fault:
+// reported after one re-read, not retried five times.
+void TestOptimisticUpdate::refusedJsonPatchIsNotRetried()
+{
+    ObjectServer server;
+    server.refuseJsonPatches();
+    TaskQueue queue;
+    kube::KubeClient client(connectionTo(server.port()), queue.executor());
+    std::optional<UpdateResult> result;
+    OptimisticUpdate update(client, Path, splitSeventyThirty, [&](UpdateResult r) { result = std::move(r); },
+                            WriteMethod::JsonPatch);
+    update.start();
+    QVERIFY(queue.runUntil([&] { return result.has_value(); }));
+    QCOMPARE(int(result->outcome), int(UpdateResult::Outcome::Failed));
+    QCOMPARE(result->error.httpStatus, 422L);
+    QCOMPARE(result->attempts, 1);
+    QCOMPARE(server.writes(), 1);
+    QCOMPARE(server.reads(), 2);
 }
 
 void TestOptimisticUpdate::editMayDecline()

@@ -104,6 +104,12 @@ void TestPrometheusResponse::parse_data()
                                           << QByteArray(R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1]}]}})")
                                           << ApiError::Kind::Decode << QByteArray() << QByteArray("not [time, \"value\"]")
                                           << QByteArray() << 0 << 0;
+    // Found by fuzz/fuzz_prometheus: copying such a document overflowed the stack.
+    QTest::newRow("nested too deep") << 200
+                                     << QByteArray(R"({"status":"success","data":{"resultType":"vector","result":[{"metric":)")
+            + QByteArray(50000, '[') + QByteArray(50000, ']') + QByteArray("}]}}")
+                                     << ApiError::Kind::Decode << QByteArray() << QByteArray("nested deeper than 1000 levels")
+                                     << QByteArray() << 0 << 0;
     QTest::newRow("no data") << 200 << QByteArray(R"({"status":"success"})") << ApiError::Kind::Decode << QByteArray()
                              << QByteArray("\"data\" is missing") << QByteArray() << 0 << 0;
     QTest::newRow("unknown result type") << 200 << QByteArray(R"({"status":"success","data":{"resultType":"table","result":[]}})")

@@ -182,6 +182,13 @@ void TestWatchStreamDecoder::malformedStreams_data()
     QTest::newRow("no object") << QByteArray(R"({"type":"ADDED"})") << 0 << QByteArray("a watch event has no type or no object");
     QTest::newRow("type not a string") << QByteArray(R"({"type":1,"object":{}})") << 0
                                        << QByteArray("a watch event has no type or no object");
+    // Found by fuzz/fuzz_watchstream: copying or printing such an object overflowed the stack.
+    QTest::newRow("nested too deep") << QByteArray(R"({"type":"ADDED","object":{}})") + QByteArray(R"({"type":"ADDED","object":)")
+            + QByteArray(100000, '[') + QByteArray(100000, ']') + '}'
+                                     << 1 << QByteArray("a watch event is nested deeper than 1000 levels");
+    QTest::newRow("deep but allowed, then invalid") << QByteArray(R"({"type":"ADDED","object":)") + QByteArray(999, '[')
+            + QByteArray(999, ']') + QByteArray("}}")
+                                                    << 0 << QByteArray("a watch event has no type or no object");
 }
 
 void TestWatchStreamDecoder::malformedStreams()
