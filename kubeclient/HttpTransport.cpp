@@ -401,11 +401,13 @@ private:
         curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
         if (transfer.retriedOnFreshConnection)
             curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
-        // Large lists compress well and the API server gzips them when asked. Streams (watches,
-        // logs) are not asked to: their small events must leave at once, and a server or proxy that
-        // compresses buffers them (kube-apiserver itself never compresses a watch).
+        // Large lists compress well and the API server gzips them when asked. Only gzip, the one
+        // kube-apiserver offers: asking for all libcurl decodes invites brotli, which some servers
+        // (the demo cluster's HTTP library among them) run at a quality costing milliseconds per
+        // answer. Streams (watches, logs) are not asked to: their small events must leave at once,
+        // and a server or proxy that compresses buffers them (kube-apiserver never compresses a watch).
         if (!request.onData)
-            curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+            curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
 
         if (m_connection.insecureSkipTlsVerify) {
             curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
