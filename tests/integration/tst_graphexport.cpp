@@ -70,9 +70,7 @@ QJsonObject TestGraphExport::exportGraph(const QString& kubeconfig, int* exitCod
 void TestGraphExport::exportFollowsTheSplit()
 {
     // Send reviews half to v2, half to v3, as an operator would with kubectl patch.
-    auto loaded = kube::Kubeconfig::load(m_cluster->kubeconfigPath().toStdString());
-    QVERIFY(std::holds_alternative<kube::Kubeconfig>(loaded));
-    auto connection = std::get<kube::Kubeconfig>(loaded).connection();
+    auto connection = m_cluster->connection();
     QVERIFY(std::holds_alternative<kube::ClusterConnection>(connection));
     ClusterSession session(std::get<kube::ClusterConnection>(connection));
     const std::string patch = R"({"spec":{"http":[{"route":[

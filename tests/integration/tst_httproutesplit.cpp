@@ -59,9 +59,7 @@ void TestHttpRouteSplit::slidersEditBackendWeights()
     }
     QVERIFY2(!service.empty(), "the generated mesh has no HTTPRoute with two backends");
 
-    auto loaded = kube::Kubeconfig::load(kubeconfig.toStdString());
-    QVERIFY(std::holds_alternative<kube::Kubeconfig>(loaded));
-    auto connection = std::get<kube::Kubeconfig>(loaded).connection();
+    auto connection = cluster.connection();
     QVERIFY(std::holds_alternative<kube::ClusterConnection>(connection));
     ClusterSession session(std::get<kube::ClusterConnection>(connection));
     QTemporaryDir dir;

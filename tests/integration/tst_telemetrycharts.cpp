@@ -127,9 +127,7 @@ void TestTelemetryCharts::initTestCase()
 {
     m_cluster = std::make_unique<DemoClusterProcess>(DemoClusterProcess::Prometheus::Auto);
     QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
-    auto loaded = kube::Kubeconfig::load(m_cluster->kubeconfigPath().toStdString());
-    QVERIFY(std::holds_alternative<kube::Kubeconfig>(loaded));
-    auto connection = std::get<kube::Kubeconfig>(loaded).connection();
+    auto connection = m_cluster->connection();
     QVERIFY(std::holds_alternative<kube::ClusterConnection>(connection));
     m_session = std::make_unique<ClusterSession>(std::get<kube::ClusterConnection>(connection));
 

@@ -57,10 +57,7 @@ void TestTrafficWrites::cleanupTestCase()
 
 std::unique_ptr<ClusterSession> TestTrafficWrites::session(const char* context)
 {
-    auto loaded = kube::Kubeconfig::load(m_cluster->kubeconfigPath().toStdString());
-    if (!std::holds_alternative<kube::Kubeconfig>(loaded))
-        return nullptr;
-    auto connection = std::get<kube::Kubeconfig>(loaded).connection(context);
+    auto connection = m_cluster->connection(context);
     if (!std::holds_alternative<kube::ClusterConnection>(connection))
         return nullptr;
     return std::make_unique<ClusterSession>(std::get<kube::ClusterConnection>(connection));

@@ -34,10 +34,7 @@ const std::string TestLabel = "meshdeck-test=restart";
 
 kube::ClusterConnection adminConnection(const DemoClusterProcess& cluster)
 {
-    auto loaded = kube::Kubeconfig::load(cluster.kubeconfigPath().toStdString());
-    if (!std::holds_alternative<kube::Kubeconfig>(loaded))
-        qFatal("the demo cluster's kubeconfig does not load: %s", std::get<kube::KubeconfigError>(loaded).message.c_str());
-    auto connection = std::get<kube::Kubeconfig>(loaded).connection();
+    auto connection = cluster.connection();
     if (!std::holds_alternative<kube::ClusterConnection>(connection))
         qFatal("no connection: %s", std::get<kube::KubeconfigError>(connection).message.c_str());
     return std::get<kube::ClusterConnection>(connection);
@@ -182,9 +179,7 @@ void TestInformerDemoCluster::seesKubectlPatch()
     DemoClusterProcess cluster;
     QVERIFY2(cluster.start(), qPrintable(cluster.errorString()));
 
-    auto loaded = kube::Kubeconfig::load(cluster.kubeconfigPath().toStdString());
-    QVERIFY(std::holds_alternative<kube::Kubeconfig>(loaded));
-    auto connection = std::get<kube::Kubeconfig>(loaded).connection();
+    auto connection = cluster.connection();
     QVERIFY(std::holds_alternative<kube::ClusterConnection>(connection));
 
     TaskQueue queue;

@@ -40,15 +40,6 @@ std::string reviewsPath()
     return kube::kinds::VirtualServices.objectPath("bookinfo", "reviews");
 }
 
-std::variant<kube::ClusterConnection, kube::KubeconfigError> connectionOf(const DemoClusterProcess& cluster,
-                                                                           const std::string& context = {})
-{
-    auto loaded = kube::Kubeconfig::load(cluster.kubeconfigPath().toStdString());
-    if (auto* error = std::get_if<kube::KubeconfigError>(&loaded))
-        return *error;
-    return std::get<kube::Kubeconfig>(loaded).connection(context);
-}
-
 // The kubectl an operator would run, with its own cache folder so nothing leaks between tests.
 bool runKubectl(const DemoClusterProcess& cluster, const QStringList& arguments, QByteArray& errors)
 {
@@ -105,7 +96,7 @@ void TestKubeClientDemoCluster::conflictWithKubectlIsRetried()
     QFETCH(QByteArray, marker);
     if (!QFile::exists(Kubectl))
         QSKIP("kubectl is not installed (/usr/bin/kubectl)");
-    auto connection = connectionOf(m_cluster);
+    auto connection = m_cluster.connection();
     QVERIFY(std::holds_alternative<kube::ClusterConnection>(connection));
     TaskQueue queue;
     kube::KubeClient client(std::get<kube::ClusterConnection>(connection), queue.executor());
@@ -162,7 +153,7 @@ void TestKubeClientDemoCluster::conflictWithKubectlIsRetried()
 
 void TestKubeClientDemoCluster::viewerIsRefusedWrites()
 {
-    auto connection = connectionOf(m_cluster, "meshdeck-demo-viewer");
+    auto connection = m_cluster.connection("meshdeck-demo-viewer");
     if (const auto* error = std::get_if<kube::KubeconfigError>(&connection))
         QFAIL(error->message.c_str());
     QVERIFY(std::get<kube::ClusterConnection>(connection).server.starts_with("https://"));
@@ -213,7 +204,7 @@ void TestKubeClientDemoCluster::viewerIsRefusedWrites()
     QVERIFY(mayWatch->allowed);
 
     // The admin context of the same kubeconfig is someone else, who may patch.
-    auto admin = connectionOf(m_cluster);
+    auto admin = m_cluster.connection();
     QVERIFY(std::holds_alternative<kube::ClusterConnection>(admin));
     kube::KubeClient adminClient(std::get<kube::ClusterConnection>(admin), queue.executor());
     std::optional<kube::UserIdentity> adminIdentity;

@@ -22,6 +22,14 @@ DemoClusterProcess::~DemoClusterProcess()
     }
 }
 
+std::variant<kube::ClusterConnection, kube::KubeconfigError> DemoClusterProcess::connection(const std::string& context) const
+{
+    auto loaded = kube::Kubeconfig::load(kubeconfigPath().toStdString());
+    if (auto* error = std::get_if<kube::KubeconfigError>(&loaded))
+        return *error;
+    return std::get<kube::Kubeconfig>(loaded).connection(context);
+}
+
 bool DemoClusterProcess::start(int timeoutMs)
 {
     const QStringList arguments = QStringList{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--kubeconfig-out"),

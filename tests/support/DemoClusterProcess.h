@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "kubeclient/ClusterConnection.h"
+#include "kubeclient/Kubeconfig.h"
+
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -21,6 +24,8 @@ public:
     QString errorString() const { return m_error; }
 
     QString kubeconfigPath() const { return m_dir.filePath(QStringLiteral("kubeconfig")); }
+    // The connection its kubeconfig gives for `context` (empty: the current one, the admin's).
+    std::variant<kube::ClusterConnection, kube::KubeconfigError> connection(const std::string& context = {}) const;
     QString server() const { return m_server; }
     QString prometheusUrl() const { return m_prometheus; }
     QString workDir() const { return m_dir.path(); }
