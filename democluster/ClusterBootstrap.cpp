@@ -39,8 +39,11 @@ void ClusterBootstrap::seed(const Scenario& scenario, const std::filesystem::pat
     prometheus["spec"] = {{"selector", {{"app", "prometheus"}}}, {"ports", nlohmann::json::array({port})}};
     apply({prometheus}, PrometheusProxy::Namespace, "the built-in Prometheus service");
 
-    createNamespace(scenario.namespaceName,
-                    {{"kubernetes.io/metadata.name", scenario.namespaceName}, {"istio-injection", "enabled"}});
+    // The scenario's namespace opts into MeshDeck's fault experiments (`default` does not): the demo
+    // is where presenters break things on purpose.
+    createNamespace(scenario.namespaceName, {{"kubernetes.io/metadata.name", scenario.namespaceName},
+                                             {"istio-injection", "enabled"},
+                                             {"meshdeck.io/chaos", "enabled"}});
     for (const auto& manifest : scenario.manifests) {
         const auto path = resourcesDir / manifest;
         apply(kube::YamlJsonConverter::loadAll(path), scenario.namespaceName, path.string());

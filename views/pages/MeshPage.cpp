@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "MeshPage.h"
 
+#include "views/faults/FaultPanel.h"
 #include "views/graph/GraphDetailsPane.h"
 #include "views/graph/GraphPanel.h"
 #include "views/graph/GraphView.h"
@@ -8,6 +9,8 @@
 #include "views/traffic/MatchRoutesEditor.h"
 #include "views/traffic/TrafficPanel.h"
 
+#include "models/faults/ExperimentRegistry.h"
+#include "models/faults/ExperimentRunner.h"
 #include "models/graph/EdgeTelemetryLoader.h"
 #include "models/graph/MeshGraph.h"
 #include "models/graph/MeshGraphBuilder.h"
@@ -21,8 +24,12 @@
 #include "models/traffic/TrafficSplitWriter.h"
 #include "models/traffic/VariantNumbers.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QHBoxLayout>
 #include <QPointer>
+#include <QScrollArea>
+#include <QSet>
 #include <QSplitter>
 #include <QTabWidget>
 
@@ -48,15 +55,26 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
     , m_telemetryPanel(new TelemetryPanel(m_series, m_telemetryLoader, audit, this))
     , m_routingEvents(new RoutingEventTracker(this))
     , m_details(new GraphDetailsPane(m_graph, this))
+    , m_experiments(new ExperimentRegistry(session, this))
+    , m_runner(new ExperimentRunner(session, audit, m_experiments, this))
+    , m_faultPanel(new FaultPanel(m_experiments, m_runner, this))
+    , m_faultTab(new QScrollArea(this))
     , m_side(new QTabWidget(this))
 {
     m_telemetryPanel->setRoutingEvents(m_routingEvents);
+    m_telemetryPanel->setExperiments(m_experiments);
     m_series->setWindowSeconds(m_telemetryLoader->window().rangeSeconds);
 
     // The graph and the selected service's split (or the selection's details) side by side, its
     // telemetry across the bottom.
     m_side->setDocumentMode(true);
     m_side->addTab(m_trafficPanel, tr("Traffic"));
+    m_faultTab->setWidget(m_faultPanel);
+    m_faultTab->setWidgetResizable(true);
+    m_faultTab->setFrameShape(QFrame::NoFrame);
+    m_side->addTab(m_faultTab, tr("Faults"));
+    connect(m_experiments, &ExperimentRegistry::experimentsChanged, this, [this] { showFaultTab(false); });
+    connect(m_experiments, &ExperimentRegistry::synced, this, [this] { showFaultTab(true); });
     m_side->addTab(m_details, tr("Details"));
     auto* top = new QSplitter(Qt::Horizontal, this);
     top->addWidget(m_graphPanel);
@@ -95,6 +113,11 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
     connect(m_graphPanel, &GraphPanel::statusMessage, this, &MeshPage::statusMessage);
     // A write is followed by a read, so the panel shows the cluster's answer without waiting.
     connect(m_writer, &TrafficSplitWriter::applied, m_topologyLoader, &MeshTopologyLoader::refresh);
+    connect(m_runner, &ExperimentRunner::started, m_topologyLoader, &MeshTopologyLoader::refresh);
+    connect(m_runner, &ExperimentRunner::reverted, m_topologyLoader, &MeshTopologyLoader::refresh);
+    connect(m_runner, &ExperimentRunner::reverted, this, [this](const Experiment& e, const QString& reason) {
+        Q_EMIT statusMessage(tr("Fault on %1 reverted (%2): %3").arg(e.service, reason, e.fault.describe()));
+    });
 
     m_topologyLoader->setInterval(TopologyRefreshMs);
     m_edgeLoader->setInterval(TelemetryRefreshMs);
@@ -120,8 +143,56 @@ void MeshPage::focusService(const QString& service)
         return;
     m_selected = service;
     m_split->setService(service);
+    m_faultPanel->setService(m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName, service);
+    showFaultChoices();
+    showFaultTab(true);
     checkWriteAccess();
     showVariants();
+}
+
+void MeshPage::showFaultTab(bool reveal)
+{
+    const QString ns = m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName;
+    const qsizetype running = m_selected.isEmpty() ? 0 : m_experiments->forService(ns, m_selected).size();
+    const int tab = m_side->indexOf(m_faultTab);
+    m_side->setTabText(tab, running > 0 ? tr("Faults (%1)").arg(running) : tr("Faults"));
+    if (reveal && running > 0)
+        m_side->setCurrentIndex(tab);
+}
+
+void MeshPage::showFaultChoices()
+{
+    // The names of the service's http routes, for a fault on one of them. (Reading them belongs in
+    // models/faults beside FaultInjection, which resolves the name when writing.)
+    QStringList routes;
+    const MeshVirtualService* vs = m_topology.virtualServiceFor(m_selected);
+    if (vs && vs->raw && vs->raw->contains("spec") && (*vs->raw)["spec"].contains("http") && (*vs->raw)["spec"]["http"].is_array()) {
+        for (const nlohmann::json& route : (*vs->raw)["spec"]["http"]) {
+            if (route.is_object() && route.contains("name") && route["name"].is_string())
+                routes.append(QString::fromStdString(route["name"].get<std::string>()));
+        }
+    }
+    m_faultPanel->setRoutes(routes);
+
+    // Guards watch the entry service by default: the one whose callers are all outside the mesh's
+    // workloads (the load generator, an ingress gateway).
+    QSet<QString> workloads;
+    for (const MeshWorkload& w : m_topology.workloads)
+        workloads.insert(w.name);
+    QStringList services;
+    for (const MeshService& s : m_topology.services)
+        services.append(s.name);
+    QString entry;
+    QSet<QString> calledFromInside;
+    for (const EdgeSample& sample : m_telemetry.samples) {
+        if (workloads.contains(sample.sourceWorkload))
+            calledFromInside.insert(sample.destinationService);
+    }
+    for (const EdgeSample& sample : m_telemetry.samples) {
+        if (entry.isEmpty() && services.contains(sample.destinationService) && !calledFromInside.contains(sample.destinationService))
+            entry = sample.destinationService;
+    }
+    m_faultPanel->setGuardServices(services, entry);
 }
 
 void MeshPage::showVariants()
@@ -166,6 +237,7 @@ void MeshPage::onTopology(const MeshTopology& topology)
     m_haveTopology = true;
     m_split->setTopology(topology);
     m_details->setTopology(topology);
+    showFaultChoices();
     rebuildGraph();
     // A selected edge stays selected; selecting its service's node would replace it.
     if (!m_telemetryLoader->scope().isEdge())
@@ -195,23 +267,37 @@ void MeshPage::onEdgeTelemetry(const EdgeTelemetry& telemetry)
 void MeshPage::checkWriteAccess()
 {
     const QString ns = m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName;
-    const QPointer<MeshPage> self(this);
     const bool httpRoute = m_split->routeKind() == TrafficSplitModel::RouteKind::HTTPRoute;
-    m_session->checkAccess(QStringLiteral("patch"), httpRoute ? QStringLiteral("gateway.networking.k8s.io") : QStringLiteral("networking.istio.io"),
-                           httpRoute ? QStringLiteral("httproutes") : QStringLiteral("virtualservices"),
-                           ns, [self, ns, httpRoute](bool known, bool allowed, const QString& reason) {
-                               if (!self)
-                                   return;
+    const QPointer<MeshPage> self(this);
+    // Faults are always written to a VirtualService; the split to the service's own route kind.
+    checkPatchAccess(QStringLiteral("networking.istio.io"), QStringLiteral("virtualservices"), ns,
+                     [self, ns, httpRoute](bool allowed, const QString& reason) {
+                         if (!self)
+                             return;
+                         const QString why = reason.isEmpty() ? tr("you may not patch VirtualServices in namespace %1").arg(ns) : reason;
+                         self->m_faultPanel->setWriteAccess(allowed, allowed ? QString() : why);
+                         if (!httpRoute)
+                             self->m_trafficPanel->setWriteAccess(allowed, allowed ? QString() : why);
+                     });
+    if (httpRoute) {
+        checkPatchAccess(QStringLiteral("gateway.networking.k8s.io"), QStringLiteral("httproutes"), ns,
+                         [self, ns](bool allowed, const QString& reason) {
+                             if (self)
+                                 self->m_trafficPanel->setWriteAccess(
+                                     allowed, allowed ? QString()
+                                              : reason.isEmpty() ? tr("you may not patch HTTPRoutes in namespace %1").arg(ns) : reason);
+                         });
+    }
+}
+
+void MeshPage::checkPatchAccess(const QString& group, const QString& resource, const QString& ns,
+                                std::function<void(bool allowed, const QString& reason)> apply)
+{
+    m_session->checkAccess(QStringLiteral("patch"), group, resource, ns,
+                           [apply = std::move(apply)](bool known, bool allowed, const QString& reason) {
                                // A review that failed says nothing: leave the controls on and let the
                                // server's answer to the write speak (shown verbatim).
-                               if (!known || allowed) {
-                                   self->m_trafficPanel->setWriteAccess(true);
-                                   return;
-                               }
-                               self->m_trafficPanel->setWriteAccess(
-                                   false, reason.isEmpty() ? tr("you may not patch %1 in namespace %2")
-                                                                 .arg(httpRoute ? tr("HTTPRoutes") : tr("VirtualServices"), ns)
-                                                           : reason);
+                               apply(!known || allowed, reason);
                            });
 }
 

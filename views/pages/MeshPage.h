@@ -6,14 +6,20 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class AuditLog;
 class ClusterSession;
 class EdgeTelemetryLoader;
+class ExperimentRegistry;
+class ExperimentRunner;
+class FaultPanel;
 class GraphDetailsPane;
 class GraphPanel;
 class GraphView;
 class MeshGraphModel;
 class MeshTopologyLoader;
+class QScrollArea;
 class QTabWidget;
 class RoutingEventTracker;
 class TrafficPanel;
@@ -23,9 +29,10 @@ class TelemetryLoader;
 class TelemetryPanel;
 class TelemetrySeriesModel;
 
-// The home page: the live mesh graph, and for the selected service its traffic split and its
-// telemetry by version (or, when an edge is clicked, the telemetry of that edge's traffic).
-// Wires the loaders of one cluster session to the models the widgets show.
+// The home page: the live mesh graph, and for the selected service its traffic split, its fault
+// experiments and its telemetry by version (or, when an edge is clicked, the telemetry of that
+// edge's traffic). Wires the loaders of one cluster session to the models the widgets show, and
+// owns the session's fault experiments: its runner reverts expired ones as soon as it exists.
 class MeshPage : public QWidget {
     Q_OBJECT
 public:
@@ -40,10 +47,16 @@ public:
     bool showsLiveData() const;
 
     GraphView* graphView() const;
+    GraphPanel* graphPanel() const { return m_graphPanel; }
+    // The tabs beside the graph (traffic, details, faults): what presentation mode sets aside.
+    QTabWidget* sidePanel() const { return m_side; }
     TrafficPanel* trafficPanel() const { return m_trafficPanel; }
     TelemetryPanel* telemetryPanel() const { return m_telemetryPanel; }
     TelemetryLoader* telemetryLoader() const { return m_telemetryLoader; }
     GraphDetailsPane* detailsPane() const { return m_details; }
+    FaultPanel* faultPanel() const { return m_faultPanel; }
+    ExperimentRegistry* experimentRegistry() const { return m_experiments; }
+    ExperimentRunner* experimentRunner() const { return m_runner; }
 
 Q_SIGNALS:
     void statusMessage(const QString& message);
@@ -54,6 +67,16 @@ private:
     void onEdgeTelemetry(const EdgeTelemetry& telemetry);
     void focusService(const QString& service);
     void checkWriteAccess();
+    // Asks the cluster whether the operator may patch `resource` in `ns`; `apply` gets the verdict
+    // and the reason to show when not (an access review that failed counts as allowed: the
+    // server's answer to the write then speaks).
+    void checkPatchAccess(const QString& group, const QString& resource, const QString& ns,
+                          std::function<void(bool allowed, const QString& reason)> apply);
+    // The selected service's routes and the guardable services, for the fault panel.
+    void showFaultChoices();
+    // The Faults tab counts the selected service's running experiments; `reveal` brings it to the
+    // front when there are any (on selecting a service, as an edge brings its details forward).
+    void showFaultTab(bool reveal);
     // The A/B comparison: the selected service's versions side by side, from the edge telemetry.
     void showVariants();
     void rebuildGraph();
@@ -71,6 +94,10 @@ private:
     TelemetryPanel* m_telemetryPanel;
     RoutingEventTracker* m_routingEvents;
     GraphDetailsPane* m_details;
+    ExperimentRegistry* m_experiments;
+    ExperimentRunner* m_runner;
+    FaultPanel* m_faultPanel;
+    QScrollArea* m_faultTab;
     QTabWidget* m_side;
     MeshTopology m_topology;
     EdgeTelemetry m_telemetry;

@@ -2,6 +2,7 @@
 #include "MetricChart.h"
 
 #include "views/style/VersionPalette.h"
+#include "views/style/ViewLook.h"
 
 #include "models/telemetry/ChartFramePreparer.h"
 #include "models/telemetry/TelemetrySeriesModel.h"
@@ -10,6 +11,7 @@
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QElapsedTimer>
+#include <QGuiApplication>
 #include <QLineSeries>
 #include <QMouseEvent>
 #include <QPainter>
@@ -36,10 +38,6 @@ MetricChart::MetricChart(TelemetrySeriesModel* model, const QString& title, QLis
     chart()->legend()->hide();
     m_time->setFormat(QStringLiteral("HH:mm:ss"));
     m_time->setTickCount(3);
-    QFont small = m_time->labelsFont();
-    small.setPointSizeF(small.pointSizeF() * 0.85);
-    m_time->setLabelsFont(small);
-    m_values->setLabelsFont(small);
     m_values->setLabelFormat(QStringLiteral("%.3g"));
     m_values->setRange(0, 1);
     // Qt 6.4 never lays out the labels and grid of a QDateTimeAxis that is shown with its default
@@ -61,6 +59,30 @@ MetricChart::MetricChart(TelemetrySeriesModel* model, const QString& title, QLis
         refreshLines();
     });
     connect(model, &TelemetrySeriesModel::pointsChanged, this, &MetricChart::refreshLines);
+    applyLook();
+    connect(ViewLook::instance(), &ViewLook::changed, this, [this] {
+        applyLook();
+        refreshLines(); // the lines take their new width from penFor()
+    });
+}
+
+void MetricChart::applyLook()
+{
+    const LookColors colors = ViewLook::instance()->colors();
+    chart()->setBackgroundBrush(colors.canvas);
+    chart()->setTitleBrush(colors.text);
+    QFont title = QGuiApplication::font();
+    title.setBold(true);
+    chart()->setTitleFont(title);
+    QFont small = QGuiApplication::font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(m_time), static_cast<QAbstractAxis*>(m_values)}) {
+        axis->setLabelsFont(small);
+        axis->setLabelsBrush(colors.text);
+        axis->setGridLineColor(colors.grid);
+        axis->setLinePenColor(colors.secondaryText);
+    }
+    viewport()->update();
 }
 
 QPointF MetricChart::lastPoint(TelemetryMetric metric, const QString& version) const
@@ -141,7 +163,9 @@ QPen MetricChart::penFor(TelemetryMetric metric, const QString& version, qsizety
     static const Qt::PenStyle styles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine};
     constexpr qsizetype DenseLines = 6;
     const qsizetype position = m_metrics.indexOf(metric);
-    QPen pen(VersionPalette::colorFor(version), lineCount > DenseLines ? 0 : 2);
+    // Many lines are hairlines (fastest to stroke), except while presenting, where they must carry.
+    const double scale = ViewLook::instance()->lineScale();
+    QPen pen(VersionPalette::colorFor(version), lineCount > DenseLines ? (scale > 1 ? scale : 0) : 2 * scale);
     // With three metrics on a chart (p50, p95, p99) the middle one is the solid one.
     const qsizetype styleIndex = m_metrics.size() == 3 ? (position + 2) % 3 : position;
     pen.setStyle(styles[std::clamp<qsizetype>(styleIndex, 0, 2)]);
@@ -176,12 +200,43 @@ QList<ChartMarker> MetricChart::visibleMarkers() const
     return visible;
 }
 
+void MetricChart::setWindows(const QList<ChartWindow>& windows)
+{
+    m_windows = windows;
+    viewport()->update();
+}
+
+QList<ChartWindow> MetricChart::visibleWindows(double nowMs) const
+{
+    QList<ChartWindow> visible;
+    const double from = double(m_time->min().toMSecsSinceEpoch());
+    const double to = double(m_time->max().toMSecsSinceEpoch());
+    for (ChartWindow w : m_windows) {
+        if (w.endMs <= 0)
+            w.endMs = std::max(w.startMs, nowMs);
+        if (w.endMs >= from && w.startMs <= to)
+            visible.append(w);
+    }
+    return visible;
+}
+
 void MetricChart::drawForeground(QPainter* painter, const QRectF& rect)
 {
     QChartView::drawForeground(painter, rect);
     const QRectF plot = chart()->plotArea();
     painter->save();
-    painter->setPen(QPen(QColor(0x55, 0x55, 0x55), 1, Qt::DashDotLine));
+    // Windows are painted over the finished scene, like the markers: a running one grows with
+    // every repaint at no cost to the lines (no series, no scene change).
+    painter->setClipRect(plot);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(QColor(0xE0, 0x6C, 0x1F, 40));
+    for (const ChartWindow& w : visibleWindows(double(QDateTime::currentMSecsSinceEpoch()))) {
+        const double left = chart()->mapToPosition(QPointF(w.startMs, m_values->min())).x();
+        const double right = chart()->mapToPosition(QPointF(w.endMs, m_values->min())).x();
+        painter->drawRect(QRectF(QPointF(left, plot.top()), QPointF(std::max(right, left + 2), plot.bottom())));
+    }
+    painter->setClipping(false);
+    painter->setPen(QPen(ViewLook::instance()->colors().marker, ViewLook::instance()->lineScale(), Qt::DashDotLine));
     for (const ChartMarker& m : visibleMarkers()) {
         const double x = chart()->mapToPosition(QPointF(m.timeMs, m_values->min())).x();
         painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
@@ -317,6 +372,10 @@ void MetricChart::swapIn(const ChartFrame& frame)
     const double top = m_values->max();
     if (!m_zoomed && (frame.highest > top || frame.highest < top * 0.5 || (frame.highest == 0 && top != 1)))
         m_values->setRange(0, frame.highest > 0 ? frame.highest * 1.2 : 1);
+    // A running experiment's window grows to now, but Qt repaints only where the lines changed:
+    // the plot is repainted whole so the window's edge follows.
+    if (std::any_of(m_windows.cbegin(), m_windows.cend(), [](const ChartWindow& w) { return w.endMs <= 0; }))
+        viewport()->update(mapFromScene(chart()->mapToScene(chart()->plotArea())).boundingRect());
     m_lastSwapMs = timer.nsecsElapsed() / 1e6;
     Q_EMIT linesReplaced();
 }
@@ -414,6 +473,10 @@ void MetricChart::mouseMoveEvent(QMouseEvent* event)
         const double x = chart()->mapToPosition(QPointF(m.timeMs, m_values->min())).x();
         if (std::abs(x - event->position().x()) <= 4)
             text += u'\n' + m.text;
+    }
+    for (const ChartWindow& w : visibleWindows(double(QDateTime::currentMSecsSinceEpoch()))) {
+        if (value.x() >= w.startMs && value.x() <= w.endMs)
+            text += u'\n' + w.text;
     }
     QToolTip::showText(event->globalPosition().toPoint(), text, this);
 }

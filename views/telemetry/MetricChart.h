@@ -28,6 +28,13 @@ struct ChartMarker {
     QString text; // what and who, for the hover text
 };
 
+// A span of time something was in force, shaded across a chart (a fault experiment).
+struct ChartWindow {
+    double startMs = 0;
+    double endMs = 0; // 0: still running, drawn up to now
+    QString text;     // what, who and why it ended, for the hover text
+};
+
 class MetricChart : public QChartView {
     Q_OBJECT
 public:
@@ -52,6 +59,10 @@ public:
     const QList<ChartMarker>& markers() const { return m_markers; }
     // The markers drawn inside the visible time range.
     QList<ChartMarker> visibleMarkers() const;
+    void setWindows(const QList<ChartWindow>& windows);
+    const QList<ChartWindow>& windows() const { return m_windows; }
+    // The windows overlapping the visible time range, with a running one's end set to `nowMs`.
+    QList<ChartWindow> visibleWindows(double nowMs) const;
     // Text of the hover readout at a time (ms since the epoch): every line's value there.
     QString readoutAt(double time) const;
     // Baseline and canary to compare; both empty: every version.
@@ -90,6 +101,9 @@ private:
     QPen penFor(TelemetryMetric metric, const QString& version, qsizetype lineCount) const;
     // The metric drawn with a solid line, whose compared versions get the shaded band.
     TelemetryMetric solidMetric() const;
+    // Background, text, grid and marker colours, fonts and line widths from ViewLook and the
+    // application font.
+    void applyLook();
 
     TelemetrySeriesModel* m_model;
     QString m_title;
@@ -99,6 +113,7 @@ private:
     QList<Line> m_lines;
     QList<Band> m_bands;
     QList<ChartMarker> m_markers;
+    QList<ChartWindow> m_windows;
     QString m_baseline;
     QString m_canary;
     double m_axisEnd = 0; // ms since the epoch; the time axis holds still until data passes it

@@ -3,9 +3,11 @@
 
 #include "MetricChart.h"
 
+#include "views/faults/ExperimentWindows.h"
 #include "views/style/VersionPalette.h"
 
 #include "models/audit/AuditLog.h"
+#include "models/faults/ExperimentRegistry.h"
 #include "models/telemetry/RoutingEventTracker.h"
 #include "models/telemetry/TelemetryLoader.h"
 #include "models/telemetry/TelemetrySeriesModel.h"
@@ -184,8 +186,18 @@ void TelemetryPanel::updateMarkers()
                             tr("%1 %2").arg(e.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")), e.text)});
         }
     }
-    for (MetricChart* chart : std::as_const(m_charts))
+    const QList<ChartWindow> windows = ExperimentWindows::of(m_audit, m_experiments, m_model->service());
+    for (MetricChart* chart : std::as_const(m_charts)) {
         chart->setMarkers(markers);
+        chart->setWindows(windows);
+    }
+}
+
+void TelemetryPanel::setExperiments(ExperimentRegistry* registry)
+{
+    m_experiments = registry;
+    connect(registry, &ExperimentRegistry::experimentsChanged, this, &TelemetryPanel::updateMarkers);
+    updateMarkers();
 }
 
 void TelemetryPanel::setRoutingEvents(RoutingEventTracker* tracker)
@@ -266,6 +278,18 @@ void TelemetryPanel::chooseWindow(int index)
             return;
         seconds = minutes * 60;
     }
+    setWindowSeconds(seconds);
+}
+
+int TelemetryPanel::windowSeconds() const
+{
+    return m_loader->window().rangeSeconds;
+}
+
+void TelemetryPanel::setWindowSeconds(int seconds)
+{
+    const int preset = m_window->findData(seconds);
+    m_window->setCurrentIndex(preset >= 0 ? preset : m_window->findData(CustomWindow));
     TelemetryWindow window = m_loader->window();
     window.rangeSeconds = seconds;
     m_model->setWindowSeconds(seconds);

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class AuditLog;
+class ExperimentRegistry;
 class MetricChart;
 class QComboBox;
 class QIODevice;
@@ -19,7 +20,8 @@ class TelemetrySeriesModel;
 // p95, p99) and request/response sizes per version, with the time window, refresh interval,
 // baseline-vs-canary comparison, pause, zoom reset and export in a toolbar, a banner when
 // Prometheus cannot answer or warns, and what happened to the service marked on every chart: the
-// audit log's changes, and faults and traffic moves seen in its VirtualService.
+// audit log's changes, and faults and traffic moves seen in its VirtualService; fault experiments
+// are shaded as windows.
 class TelemetryPanel : public QWidget {
     Q_OBJECT
 public:
@@ -31,6 +33,12 @@ public:
     QString legendText() const;
     // Marks the tracker's events for the shown service too.
     void setRoutingEvents(RoutingEventTracker* tracker);
+    // Shades the shown service's fault experiments on every chart: those in the audit log, and the
+    // registry's running ones (whoever started them).
+    void setExperiments(ExperimentRegistry* registry);
+    // How much history the charts show (the time-window choice of the toolbar).
+    int windowSeconds() const;
+    void setWindowSeconds(int seconds);
     // Two versions overlaid with the difference shaded; empty strings show every version again.
     void setComparison(const QString& baseline, const QString& canary);
 
@@ -54,6 +62,7 @@ private:
     TelemetryLoader* m_loader;
     AuditLog* m_audit;
     RoutingEventTracker* m_events = nullptr;
+    ExperimentRegistry* m_experiments = nullptr;
     QComboBox* m_window;
     QComboBox* m_refresh;
     QComboBox* m_baseline;
