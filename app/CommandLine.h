@@ -15,10 +15,22 @@ struct CommandLine {
     QString screenshot; // write a picture once live data shows, then exit
     QString exportGraph; // write the graph to a file without showing a window, then exit
     QString graphKind;   // versioned-app (default), service or workload
+    QString theme;       // light, dark, or empty: follow the desktop
+    bool presentation = false; // start in presentation mode
+    // --fault SERVICE: run one fault experiment headless (see FaultCommand); the rest shape it.
+    QString faultService;
+    QString faultDelay, faultAbort, faultAbortGrpc; // exactly one
+    QString faultPercent, faultHeader, faultRoute, faultDuration;
+    bool assumeYes = false;       // --yes: go ahead when the blast radius asks for confirmation
+    bool reapExperiments = false; // revert the expired experiments in the context once, then exit
 
-    // Whether argv asks for --export-graph: known before QApplication exists, to pick a platform
-    // that needs no display.
-    static bool wantsExport(int argc, char** argv);
-    // Parses the arguments; prints help/version or an error naming the bad argument and exits.
+    // Whether argv asks for something that opens no window (--export-graph, --fault,
+    // --reap-experiments, --help, --version):
+    // known before QApplication exists, to pick a platform that needs no display.
+    static bool needsNoDisplay(int argc, char** argv);
+    // Parses the arguments the GNU way: --help and --version print to stdout and exit 0; a bad
+    // argument is named on stderr and exits 2.
     static CommandLine parse(const QCoreApplication& app);
+    // Names a bad argument on stderr the same way; the caller exits with status 2.
+    static void printUsageError(const QString& message);
 };

@@ -1,37 +1,62 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "CommandLine.h"
+#include "FaultCommand.h"
 #include "GraphExportCommand.h"
 #include "MainWindow.h"
 #include "ScreenshotTaker.h"
 
+#include "views/connect/WelcomePage.h"
 #include "views/pages/MeshPage.h"
+#include "views/shell/PresentationMode.h"
+#include "views/shell/ThemeController.h"
+#include "views/shell/WindowShell.h"
 
 #include "models/audit/AuditLog.h"
 #include "models/session/ClusterSession.h"
+#include "models/session/ContextCatalog.h"
 
 #include "kubeclient/Kubeconfig.h"
 
 #include <QApplication>
-#include <QMessageBox>
 
 #include <variant>
 
 namespace {
 
-int fail(const CommandLine& line, const QString& message)
+// The commands without a window (--export-graph, --fault, --reap-experiments): the context the
+// command line names, or an error on stderr and exit 1.
+int runHeadless(const CommandLine& line)
 {
-    qCritical("meshdeck: %s", qPrintable(message));
-    if (line.screenshot.isEmpty() && line.exportGraph.isEmpty())
-        QMessageBox::critical(nullptr, QObject::tr("MeshDeck cannot connect"), message);
-    return 1;
+    auto loaded = kube::Kubeconfig::loadDefault(line.kubeconfig.toStdString());
+    auto connection = std::holds_alternative<kube::Kubeconfig>(loaded)
+        ? std::get<kube::Kubeconfig>(loaded).connection(line.context.toStdString())
+        : std::variant<kube::ClusterConnection, kube::KubeconfigError>(std::get<kube::KubeconfigError>(loaded));
+    if (auto* error = std::get_if<kube::KubeconfigError>(&connection)) {
+        qCritical("meshdeck: %s: %s", error->file.c_str(), error->message.c_str());
+        return 1;
+    }
+    auto& cluster = std::get<kube::ClusterConnection>(connection);
+    if (!line.namespaceName.isEmpty())
+        cluster.namespaceName = line.namespaceName.toStdString();
+
+    ClusterSession session(cluster);
+    if (FaultCommand::isWanted(line))
+        return FaultCommand::run(&session, line);
+    GraphOptions options;
+    if (line.graphKind == u"service")
+        options.kind = GraphKind::Service;
+    else if (line.graphKind == u"workload")
+        options.kind = GraphKind::Workload;
+    GraphExportCommand command(&session, line.exportGraph, options);
+    return QApplication::exec();
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    // An export runs where there may be no display at all.
-    if (CommandLine::wantsExport(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    // An export, --help and --version run where there may be no display at all.
+    if (CommandLine::needsNoDisplay(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("meshdeck"));
@@ -39,33 +64,27 @@ int main(int argc, char** argv)
     QApplication::setApplicationVersion(QStringLiteral(MESHDECK_VERSION));
     QApplication::setOrganizationName(QStringLiteral("MeshDeck"));
     const CommandLine line = CommandLine::parse(app);
+    if (FaultCommand::isWanted(line) || !line.exportGraph.isEmpty())
+        return runHeadless(line);
 
-    auto loaded = kube::Kubeconfig::loadDefault(line.kubeconfig.toStdString());
-    if (auto* error = std::get_if<kube::KubeconfigError>(&loaded))
-        return fail(line, QString::fromStdString(error->file + ": " + error->message));
-    auto connection = std::get<kube::Kubeconfig>(loaded).connection(line.context.toStdString());
-    if (auto* error = std::get_if<kube::KubeconfigError>(&connection))
-        return fail(line, QString::fromStdString(error->file + ": " + error->message));
-    auto& cluster = std::get<kube::ClusterConnection>(connection);
-    if (!line.namespaceName.isEmpty())
-        cluster.namespaceName = line.namespaceName.toStdString();
-
-    ClusterSession session(cluster);
-    if (!line.exportGraph.isEmpty()) {
-        GraphOptions options;
-        if (line.graphKind == u"service")
-            options.kind = GraphKind::Service;
-        else if (line.graphKind == u"workload")
-            options.kind = GraphKind::Workload;
-        GraphExportCommand command(&session, line.exportGraph, options);
-        return QApplication::exec();
-    }
-
+    // No kubeconfig anywhere: the welcome page. One that fails to load, or a context that cannot be
+    // used: the welcome page with the reason, never a modal error.
     AuditLog audit(AuditLog::defaultFile());
-    MainWindow window(&session, &audit);
-    if (!line.selectService.isEmpty())
+    MainWindow window(&audit);
+    if (ContextCatalog::anyKubeconfigExists(line.kubeconfig) && window.openKubeconfig(line.kubeconfig))
+        window.connectTo(line.context, line.namespaceName);
+    if (!line.screenshot.isEmpty() && !window.meshPage()) {
+        const QString problem = window.welcomePage()->problem();
+        qCritical("meshdeck: no screenshot: %s",
+                  qPrintable(problem.isEmpty() ? QStringLiteral("no kubeconfig (--kubeconfig, $KUBECONFIG or ~/.kube/config)") : problem));
+        return 1;
+    }
+    if (window.meshPage() && !line.selectService.isEmpty())
         window.meshPage()->selectService(line.selectService);
+    if (!line.theme.isEmpty())
+        window.shell()->themeController()->setTheme(line.theme == u"dark" ? Theme::Dark : Theme::Light);
     window.show();
+    window.shell()->presentationMode()->setActive(line.presentation);
 
     std::unique_ptr<ScreenshotTaker> screenshot;
     if (!line.screenshot.isEmpty())

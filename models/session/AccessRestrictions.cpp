@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "AccessRestrictions.h"
+
+#include "ClusterSession.h"
+
+#include <memory>
+
+namespace {
+struct Question {
+    const char* verb;
+    const char* group;
+    const char* resource;
+    bool namespaced;
+    const char* what;
+};
+} // namespace
+
+AccessRestrictions::AccessRestrictions(ClusterSession* session, QObject* parent)
+    : QObject(parent)
+    , m_session(session)
+{
+}
+
+void AccessRestrictions::check()
+{
+    if (!m_session)
+        return;
+    // The reads the mesh page needs, and the writes its traffic and fault panels make.
+    static const Question questions[] = {
+        {"list", "", "namespaces", false, QT_TR_NOOP("Other namespaces (only this context's namespace is offered)")},
+        {"list", "", "pods", true, QT_TR_NOOP("Pods: sidecar badges and ready versions")},
+        {"list", "networking.istio.io", "virtualservices", true, QT_TR_NOOP("VirtualServices: routing and splits")},
+        {"patch", "networking.istio.io", "virtualservices", true, QT_TR_NOOP("Traffic changes and fault experiments (read-only)")},
+    };
+    m_restrictions.clear();
+    m_checked = false;
+    const int round = ++m_round; // answers to an earlier round are dropped
+    const QString ns = m_session->namespaceName();
+    const QString user = m_session->identity();
+    auto outstanding = std::make_shared<int>(int(std::size(questions)));
+    const QPointer<AccessRestrictions> self(this);
+    for (const Question& q : questions) {
+        const QString resource = QString::fromLatin1(q.resource);
+        const QString verb = QString::fromLatin1(q.verb);
+        const QString where = q.namespaced ? ns : QString();
+        m_session->checkAccess(verb, QString::fromLatin1(q.group), resource, where,
+                               [self, round, outstanding, q, verb, resource, where, user](bool known, bool allowed,
+                                                                                          const QString&) {
+                                   if (!self || self->m_round != round)
+                                       return;
+                                   if (known && !allowed) {
+                                       const QString scope = where.isEmpty() ? tr("cluster-wide") : tr("in namespace %1").arg(where);
+                                       self->m_restrictions.append(
+                                           {tr(q.what), tr("%1 may not %2 %3 %4").arg(user, verb, resource, scope)});
+                                   }
+                                   if (--*outstanding == 0) {
+                                       self->m_checked = true;
+                                       Q_EMIT self->checked(self->m_restrictions);
+                                   }
+                               });
+    }
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ReachabilityProbe.h"
+
+#include "kubeclient/ClusterIdentity.h"
+#include "kubeclient/KubeClient.h"
+#include "kubeclient/PrometheusClient.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QMetaObject>
+
+namespace {
+constexpr int Parts = 4; // version, identity, Prometheus, namespaces
+} // namespace
+
+struct ReachabilityProbe::Round {
+    Reachability result;
+    QElapsedTimer clock;
+    std::vector<kube::RequestId> requests;
+    int outstanding = Parts;
+};
+
+ReachabilityProbe::ReachabilityProbe(const kube::ClusterConnection& connection, QObject* parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<Reachability>();
+    m_kube = std::make_unique<kube::KubeClient>(connection, [this](std::function<void()> task) {
+        QMetaObject::invokeMethod(this, std::move(task), Qt::QueuedConnection);
+    });
+    m_prometheus = std::make_unique<kube::PrometheusClient>(*m_kube);
+    m_again.setSingleShot(true);
+    connect(&m_again, &QTimer::timeout, this, &ReachabilityProbe::probe);
+}
+
+ReachabilityProbe::~ReachabilityProbe()
+{
+    // The client goes first: its I/O thread stops before this QObject, so nothing is posted to it.
+    m_prometheus.reset();
+    m_kube.reset();
+}
+
+QString ReachabilityProbe::contextName() const
+{
+    return QString::fromStdString(m_kube->connection().contextName);
+}
+
+void ReachabilityProbe::setInterval(int milliseconds)
+{
+    m_again.setInterval(milliseconds);
+    if (milliseconds <= 0)
+        m_again.stop();
+}
+
+void ReachabilityProbe::probe()
+{
+    if (m_round) {
+        for (kube::RequestId id : m_round->requests)
+            m_kube->cancel(id);
+    }
+    auto round = std::make_shared<Round>();
+    m_round = round;
+    round->clock.start();
+
+    // Timed from here to the answer's arrival on this thread: the latency the operator feels.
+    round->requests.push_back(m_kube->get("/version", [this, round](const kube::JsonResult& answer) {
+        round->result.reachable = answer.error.ok();
+        round->result.latencyMs = round->clock.elapsed();
+        if (answer.error.ok() && answer.object->is_object())
+            round->result.serverVersion = QString::fromStdString(answer.object->value("gitVersion", ""));
+        else if (!answer.error.ok())
+            round->result.error = QString::fromStdString(answer.error.describe());
+        finishPart(round);
+    }));
+    round->requests.push_back(kube::requestIdentity(*m_kube, [this, round](const kube::UserIdentity& identity) {
+        round->result.identity = QString::fromStdString(identity.username);
+        finishPart(round);
+    }));
+    round->requests.push_back(m_prometheus->query("vector(1)", [this, round](const kube::PromResult& answer) {
+        round->result.prometheusReachable = answer.error.ok();
+        round->result.prometheusError = answer.error.ok() ? QString() : QString::fromStdString(answer.error.describe());
+        finishPart(round);
+    }));
+    round->requests.push_back(kube::listNamespacesOrFallback(*m_kube, [this, round](const kube::NamespaceChoice& choice) {
+        for (const std::string& name : choice.names)
+            round->result.namespaces.append(QString::fromStdString(name));
+        round->result.namespacesFallback = choice.fallback;
+        finishPart(round);
+    }));
+}
+
+void ReachabilityProbe::finishPart(const std::shared_ptr<Round>& round)
+{
+    if (round != m_round || --round->outstanding > 0)
+        return;
+    m_round.reset();
+    m_last = round->result;
+    ++m_rounds;
+    if (m_again.interval() > 0)
+        m_again.start();
+    Q_EMIT probed(m_last);
+}
