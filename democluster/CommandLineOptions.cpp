@@ -2,10 +2,30 @@
 #include "CommandLineOptions.h"
 
 #include <charconv>
+#include <filesystem>
 #include <stdexcept>
 #include <string_view>
+#include <system_error>
 
 namespace democluster {
+
+namespace {
+
+// Installed, the resources sit at ../share/meshdeck/resources from the binary (wherever the package
+// put the prefix); a binary in the build tree uses the source tree's.
+std::filesystem::path defaultResourcesDir()
+{
+    std::error_code error;
+    const std::filesystem::path binary = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (!error) {
+        const std::filesystem::path installed = binary.parent_path().parent_path() / MESHDECK_INSTALLED_RESOURCES_DIR;
+        if (std::filesystem::is_directory(installed / "scenarios", error))
+            return installed;
+    }
+    return MESHDECK_RESOURCES_DIR;
+}
+
+} // namespace
 
 std::string CommandLineOptions::usage()
 {
@@ -14,7 +34,7 @@ std::string CommandLineOptions::usage()
            "  --port N              HTTPS port of the Kubernetes API on 127.0.0.1 (0: any free port)\n"
            "  --kubeconfig-out PATH where to write the kubeconfig (mode 0600)\n"
            "  --prometheus auto|off start a private Prometheus scraping the mesh metrics (default auto)\n"
-           "  --resources DIR       the resources folder (default: the source tree's)\n"
+           "  --resources DIR       the resources folder (default: the installed one, else the source tree's)\n"
            "  --scenario NAME       resources/scenarios/NAME.yaml (default bookinfo)\n"
            "  --services N          a generated mesh of N services (scenario generated unless --scenario\n"
            "                        names another generated one)\n"
@@ -24,7 +44,7 @@ std::string CommandLineOptions::usage()
 CommandLineOptions CommandLineOptions::parse(int argc, const char* const* argv)
 {
     CommandLineOptions options;
-    options.resourcesDir = MESHDECK_RESOURCES_DIR;
+    options.resourcesDir = defaultResourcesDir();
     bool portSeen = false;
     bool scenarioSeen = false;
     for (int i = 1; i < argc; ++i) {

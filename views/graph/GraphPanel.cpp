@@ -40,7 +40,7 @@ GraphPanel::GraphPanel(MeshGraphModel* model, QWidget* parent)
     for (const auto& [label, text] : labels)
         m_label->addItem(text, int(label));
     m_label->setToolTip(tr("The number written on each edge"));
-    connect(m_label, &QComboBox::activated, this, [this] { m_view->setEdgeLabel(EdgeLabel(m_label->currentData().toInt())); });
+    connect(m_label, &QComboBox::activated, this, [this] { setEdgeLabel(EdgeLabel(m_label->currentData().toInt())); });
 
     m_find->setPlaceholderText(tr("Find node (Ctrl+F)"));
     m_find->setClearButtonEnabled(true);
@@ -56,7 +56,7 @@ GraphPanel::GraphPanel(MeshGraphModel* model, QWidget* parent)
     connect(idle, &QAction::toggled, this, &GraphPanel::setShowIdle);
     m_toolBar->addSeparator();
     m_toolBar->addWidget(m_find);
-    auto* findAction = new QAction(this);
+    auto* findAction = new QAction(tr("Find node"), this);
     findAction->setShortcut(QKeySequence::Find);
     connect(findAction, &QAction::triggered, m_find, [this] {
         m_find->setFocus();
@@ -68,7 +68,7 @@ GraphPanel::GraphPanel(MeshGraphModel* model, QWidget* parent)
     focus->setToolTip(tr("Show only the selected node and its neighbours (F); Esc shows all"));
     focus->setShortcut(QKeySequence(Qt::Key_F));
     connect(focus, &QAction::triggered, this, [this] { m_view->focusNode(m_view->selectedNodeId()); });
-    auto* unfocus = new QAction(this);
+    auto* unfocus = new QAction(tr("Show all nodes"), this);
     unfocus->setShortcut(QKeySequence(Qt::Key_Escape));
     connect(unfocus, &QAction::triggered, this, [this] { m_view->focusNode({}); });
     addAction(unfocus);
@@ -77,10 +77,10 @@ GraphPanel::GraphPanel(MeshGraphModel* model, QWidget* parent)
     fit->setToolTip(tr("Fit the graph to the window (0)"));
     fit->setShortcut(QKeySequence(Qt::Key_0));
     connect(fit, &QAction::triggered, m_view, &GraphView::fitToWindow);
-    auto* zoomIn = new QAction(this);
+    auto* zoomIn = new QAction(tr("Zoom in"), this);
     zoomIn->setShortcuts({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn});
     connect(zoomIn, &QAction::triggered, m_view, [this] { m_view->zoomBy(1.25); });
-    auto* zoomOut = new QAction(this);
+    auto* zoomOut = new QAction(tr("Zoom out"), this);
     zoomOut->setShortcuts({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut});
     connect(zoomOut, &QAction::triggered, m_view, [this] { m_view->zoomBy(0.8); });
     addActions({zoomIn, zoomOut});
@@ -114,6 +114,17 @@ GraphPanel::GraphPanel(MeshGraphModel* model, QWidget* parent)
     layout->setSpacing(0);
     layout->addWidget(m_toolBar);
     layout->addWidget(m_view);
+}
+
+EdgeLabel GraphPanel::edgeLabel() const
+{
+    return m_view->graphStyle().edgeLabel;
+}
+
+void GraphPanel::setEdgeLabel(EdgeLabel label)
+{
+    m_label->setCurrentIndex(m_label->findData(int(label)));
+    m_view->setEdgeLabel(label);
 }
 
 void GraphPanel::setGraphKind(GraphKind kind)

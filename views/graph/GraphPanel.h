@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "GraphStyle.h"
+
 #include "models/graph/MeshGraphBuilder.h"
 
 #include <QWidget>
@@ -23,6 +25,8 @@ public:
     GraphOptions options() const { return m_options; }
     void setGraphKind(GraphKind kind);
     void setShowIdle(bool show);
+    EdgeLabel edgeLabel() const;
+    void setEdgeLabel(EdgeLabel label);
 
 Q_SIGNALS:
     void optionsChanged(const GraphOptions& options);

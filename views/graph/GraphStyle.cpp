@@ -1,15 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "GraphStyle.h"
 
+#include "views/style/ViewLook.h"
+
 #include <QCoreApplication>
 #include <QGuiApplication>
 
 GraphStyle::GraphStyle()
-    : font(QGuiApplication::font())
-    , boldFont(font)
-    , smallFont(font)
 {
+    applyLook();
+}
+
+void GraphStyle::applyLook()
+{
+    const ViewLook* look = ViewLook::instance();
+    colors = look->colors();
+    lineScale = look->lineScale();
+    font = QGuiApplication::font();
+    // Nodes are boxes of a fixed size in the scene, sized for the usual font: while presenting the
+    // graph grows with the zoom (fit to a full screen), not with the application's larger font.
+    if (look->isPresenting())
+        font.setPointSizeF(font.pointSizeF() / ViewLook::PresentationFontScale);
+    boldFont = font;
     boldFont.setBold(true);
+    smallFont = font;
     smallFont.setPointSizeF(font.pointSizeF() * 0.85);
 }
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "views/style/LookColors.h"
+
 #include "models/graph/HealthThresholds.h"
 #include "models/graph/MeshGraph.h"
 
 #include <QColor>
 #include <QFont>
+#include <QRectF>
 #include <QString>
 
 // The number written on each edge.
@@ -20,6 +23,12 @@ struct GraphStyle {
     // advanced by the view's one timer and read by the edges it repaints.
     bool animating = false;
     double phaseSeconds = 0;
+    // The part of the scene being painted and the part the viewport shows, set by the view before
+    // its items paint: long edges draw only their piece inside `exposed`, and as hairlines when
+    // both their ends are outside `shown` (decided on what is shown, so that a partial repaint
+    // draws an edge as the full one did).
+    QRectF exposed;
+    QRectF shown;
 
     // Below these levels of detail (device pixels per scene unit) the items draw less: labels and
     // badges go first, then curves become straight lines and nodes plain blocks.
@@ -33,8 +42,13 @@ struct GraphStyle {
     QFont font;
     QFont boldFont;
     QFont smallFont;
+    // The theme's colours and the line-width factor (larger while presenting), from ViewLook.
+    LookColors colors;
+    double lineScale = 1;
 
     GraphStyle();
+    // Takes the current ViewLook and application font: after a theme or presentation change.
+    void applyLook();
     QString edgeText(const GraphEdge& edge) const;
     static QColor healthColor(Health health);
 };

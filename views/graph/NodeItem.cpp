@@ -114,6 +114,14 @@ QString NodeItem::toolTipText() const
     return text;
 }
 
+QColor NodeItem::outlineColor() const
+{
+    if (isSelected())
+        return GraphStyle::SelectionColor;
+    const Health health = this->health(m_node);
+    return health == Health::Healthy ? m_accent : GraphStyle::healthColor(health);
+}
+
 QRectF NodeItem::boundingRect() const
 {
     return QRectF(-2, -8, Width + 10, Height + 10);
@@ -126,8 +134,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     const bool selected = option->state & QStyle::State_Selected;
     const double rate = m_node.requestsPerSecond;
     const Health health = this->health(m_node);
-    const QColor border = selected ? GraphStyle::SelectionColor
-                                   : (health == Health::Healthy ? m_accent : GraphStyle::healthColor(health));
+    const QColor border = outlineColor();
 
     if (detail < GraphStyle::ShapeDetail) {
         // Zoomed far out a node is a few pixels: a block in its colour says all that can be seen.
@@ -139,16 +146,16 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     QColor fill;
     switch (m_node.kind) {
     case GraphNodeKind::Service:
-        fill = QColor(0xE8, 0xF1, 0xFB);
+        fill = m_style->colors.serviceFill;
         break;
     case GraphNodeKind::Workload:
-        fill = QColor(0xFA, 0xFA, 0xFA);
+        fill = m_style->colors.workloadFill;
         break;
     case GraphNodeKind::External:
-        fill = QColor(0xF3, 0xF3, 0xF3);
+        fill = m_style->colors.externalFill;
         break;
     }
-    QPen pen(border, selected || health != Health::Healthy ? 3 : 1.5);
+    QPen pen(border, (selected || health != Health::Healthy ? 3 : 1.5) * m_style->lineScale);
     if (m_node.kind == GraphNodeKind::External)
         pen.setStyle(Qt::DashLine);
     painter->setPen(pen);
@@ -165,7 +172,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     if (detail < GraphStyle::LabelDetail)
         return;
 
-    painter->setPen(QColor(0x20, 0x20, 0x20));
+    painter->setPen(m_style->colors.text);
     painter->setFont(m_node.kind == GraphNodeKind::Service ? m_style->boldFont : m_style->font);
     const QRectF text = box.adjusted(m_node.kind == GraphNodeKind::Workload ? 16 : 12, 3, -8, -3);
     painter->drawText(text, Qt::AlignLeft | Qt::AlignTop, m_node.name);
@@ -178,7 +185,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     else
         detailText = QObject::tr("outside caller");
     painter->setFont(m_style->smallFont);
-    painter->setPen(QColor(0x55, 0x55, 0x55));
+    painter->setPen(m_style->colors.secondaryText);
     painter->drawText(text, Qt::AlignLeft | Qt::AlignBottom, detailText);
     paintBadges(painter);
 }
