@@ -2,7 +2,9 @@
 // The mesh graph at scale, offscreen with Qt's software rendering: for generated meshes of 100 to
 // 5,000 services, the time to build, lay out, create the items and paint the first frame at
 // fit-to-window, frame times while zooming and panning (the viewport rendered into a QImage per
-// frame), the time to refresh every number, and resident memory. Prints every figure.
+// frame; zoom frames also one by one with their scale, pan frames also apart at 1:1 and at an
+// overview scale), the time to refresh every number (at an overview scale, at 1:1, and in the model
+// alone), and resident memory. Prints every figure.
 #include "GeneratedMesh.h"
 
 #include "views/graph/GraphView.h"
@@ -67,7 +69,10 @@ double renderFrame(GraphView& view, QImage& image)
 
 struct Frames {
     std::vector<double> zoom;
+    std::vector<double> zoomScales; // the scale of each zoom frame, for the per-scale line
     std::vector<double> pan;
+    std::vector<double> panAtOne;      // the first half of `pan`: 1:1, labels and curves
+    std::vector<double> panOverview;   // the second half: an overview scale, blocks and lines
 };
 
 Frames measureFrames(GraphView& view, QImage& image)
@@ -83,6 +88,7 @@ Frames measureFrames(GraphView& view, QImage& image)
         view.setTransform(QTransform::fromScale(scale, scale));
         view.centerOn(centre);
         frames.zoom.push_back(renderFrame(view, image));
+        frames.zoomScales.push_back(scale);
     }
     // Pan by dragging at 1:1 and at an overview scale, 20 frames of 60 px each.
     for (double scale : {1.0, 0.35}) {
@@ -92,7 +98,9 @@ Frames measureFrames(GraphView& view, QImage& image)
         for (int i = 0; i < 20; ++i) {
             QScrollBar* bar = i % 10 < 5 ? view.horizontalScrollBar() : view.verticalScrollBar();
             bar->setValue(bar->value() + (i < 10 ? 60 : -60));
-            frames.pan.push_back(renderFrame(view, image));
+            const double ms = renderFrame(view, image);
+            frames.pan.push_back(ms);
+            (scale == 1.0 ? frames.panAtOne : frames.panOverview).push_back(ms);
         }
     }
     return frames;
@@ -137,6 +145,26 @@ void run(int services, QGraphicsScene::ItemIndexMethod index, GraphKind kind = G
         // measured apart, below, as a frame.
         refresh.push_back(timed([&] { model.setGraph(std::move(next)); }));
     }
+    // The same at 1:1, where every node is drawn by its own item from a cache its new numbers
+    // invalidate (above, the view was left at an overview scale).
+    view.setTransform(QTransform());
+    view.centerOn(view.sceneRect().center());
+    renderFrame(view, image);
+    std::vector<double> refreshAtOne;
+    for (int i = 0; i < 6; ++i) {
+        MeshGraph next = MeshGraphBuilder::build((i % 2 ? mesh : busier).topology, (i % 2 ? mesh : busier).telemetry, options);
+        refreshAtOne.push_back(timed([&] { model.setGraph(std::move(next)); }));
+    }
+    const double refreshPaintAtOneMs = renderFrame(view, image);
+    // The model's share of a refresh: the same graphs into a model no view listens to.
+    MeshGraphModel bare;
+    bare.setBackgroundLayoutThreshold(std::numeric_limits<int>::max());
+    bare.setGraph(graph);
+    std::vector<double> refreshModelOnly;
+    for (int i = 0; i < 6; ++i) {
+        MeshGraph next = MeshGraphBuilder::build((i % 2 ? mesh : busier).topology, (i % 2 ? mesh : busier).telemetry, options);
+        refreshModelOnly.push_back(timed([&] { bare.setGraph(std::move(next)); }));
+    }
     std::vector<double> builds;
     for (int i = 0; i < 3; ++i)
         builds.push_back(timed([&] { MeshGraphBuilder::build(busier.topology, busier.telemetry, options); }));
@@ -153,10 +181,19 @@ void run(int services, QGraphicsScene::ItemIndexMethod index, GraphKind kind = G
                 buildMs + modelMs + firstPaintMs);
     std::printf("   zoom frames  p50 %6.1f  p95 %6.1f  max %6.1f ms\n", percentile(frames.zoom, 0.5),
                 percentile(frames.zoom, 0.95), percentile(frames.zoom, 1));
-    std::printf("   pan frames   p50 %6.1f  p95 %6.1f  max %6.1f ms\n", percentile(frames.pan, 0.5),
-                percentile(frames.pan, 0.95), percentile(frames.pan, 1));
-    std::printf("   refresh all numbers (setGraph, items updated) median %6.2f  max %6.2f ms\n", percentile(refresh, 0.5),
-                percentile(refresh, 1));
+    std::printf("   pan frames   p50 %6.1f  p95 %6.1f  max %6.1f ms   (at 1:1 p95 %.1f, at 0.35 p95 %.1f)\n",
+                percentile(frames.pan, 0.5), percentile(frames.pan, 0.95), percentile(frames.pan, 1),
+                percentile(frames.panAtOne, 0.95), percentile(frames.panOverview, 0.95));
+    std::printf("   zoom frame by scale:");
+    for (size_t i = 0; i < frames.zoom.size(); ++i)
+        std::printf(" %.3f:%.1f", frames.zoomScales.at(i), frames.zoom.at(i));
+    std::printf(" ms\n");
+    std::printf("   refresh all numbers (setGraph, items updated) median %6.2f  max %6.2f ms   (overview scale)\n",
+                percentile(refresh, 0.5), percentile(refresh, 1));
+    std::printf("   refresh all numbers at 1:1                    median %6.2f  max %6.2f ms;  paint after it %6.1f ms\n",
+                percentile(refreshAtOne, 0.5), percentile(refreshAtOne, 1), refreshPaintAtOneMs);
+    std::printf("   refresh, model alone (no view)                median %6.2f  max %6.2f ms\n",
+                percentile(refreshModelOnly, 0.5), percentile(refreshModelOnly, 1));
     std::printf("   rebuild graph from telemetry  median %6.1f ms;  paint after refresh %6.1f ms\n",
                 percentile(builds, 0.5), refreshPaintMs);
     std::printf("   resident memory %.1f MB\n", double(residentKiB()) / 1024);

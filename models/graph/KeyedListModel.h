@@ -72,7 +72,7 @@ public:
         }
     }
 
-private:
+    // The rows have the ids this model holds, in the same order: setRows() would only change numbers.
     bool sameIdsInOrder(const QList<Row>& rows) const
     {
         if (rows.size() != m_rows.size())
@@ -84,6 +84,7 @@ private:
         return true;
     }
 
+private:
     // Removes the rows not kept, a contiguous run at a time from the end, so that replacing a
     // whole graph is one removal, not thousands.
     void removeUnkept(const std::vector<char>& kept)

@@ -193,6 +193,7 @@ MeshGraph MeshGraphBuilder::build(const MeshTopology& topology, const EdgeTeleme
     for (const MeshDestinationRule& dr : topology.destinationRules)
         destinationRules.insert(serviceOfHost(dr.host, topology.namespaceName), &dr);
 
+    const QHash<QString, QList<const MeshWorkload*>> workloadsByService = topology.workloadsByService();
     QHash<QString, GraphNode> serviceBadges; // a workload node in the workload graph shows its service's
     for (const MeshService& service : topology.services) {
         GraphNode node;
@@ -212,9 +213,9 @@ MeshGraph MeshGraphBuilder::build(const MeshTopology& topology, const EdgeTeleme
         }
         if (const MeshDestinationRule* dr = destinationRules.value(service.name))
             node.hasCircuitBreaker = dr->raw && hasCircuitBreaker(*dr->raw);
-        const QList<MeshWorkload> workloads = topology.workloadsOf(service.name);
+        const QList<const MeshWorkload*> workloads = workloadsByService.value(service.name);
         node.missingSidecar = std::any_of(workloads.cbegin(), workloads.cend(),
-                                          [](const MeshWorkload& w) { return w.podsWithoutSidecar > 0; });
+                                          [](const MeshWorkload* w) { return w->podsWithoutSidecar > 0; });
         if (showServices)
             acc.addNode(node);
         else

@@ -73,3 +73,28 @@ QList<MeshWorkload> MeshTopology::workloadsOf(const QString& serviceName) const
     std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return result;
 }
+
+QHash<QString, QList<const MeshWorkload*>> MeshTopology::workloadsByService() const
+{
+    // Workloads by one of their labels: a selector's first label narrows the candidates to the few
+    // workloads carrying it, and only those are matched against the whole selector.
+    QHash<std::pair<QString, QString>, QList<const MeshWorkload*>> byLabel;
+    for (const MeshWorkload& workload : workloads) {
+        for (auto it = workload.podLabels.cbegin(); it != workload.podLabels.cend(); ++it)
+            byLabel[{it.key(), it.value()}].append(&workload);
+    }
+    QHash<QString, QList<const MeshWorkload*>> result;
+    result.reserve(services.size());
+    for (const MeshService& service : services) {
+        QList<const MeshWorkload*>& selected = result[service.name];
+        if (service.selector.isEmpty())
+            continue;
+        const auto first = service.selector.cbegin();
+        for (const MeshWorkload* workload : byLabel.value({first.key(), first.value()})) {
+            if (labelsMatch(service.selector, workload->podLabels))
+                selected.append(workload);
+        }
+        std::sort(selected.begin(), selected.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
+    }
+    return result;
+}

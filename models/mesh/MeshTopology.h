@@ -75,6 +75,9 @@ struct MeshTopology {
     const MeshHttpRoute* httpRouteFor(const QString& service) const;
     // Workloads whose pods the service's selector picks, in name order.
     QList<MeshWorkload> workloadsOf(const QString& service) const;
+    // workloadsOf() for every service at once, by service name: one pass over an index of pod
+    // labels, where asking per service would match every selector against every workload.
+    QHash<QString, QList<const MeshWorkload*>> workloadsByService() const;
     // Istio accepts "reviews", "reviews.bookinfo", "reviews.bookinfo.svc.cluster.local", ...
     bool hostNamesService(const QString& host, const QString& service) const;
 };

@@ -17,11 +17,14 @@ class TestGraphScale : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void generatedMeshIsLayered();
+    void workloadsByServiceMatchesSelectors_data();
+    void workloadsByServiceMatchesSelectors();
     void graphKinds_data();
     void graphKinds();
     void largeGraphRefreshesInPlace();
     void newNodeIsPlacedWithoutMovingOthers();
     void returningNodeGetsItsOldPlace();
+    void relayoutOfTheSameGraphLaysOutAfresh();
     void backgroundLayoutPublishesLatestGraph();
     void resetDropsARunningLayout();
     void layoutHandlesCycles();
@@ -66,6 +69,37 @@ void TestGraphScale::generatedMeshIsLayered()
         const QPointF to = model.nodes()->row(model.nodes()->rowOf(e.target)).position;
         QVERIFY2(from.x() < to.x(), qPrintable(e.id));
     }
+}
+
+void TestGraphScale::workloadsByServiceMatchesSelectors_data()
+{
+    QTest::addColumn<int>("services");
+    QTest::newRow("bookinfo-sized") << 4;
+    QTest::newRow("500 services") << 500;
+}
+
+void TestGraphScale::workloadsByServiceMatchesSelectors()
+{
+    QFETCH(int, services);
+    MeshTopology topology = generatedMesh(services).topology;
+    // Selectors the index must not shortcut: two labels where one alone picks too many, a label no
+    // workload has, and none at all.
+    topology.services.append({QStringLiteral("only-v2"), {{QStringLiteral("app"), QStringLiteral("svc-0001")},
+                                                         {QStringLiteral("version"), QStringLiteral("v2")}}});
+    topology.services.append({QStringLiteral("nobody"), {{QStringLiteral("tier"), QStringLiteral("db")}}});
+    topology.services.append({QStringLiteral("headless"), {}});
+    const QHash<QString, QList<const MeshWorkload*>> byService = topology.workloadsByService();
+    QCOMPARE(byService.size(), topology.services.size());
+    for (const MeshService& service : std::as_const(topology.services)) {
+        QStringList expected;
+        for (const MeshWorkload& w : topology.workloadsOf(service.name))
+            expected.append(w.name);
+        QStringList actual;
+        for (const MeshWorkload* w : byService.value(service.name))
+            actual.append(w->name);
+        QCOMPARE(actual, expected);
+    }
+    QCOMPARE(byService.value(QStringLiteral("only-v2")).size(), 1);
 }
 
 void TestGraphScale::graphKinds_data()
@@ -182,6 +216,23 @@ void TestGraphScale::returningNodeGetsItsOldPlace()
     QCOMPARE(model.nodes()->rowOf(QStringLiteral("svc:svc-0050")), -1);
     model.setGraph(MeshGraphBuilder::build(mesh.topology, mesh.telemetry));
     QCOMPARE(positions(model), before);
+}
+
+void TestGraphScale::relayoutOfTheSameGraphLaysOutAfresh()
+{
+    const GeneratedMesh mesh = generatedMesh(100);
+    MeshGraphModel model;
+    const MeshGraph graph = MeshGraphBuilder::build(mesh.topology, mesh.telemetry);
+    model.setGraph(graph);
+    QSignalSpy laidOut(&model, &MeshGraphModel::layoutChanged);
+    // A refresh with the same nodes and edges keeps every position without laying anything out...
+    model.setGraph(graph);
+    QCOMPARE(laidOut.count(), 0);
+    // ...but "Re-layout" (a reset, then the same graph) must lay it out again.
+    model.resetLayout();
+    model.setGraph(graph);
+    QCOMPARE(laidOut.count(), 1);
+    QVERIFY(noTwoNodesShareAPlace(model));
 }
 
 void TestGraphScale::backgroundLayoutPublishesLatestGraph()

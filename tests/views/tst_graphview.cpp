@@ -10,6 +10,8 @@
 #include "models/graph/MeshGraphModel.h"
 
 #include <QGraphicsItem>
+#include <QHelpEvent>
+#include <QToolTip>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -19,6 +21,7 @@ private Q_SLOTS:
     void drawsTheModel();
     void clickOnAnEdgeSelectsIt();
     void detailsFollowSelectionAndRefreshes();
+    void zoomedOutTheOverviewDrawsTheGraph();
 };
 
 namespace {
@@ -119,6 +122,56 @@ void TestGraphView::detailsFollowSelectionAndRefreshes()
     // Once the edge goes idle and is hidden, the pane says so rather than showing old numbers.
     model.setGraph(MeshGraphBuilder::build(topology, {}, {GraphKind::VersionedApp, false}));
     QVERIFY2(pane.text().contains(QStringLiteral("not in the graph")), qPrintable(pane.text()));
+}
+
+void TestGraphView::zoomedOutTheOverviewDrawsTheGraph()
+{
+    MeshGraphModel model;
+    GraphView view;
+    view.resize(1000, 600);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    model.setGraph(MeshGraphBuilder::build(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})), traffic(5),
+                                           {GraphKind::VersionedApp, true}));
+    view.setTransform(QTransform());
+    NodeItem* reviews = view.nodeItem(QStringLiteral("svc:reviews"));
+    QVERIFY(reviews);
+    reviews->setSelected(true);
+    view.grab();
+    QVERIFY(!view.isOverview());
+
+    // Zoomed out below the shape level: one item draws every node as a block in its colour, and
+    // the node items, drawn no more, keep their state: the selection survives the round trip.
+    QSignalSpy selectionChanged(view.scene(), &QGraphicsScene::selectionChanged);
+    view.zoomBy(0.2);
+    QVERIFY(view.isOverview());
+    const QImage overview = view.grab().toImage();
+    const QPoint centre = view.mapFromScene(reviews->sceneBoundingRect().center());
+    QCOMPARE(QColor(overview.pixel(centre)), GraphStyle::SelectionColor);
+    const NodeItem* ratings = view.nodeItem(QStringLiteral("svc:ratings"));
+    QCOMPARE(QColor(overview.pixel(view.mapFromScene(ratings->sceneBoundingRect().center()))), ratings->outlineColor());
+    QVERIFY(reviews->isSelected());
+
+    // Hovering there still names the node, though no item is under the mouse.
+    QHelpEvent help(QEvent::ToolTip, centre, view.viewport()->mapToGlobal(centre));
+    QCoreApplication::sendEvent(view.viewport(), &help);
+    QVERIFY2(QToolTip::text().contains(QStringLiteral("service reviews")), qPrintable(QToolTip::text()));
+
+    view.zoomBy(5);
+    view.grab();
+    QVERIFY(!view.isOverview());
+    QVERIFY(reviews->isSelected());
+    QCOMPARE(selectionChanged.count(), 0);
+
+    // A click on a block in the overview selects its node, as a click on the node would.
+    view.zoomBy(0.2);
+    QVERIFY(view.isOverview());
+    QSignalSpy nodeSelected(&view, &GraphView::nodeSelected);
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, view.mapFromScene(ratings->sceneBoundingRect().center()));
+    QCOMPARE(nodeSelected.count(), 1);
+    QCOMPARE(nodeSelected.first().first().toString(), QStringLiteral("svc:ratings"));
+    QVERIFY(!reviews->isSelected());
 }
 
 QTEST_MAIN(TestGraphView)

@@ -13,6 +13,29 @@
 
 namespace {
 constexpr double LabelMargin = 40; // room for the label box around the curve's middle
+
+QPointF lerp(const QPointF& a, const QPointF& b, double t)
+{
+    return a + (b - a) * t;
+}
+
+// The cubic a..d between parameters `from` and `to`, as a cubic of its own (de Casteljau).
+QPainterPath cubicPiece(QPointF a, QPointF b, QPointF c, QPointF d, double from, double to)
+{
+    // Keep [0, to]: its control points are the left halves of the construction at `to`.
+    const QPointF ab = lerp(a, b, to), bc = lerp(b, c, to), cd = lerp(c, d, to);
+    const QPointF abc = lerp(ab, bc, to), bcd = lerp(bc, cd, to);
+    b = ab;
+    c = abc;
+    d = lerp(abc, bcd, to);
+    // Then keep [from / to, 1] of that: the right halves.
+    const double s = to > 0 ? from / to : 0;
+    const QPointF ab2 = lerp(a, b, s), bc2 = lerp(b, c, s), cd2 = lerp(c, d, s);
+    const QPointF abc2 = lerp(ab2, bc2, s), bcd2 = lerp(bc2, cd2, s);
+    QPainterPath path(lerp(abc2, bcd2, s));
+    path.cubicTo(bcd2, cd2, d);
+    return path;
+}
 } // namespace
 
 EdgeItem::EdgeItem(const GraphEdge& edge, NodeItem* source, NodeItem* target, const GraphStyle* style)
@@ -63,6 +86,11 @@ QString EdgeItem::toolTipText() const
         .arg(ms(m_edge.p50Ms), ms(m_edge.p95Ms), ms(m_edge.p99Ms));
 }
 
+QColor EdgeItem::color() const
+{
+    return GraphStyle::healthColor(m_style->thresholds.classify(m_edge.errorRatio, m_edge.clientErrorRatio));
+}
+
 void EdgeItem::adjust()
 {
     if (!m_source || !m_target)
@@ -79,6 +107,28 @@ void EdgeItem::adjust()
     const double top = std::min(m_from.y(), m_to.y());
     const double bottom = std::max(m_from.y(), m_to.y());
     m_bounds = QRectF(QPointF(left, top), QPointF(right, bottom)).adjusted(-LabelMargin, -20, LabelMargin, 20);
+}
+
+std::optional<std::pair<int, int>> EdgeItem::visibleSpan(const QRectF& area, Polyline& points) const
+{
+    points[0] = m_from;
+    for (int k = 1; k <= SpanSteps; ++k)
+        points[k] = pointAt(double(k) / SpanSteps);
+    // Nothing exposed means nothing known (a render without the view's background pass): all of it.
+    if (area.isEmpty() || area.contains(m_bounds))
+        return std::pair(0, SpanSteps);
+    int first = -1;
+    int last = -1;
+    for (int k = 1; k <= SpanSteps; ++k) {
+        if (area.intersects(QRectF(points[k - 1], points[k]).normalized().adjusted(-1, -1, 1, 1))) {
+            if (first < 0)
+                first = k - 1;
+            last = k;
+        }
+    }
+    if (first < 0)
+        return std::nullopt;
+    return std::pair(first, last);
 }
 
 QPointF EdgeItem::pointAt(double t) const
@@ -104,7 +154,7 @@ QPainterPath EdgeItem::shape() const
 void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*)
 {
     const double detail = option->levelOfDetailFromTransform(painter->worldTransform());
-    const QColor color = GraphStyle::healthColor(m_style->thresholds.classify(m_edge.errorRatio, m_edge.clientErrorRatio));
+    const QColor color = this->color();
     if (detail < GraphStyle::ShapeDetail) {
         // Zoomed far out: a hairline, which the raster engine draws fastest, and no arrow or label.
         painter->setRenderHint(QPainter::Antialiasing, false);
@@ -112,12 +162,29 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         painter->drawLine(m_from, m_to);
         return;
     }
+    const double width = (1.2 + std::min(5.0, std::log2(1.0 + m_edge.requestsPerSecond))) * m_style->lineScale;
+    // An edge between distant rows crosses many screens: stroking all of it to show a sliver costs
+    // as much as the whole curve (bench/graph: seconds per frame at 1:1 with 2,000 services).
+    const double margin = width + 8;
+    Polyline points;
+    const std::optional<std::pair<int, int>> span =
+        visibleSpan(m_style->exposed.adjusted(-margin, -margin, margin, margin), points);
+    if (!span)
+        return;
+    painter->setBrush(Qt::NoBrush);
+    if (!(option->state & QStyle::State_Selected) && !m_style->shown.isEmpty() && !m_style->shown.contains(m_from)
+        && !m_style->shown.contains(m_to)) {
+        // Passing through, both ends off screen: context, not something to read. A hairline shows
+        // where it goes at a fraction of a wide smooth stroke's cost, and there may be thousands.
+        painter->setRenderHint(QPainter::Antialiasing, false);
+        painter->setPen(QPen(color, 0));
+        painter->drawPolyline(points.data() + span->first, span->second - span->first + 1);
+        return;
+    }
+    const QPainterPath path = cubicPiece(m_from, m_c1, m_c2, m_to, double(span->first) / SpanSteps,
+                                         double(span->second) / SpanSteps);
     // Smooth curves cost most at medium zoom, where many edges show and smoothing is hardly seen.
     painter->setRenderHint(QPainter::Antialiasing, detail >= GraphStyle::LabelDetail);
-    const double width = 1.2 + std::min(5.0, std::log2(1.0 + m_edge.requestsPerSecond));
-    painter->setBrush(Qt::NoBrush);
-    QPainterPath path(m_from);
-    path.cubicTo(m_c1, m_c2, m_to);
     if (option->state & QStyle::State_Selected) {
         // A halo in the selection colour nodes use, under the health colour, so both still read.
         painter->setPen(QPen(GraphStyle::SelectionColor, width + 6, Qt::SolidLine, Qt::RoundCap));
@@ -135,15 +202,17 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         paintDots(painter);
     if (detail < GraphStyle::LabelDetail || m_style->edgeLabel == EdgeLabel::None)
         return;
+    const QPointF middle = pointAt(0.5);
+    if (!m_style->exposed.isEmpty() && !m_style->exposed.adjusted(-LabelMargin, -20, LabelMargin, 20).contains(middle))
+        return; // text is costly even where it is clipped away
     const QString label = m_style->edgeText(m_edge);
     painter->setFont(m_style->smallFont);
     const QRectF text = QFontMetricsF(m_style->smallFont).boundingRect(label).adjusted(-4, -1, 4, 1);
-    const QPointF middle = pointAt(0.5);
     const QRectF box(middle - QPointF(text.width() / 2, text.height() / 2), text.size());
-    painter->setBrush(QColor(255, 255, 255, 230));
-    painter->setPen(QPen(color, 1));
+    painter->setBrush(m_style->colors.labelBackground);
+    painter->setPen(QPen(color, m_style->lineScale));
     painter->drawRoundedRect(box, 3, 3);
-    painter->setPen(QColor(0x20, 0x20, 0x20));
+    painter->setPen(m_style->colors.text);
     painter->drawText(box, Qt::AlignCenter, label);
 }
 

@@ -3,7 +3,13 @@
 
 #include "models/graph/MeshGraph.h"
 
+#include <QColor>
 #include <QGraphicsItem>
+#include <QLineF>
+
+#include <array>
+#include <optional>
+#include <utility>
 
 class NodeItem;
 struct GraphStyle;
@@ -22,6 +28,10 @@ public:
     // which is far cheaper than thousands of per-item updates.
     void setEdge(const GraphEdge& edge) { m_edge = edge; }
     QString toolTipText() const;
+    // The health colour of its error shares, and the straight line from caller to callee: what the
+    // edge is when zoomed out too far for curves.
+    QColor color() const;
+    QLineF chord() const { return {m_from, m_to}; }
     // Recomputes the curve after a node moved.
     void adjust();
     // The caller or callee is going away: let go of both ends; the view deletes the edge next.
@@ -37,6 +47,11 @@ public:
 
 private:
     void paintDots(QPainter* painter) const;
+    // The curve as a polyline of SpanSteps pieces, and the first and last of its points between
+    // which it passes through `area`; none if it does not.
+    static constexpr int SpanSteps = 32;
+    using Polyline = std::array<QPointF, SpanSteps + 1>;
+    std::optional<std::pair<int, int>> visibleSpan(const QRectF& area, Polyline& points) const;
 
     GraphEdge m_edge;
     NodeItem* m_source;

@@ -3,10 +3,16 @@
 
 #include "EdgeItem.h"
 #include "NodeItem.h"
+#include "OverviewItem.h"
+
+#include "views/style/ViewLook.h"
 
 #include "models/graph/MeshGraphModel.h"
 
+#include <QApplication>
+#include <QGraphicsRectItem>
 #include <QHelpEvent>
+#include <QMouseEvent>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -18,11 +24,18 @@ constexpr int AnimationFrameMs = 33;
 
 GraphView::GraphView(QWidget* parent)
     : QGraphicsView(parent)
+    , m_layer(new QGraphicsRectItem)
+    , m_overview(new OverviewItem(&m_nodeRows, &m_edgeRows, m_layer))
 {
     // Measured (bench/graph, 2,000 services): building the BSP tree makes the first paint 4x slower,
     // and edges that span many rows intersect every view anyway, so the index saves no frame time.
     m_scene.setItemIndexMethod(QGraphicsScene::NoIndex);
     setScene(&m_scene);
+    m_layer->setFlag(QGraphicsItem::ItemHasNoContents);
+    m_layer->setPen(Qt::NoPen);
+    m_scene.addItem(m_layer);
+    m_overview->setVisible(false);
+    m_scene.addItem(m_overview);
     setRenderHint(QPainter::Antialiasing);
     setDragMode(ScrollHandDrag);
     setTransformationAnchor(AnchorUnderMouse);
@@ -30,7 +43,16 @@ GraphView::GraphView(QWidget* parent)
     // Every item sets the pen, brush, font and hints it uses, so the view need not save and
     // restore the painter around each of thousands of items.
     setOptimizationFlags(DontSavePainterState | DontAdjustForAntialiasing);
-    setBackgroundBrush(QColor(0xFD, 0xFD, 0xFD));
+    setBackgroundBrush(m_style.colors.canvas);
+    // A theme or presentation change: new colours and widths for every item, one repaint.
+    connect(ViewLook::instance(), &ViewLook::changed, this, [this] {
+        m_style.applyLook();
+        setBackgroundBrush(m_style.colors.canvas);
+        for (NodeItem* node : std::as_const(m_nodes))
+            node->update(); // redraws their caches
+        m_overview->invalidate();
+        m_scene.update();
+    });
     connect(&m_scene, &QGraphicsScene::selectionChanged, this, &GraphView::onSelectionChanged);
     connect(&m_animationTimer, &QTimer::timeout, this, &GraphView::animate);
     m_clock.start();
@@ -73,10 +95,11 @@ void GraphView::addNodes(int first, int last)
     for (int i = first; i <= last; ++i) {
         const GraphNode& node = m_model->nodes()->row(i);
         auto* item = new NodeItem(node, &m_style);
-        m_scene.addItem(item);
+        item->setParentItem(m_layer);
         m_nodes.insert(node.id, item);
         m_nodeRows.insert(i, item);
     }
+    m_overview->invalidate();
     if (!m_focus.isEmpty())
         applyFocus();
 }
@@ -94,12 +117,14 @@ void GraphView::removeNodes(int first, int last)
         delete node;
     }
     m_nodeRows.remove(first, last - first + 1);
+    m_overview->invalidate();
 }
 
 void GraphView::updateNodes(int first, int last)
 {
     for (int i = first; i <= last; ++i)
         m_nodeRows.at(i)->setNode(m_model->nodes()->row(i));
+    m_overview->invalidate();
 }
 
 void GraphView::addEdges(int first, int last)
@@ -111,11 +136,12 @@ void GraphView::addEdges(int first, int last)
         EdgeItem* item = nullptr;
         if (source && target) {
             item = new EdgeItem(edge, source, target, &m_style);
-            m_scene.addItem(item);
+            item->setParentItem(m_layer);
             m_edges.insert(edge.id, item);
         }
         m_edgeRows.insert(i, item);
     }
+    m_overview->invalidate();
     if (!m_focus.isEmpty())
         applyFocus();
 }
@@ -127,6 +153,7 @@ void GraphView::removeEdges(int first, int last)
         delete m_edgeRows.at(i);
     }
     m_edgeRows.remove(first, last - first + 1);
+    m_overview->invalidate();
 }
 
 void GraphView::updateEdges(int first, int last)
@@ -135,12 +162,16 @@ void GraphView::updateEdges(int first, int last)
         if (EdgeItem* item = m_edgeRows.at(i))
             item->setEdge(m_model->edges()->row(i));
     }
+    m_overview->invalidate();
     viewport()->update();
 }
 
 void GraphView::relayout()
 {
-    m_scene.setSceneRect(m_scene.itemsBoundingRect().adjusted(-40, -40, 40, 40));
+    // The overview's bounds are the scene's: measured on the detail items alone.
+    m_scene.setSceneRect(m_layer->childrenBoundingRect().adjusted(-40, -40, 40, 40));
+    m_overview->setBounds(m_scene.sceneRect());
+    m_overview->invalidate();
     if (!m_userZoomed)
         fitToWindow();
 }
@@ -157,6 +188,7 @@ void GraphView::setHealthThresholds(const HealthThresholds& thresholds)
     // Nodes draw from a cache: their colours change only when the cache is redrawn.
     for (NodeItem* node : std::as_const(m_nodes))
         node->update();
+    m_overview->invalidate();
     m_scene.update();
 }
 
@@ -164,7 +196,7 @@ void GraphView::fitToWindow()
 {
     QRectF bounds;
     for (const NodeItem* node : std::as_const(m_nodes)) {
-        if (node->isVisible())
+        if (isShown(node))
             bounds |= node->sceneBoundingRect();
     }
     if (bounds.isEmpty())
@@ -174,6 +206,7 @@ void GraphView::fitToWindow()
     if (transform().m11() > 1.0)
         setTransform(QTransform());
     m_userZoomed = false;
+    applyLevelOfDetail();
     updateAnimationState();
 }
 
@@ -184,6 +217,7 @@ void GraphView::zoomBy(double factor)
         return;
     this->scale(factor, factor);
     m_userZoomed = true;
+    applyLevelOfDetail();
     updateAnimationState();
 }
 
@@ -223,7 +257,7 @@ bool GraphView::findNode(const QString& text)
     }
     if (!best)
         return false;
-    if (!best->isVisible())
+    if (!isShown(best))
         focusNode({});
     m_scene.clearSelection();
     best->setSelected(true);
@@ -233,6 +267,7 @@ bool GraphView::findNode(const QString& text)
         m_userZoomed = true;
     }
     centerOn(best);
+    applyLevelOfDetail();
     updateAnimationState();
     return true;
 }
@@ -253,6 +288,7 @@ void GraphView::applyFocus()
             node->setVisible(true);
         for (EdgeItem* edge : std::as_const(m_edges))
             edge->setVisible(true);
+        m_overview->invalidate();
         return;
     }
     QSet<const NodeItem*> shown{centre};
@@ -264,10 +300,12 @@ void GraphView::applyFocus()
         node->setVisible(shown.contains(node));
     for (EdgeItem* edge : std::as_const(m_edges))
         edge->setVisible(edge->edge().source == m_focus || edge->edge().target == m_focus);
+    m_overview->invalidate();
 }
 
 void GraphView::onSelectionChanged()
 {
+    m_overview->invalidate(); // the selected node is a block in the selection colour
     const QList<QGraphicsItem*> selected = m_scene.selectedItems();
     for (QGraphicsItem* item : selected) {
         if (auto* node = qgraphicsitem_cast<NodeItem*>(item)) {
@@ -319,7 +357,10 @@ bool GraphView::viewportEvent(QEvent* event)
     if (event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
         QString text;
-        if (QGraphicsItem* item = itemAt(help->pos())) {
+        if (m_overviewShown) {
+            if (const NodeItem* node = nodeAt(help->pos()))
+                text = node->toolTipText();
+        } else if (QGraphicsItem* item = itemAt(help->pos())) {
             if (auto* node = qgraphicsitem_cast<NodeItem*>(item))
                 text = node->toolTipText();
             else if (auto* edge = qgraphicsitem_cast<EdgeItem*>(item))
@@ -345,4 +386,74 @@ void GraphView::resizeEvent(QResizeEvent* event)
     QGraphicsView::resizeEvent(event);
     if (!m_userZoomed)
         fitToWindow();
+}
+
+bool GraphView::isShown(const QGraphicsItem* item) const
+{
+    // Shown in the focus, whether the detail layer or the overview draws it right now.
+    return item->isVisibleTo(m_layer);
+}
+
+NodeItem* GraphView::nodeAt(const QPoint& viewportPos) const
+{
+    // The overview has no items to hit: a scan of a few thousand rectangles, only when asked.
+    const QPointF scenePos = mapToScene(viewportPos);
+    for (NodeItem* node : m_nodeRows) {
+        if (isShown(node) && node->sceneBoundingRect().contains(scenePos))
+            return node;
+    }
+    return nullptr;
+}
+
+void GraphView::applyLevelOfDetail()
+{
+    const bool overview = transform().m11() < GraphStyle::ShapeDetail;
+    if (overview == m_overviewShown)
+        return;
+    m_overviewShown = overview;
+    m_layer->setOpacity(overview ? 0 : 1);
+    m_overview->setVisible(overview);
+}
+
+void GraphView::mousePressEvent(QMouseEvent* event)
+{
+    m_pressedAt = event->position().toPoint();
+    QGraphicsView::mousePressEvent(event);
+}
+
+void GraphView::mouseReleaseEvent(QMouseEvent* event)
+{
+    // A click on the canvas clears the selection (the hand drag does that on release); in the
+    // overview, where no item is under the mouse, a click on a block then selects its node.
+    QGraphicsView::mouseReleaseEvent(event);
+    const QPoint at = event->position().toPoint();
+    if (m_overviewShown && event->button() == Qt::LeftButton
+        && (at - m_pressedAt).manhattanLength() < QApplication::startDragDistance()) {
+        if (NodeItem* node = nodeAt(at))
+            node->setSelected(true);
+    }
+}
+
+void GraphView::paintEvent(QPaintEvent* event)
+{
+    // Also here, for transforms set from outside (setTransform() is not virtual).
+    applyLevelOfDetail();
+    QGraphicsView::paintEvent(event);
+}
+
+void GraphView::drawBackground(QPainter* painter, const QRectF& rect)
+{
+    // Called with the exposed part of the scene right before the items paint: edges draw only
+    // their piece inside it.
+    m_style.exposed = rect;
+    m_style.shown = mapToScene(viewport()->rect()).boundingRect();
+    QGraphicsView::drawBackground(painter, rect);
+}
+
+void GraphView::scrollContentsBy(int dx, int dy)
+{
+    QGraphicsView::scrollContentsBy(dx, dy);
+    // A scroll would blit the old picture and paint only the new strip, but what is shown decides
+    // which edges are hairlines: the whole viewport is painted again.
+    viewport()->update();
 }

@@ -12,10 +12,13 @@
 class EdgeItem;
 class MeshGraphModel;
 class NodeItem;
+class OverviewItem;
+class QGraphicsRectItem;
 
 // Draws the mesh graph of a MeshGraphModel. Items are created, updated and removed from the model's
 // row notifications, so a refresh of the numbers repaints labels in place and never rebuilds the
-// scene. Wheel zooms, dragging pans; the items drop detail as the view zooms out.
+// scene. Wheel zooms, dragging pans; the items drop detail as the view zooms out, and below
+// GraphStyle::ShapeDetail one OverviewItem draws the whole graph in their place.
 class GraphView : public QGraphicsView {
     Q_OBJECT
 public:
@@ -44,6 +47,8 @@ public:
     // Traffic dots along the edges; they also stop by themselves while zoomed too far out to see.
     void setAnimationRunning(bool running);
     bool isAnimationRunning() const { return m_animationWanted; }
+    // Zoomed out below GraphStyle::ShapeDetail: the overview draws, the node and edge items do not.
+    bool isOverview() const { return m_overviewShown; }
 
 public Q_SLOTS:
     void fitToWindow();
@@ -60,6 +65,11 @@ protected:
     void wheelEvent(QWheelEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     bool viewportEvent(QEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void drawBackground(QPainter* painter, const QRectF& rect) override;
+    void scrollContentsBy(int dx, int dy) override;
 
 private:
     void addNodes(int first, int last);
@@ -73,10 +83,20 @@ private:
     void applyFocus();
     void animate();
     void updateAnimationState();
+    void applyLevelOfDetail();
+    bool isShown(const QGraphicsItem* item) const;
+    NodeItem* nodeAt(const QPoint& viewportPos) const;
 
     MeshGraphModel* m_model = nullptr;
     QGraphicsScene m_scene;
     GraphStyle m_style;
+    // Every node and edge item is a child of this empty item; fully transparent, it takes them all
+    // out of painting at once (the scene skips its subtree) while their state, selection
+    // included, stays as it is.
+    QGraphicsRectItem* m_layer;
+    OverviewItem* m_overview;
+    bool m_overviewShown = false;
+    QPoint m_pressedAt; // tells a click from a drag in the overview
     QHash<QString, NodeItem*> m_nodes;
     QHash<QString, EdgeItem*> m_edges;
     // The items in the models' row order, so a refresh finds each row's item without hashing.

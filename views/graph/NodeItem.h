@@ -25,6 +25,9 @@ public:
     const GraphNode& node() const { return m_node; }
     void setNode(const GraphNode& node);
     QString toolTipText() const;
+    // The border colour: selection, else health, else the kind's or version's accent. Zoomed out,
+    // the node is a block of this colour.
+    QColor outlineColor() const;
 
     QPointF inPort() const { return pos() + QPointF(0, Height / 2); }
     QPointF outPort() const { return pos() + QPointF(Width, Height / 2); }
