@@ -44,6 +44,22 @@ QString FaultInjection::insertedRouteName(const QString& experimentId) {
     return QStringLiteral("meshdeck-fault-") + experimentId;
 }
 
+QStringList FaultInjection::routeNames(const nlohmann::json& virtualService) {
+    QStringList names;
+    const auto spec = virtualService.find("spec");
+    if (spec == virtualService.end() || !spec->is_object())
+        return names;
+    const auto http = spec->find("http");
+    if (http == spec->end() || !http->is_array())
+        return names;
+    for (const nlohmann::json& route : *http) {
+        const auto name = route.is_object() ? route.find("name") : route.end();
+        if (route.is_object() && name != route.end() && name->is_string())
+            names.append(QString::fromStdString(name->get<std::string>()));
+    }
+    return names;
+}
+
 bool FaultInjection::routesService(const nlohmann::json& virtualService, const QString& namespaceName,
                                    const QString& service) {
     const auto spec = virtualService.find("spec");

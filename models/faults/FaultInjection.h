@@ -4,6 +4,7 @@
 #include "Experiment.h"
 
 #include <QString>
+#include <QStringList>
 #include <nlohmann/json_fwd.hpp>
 
 // Writes an experiment's fault into a VirtualService's raw JSON and takes it out again, touching
@@ -21,6 +22,9 @@ public:
     // Whether the VirtualService routes the service (one of its hosts names it).
     static bool routesService(const nlohmann::json& virtualService, const QString& namespaceName,
                               const QString& service);
+
+    // The names of the object's named http routes, in order: what a Route-scoped fault can name.
+    static QStringList routeNames(const nlohmann::json& virtualService);
 
     // Adds the fault and the annotation to `virtualService`. Returns why it cannot (no such route,
     // the route already carries a fault), or "" once done.

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void samplesChangeOnlyFaultAndAnnotation();
     void headerScopeInsertsAMatchingRouteFirst();
     void routeScopeTouchesOnlyThatRoute();
+    void routeNamesAreTheNamedHttpRoutes();
     void refusesARouteThatAlreadyHasAFault();
     void otherExperimentsAreUntouched();
     void editedRoutesKeepTheEditAndLoseTheFault();
@@ -240,6 +241,16 @@ void TestFaultInjection::routeScopeTouchesOnlyThatRoute() {
     QVERIFY(FaultInjection::inject(untouched, experiment(QStringLiteral("fx-2"), fault))
                 .contains(QStringLiteral("no http route named missing")));
     QCOMPARE(text(untouched), text(original));
+}
+
+void TestFaultInjection::routeNamesAreTheNamedHttpRoutes() {
+    QCOMPARE(FaultInjection::routeNames(handWritten()), (QStringList{QStringLiteral("canary"), QStringLiteral("default")}));
+    // Istio's sample names none of its routes: nothing a Route-scoped fault could name.
+    QCOMPARE(FaultInjection::routeNames(sample(QStringLiteral("virtual-service-ratings-test-delay.yaml"), "ratings")),
+             QStringList{});
+    QCOMPARE(FaultInjection::routeNames(json::parse(R"({"spec":{"http":"not a list"}})")), QStringList{});
+    QCOMPARE(FaultInjection::routeNames(json::parse(R"({"spec":{"http":[{"name":7},{"name":"b"}]}})")),
+             QStringList{QStringLiteral("b")});
 }
 
 void TestFaultInjection::refusesARouteThatAlreadyHasAFault() {

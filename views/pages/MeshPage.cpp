@@ -11,6 +11,7 @@
 
 #include "models/faults/ExperimentRegistry.h"
 #include "models/faults/ExperimentRunner.h"
+#include "models/faults/FaultInjection.h"
 #include "models/graph/EdgeTelemetryLoader.h"
 #include "models/graph/MeshGraph.h"
 #include "models/graph/MeshGraphBuilder.h"
@@ -23,8 +24,6 @@
 #include "models/traffic/TrafficSplitModel.h"
 #include "models/traffic/TrafficSplitWriter.h"
 #include "models/traffic/VariantNumbers.h"
-
-#include <nlohmann/json.hpp>
 
 #include <QHBoxLayout>
 #include <QPointer>
@@ -162,16 +161,9 @@ void MeshPage::showFaultTab(bool reveal)
 
 void MeshPage::showFaultChoices()
 {
-    // The names of the service's http routes, for a fault on one of them. (Reading them belongs in
-    // models/faults beside FaultInjection, which resolves the name when writing.)
-    QStringList routes;
+    // The names of the service's http routes, for a fault on one of them.
     const MeshVirtualService* vs = m_topology.virtualServiceFor(m_selected);
-    if (vs && vs->raw && vs->raw->contains("spec") && (*vs->raw)["spec"].contains("http") && (*vs->raw)["spec"]["http"].is_array()) {
-        for (const nlohmann::json& route : (*vs->raw)["spec"]["http"]) {
-            if (route.is_object() && route.contains("name") && route["name"].is_string())
-                routes.append(QString::fromStdString(route["name"].get<std::string>()));
-        }
-    }
+    const QStringList routes = vs && vs->raw ? FaultInjection::routeNames(*vs->raw) : QStringList{};
     m_faultPanel->setRoutes(routes);
 
     // Guards watch the entry service by default: the one whose callers are all outside the mesh's
