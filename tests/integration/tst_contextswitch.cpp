@@ -32,7 +32,6 @@ private Q_SLOTS:
     void switchNamespaceKeepsTheContext();
 
 private:
-    std::unique_ptr<ClusterSession> session(const DemoClusterProcess& cluster);
     // The names of the service nodes the window's graph shows now.
     static QStringList shownNames(MainWindow& window);
 
@@ -61,13 +60,6 @@ void TestContextSwitch::initTestCase()
     qputenv("HOME", m_dir.path().toLocal8Bit());
 }
 
-std::unique_ptr<ClusterSession> TestContextSwitch::session(const DemoClusterProcess& cluster)
-{
-    auto connection = cluster.connection();
-    if (!std::holds_alternative<kube::ClusterConnection>(connection))
-        return nullptr;
-    return std::make_unique<ClusterSession>(std::get<kube::ClusterConnection>(connection));
-}
 
 QStringList TestContextSwitch::shownNames(MainWindow& window)
 {
@@ -85,7 +77,7 @@ QStringList TestContextSwitch::shownNames(MainWindow& window)
 void TestContextSwitch::deletedSessionDropsLateResults()
 {
     // A loader whose session goes away while its six lists are in flight...
-    auto old = session(*m_bookinfo);
+    auto old = m_bookinfo->session();
     QVERIFY(old);
     MeshTopologyLoader orphan(old.get());
     QSignalSpy late(&orphan, &MeshTopologyLoader::topologyAvailable);
@@ -95,7 +87,7 @@ void TestContextSwitch::deletedSessionDropsLateResults()
 
     // ...while the same lists on a live session answer, twice over: the server has replied to the
     // orphan's requests by then too.
-    auto live = session(*m_bookinfo);
+    auto live = m_bookinfo->session();
     MeshTopologyLoader control(live.get());
     QSignalSpy answered(&control, &MeshTopologyLoader::topologyAvailable);
     control.refresh();

@@ -51,10 +51,9 @@ void TestEndToEnd::initTestCase()
 {
     m_cluster = std::make_unique<DemoClusterProcess>(DemoClusterProcess::Prometheus::Auto);
     QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
-    auto connection = m_cluster->connection();
-    QVERIFY(std::holds_alternative<kube::ClusterConnection>(connection));
-    QCOMPARE(std::get<kube::ClusterConnection>(connection).namespaceName, std::string("bookinfo"));
-    m_session = std::make_unique<ClusterSession>(std::get<kube::ClusterConnection>(connection));
+    m_session = m_cluster->session();
+    QVERIFY(m_session);
+    QCOMPARE(m_session->namespaceName(), QStringLiteral("bookinfo"));
 }
 
 void TestEndToEnd::cleanupTestCase()

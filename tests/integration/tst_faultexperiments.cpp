@@ -115,9 +115,8 @@ void TestFaultExperiments::initTestCase() {
     QVERIFY(m_dir.isValid());
     m_cluster = std::make_unique<DemoClusterProcess>(DemoClusterProcess::Prometheus::Auto);
     QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
-    auto connection = m_cluster->connection();
-    QVERIFY(std::holds_alternative<kube::ClusterConnection>(connection));
-    m_session = std::make_unique<ClusterSession>(std::get<kube::ClusterConnection>(connection));
+    m_session = m_cluster->session();
+    QVERIFY(m_session);
     m_audit = std::make_unique<AuditLog>(m_dir.filePath(QStringLiteral("audit.jsonl")));
     // Bookinfo sends reviews to v1, which never calls ratings: half to v2 and half to v3, which do.
     int exitCode = 0;

@@ -127,9 +127,8 @@ void TestTelemetryCharts::initTestCase()
 {
     m_cluster = std::make_unique<DemoClusterProcess>(DemoClusterProcess::Prometheus::Auto);
     QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
-    auto connection = m_cluster->connection();
-    QVERIFY(std::holds_alternative<kube::ClusterConnection>(connection));
-    m_session = std::make_unique<ClusterSession>(std::get<kube::ClusterConnection>(connection));
+    m_session = m_cluster->session();
+    QVERIFY(m_session);
 
     m_model = std::make_unique<TelemetrySeriesModel>();
     m_loader = std::make_unique<TelemetryLoader>(m_session.get());

@@ -37,7 +37,6 @@ private Q_SLOTS:
     void cleanupTestCase();
 
 private:
-    std::unique_ptr<ClusterSession> session(const char* context);
     QByteArray kubectl(const QStringList& arguments, int* exitCode = nullptr);
     nlohmann::json reviews(ClusterSession& session);
 
@@ -55,13 +54,6 @@ void TestTrafficWrites::cleanupTestCase()
     m_cluster.reset();
 }
 
-std::unique_ptr<ClusterSession> TestTrafficWrites::session(const char* context)
-{
-    auto connection = m_cluster->connection(context);
-    if (!std::holds_alternative<kube::ClusterConnection>(connection))
-        return nullptr;
-    return std::make_unique<ClusterSession>(std::get<kube::ClusterConnection>(connection));
-}
 
 QByteArray TestTrafficWrites::kubectl(const QStringList& arguments, int* exitCode)
 {
@@ -84,7 +76,7 @@ nlohmann::json TestTrafficWrites::reviews(ClusterSession& session)
 
 void TestTrafficWrites::viewerSeesAReadOnlyPanelAndWhy()
 {
-    auto viewer = session("meshdeck-demo-viewer");
+    auto viewer = m_cluster->session("meshdeck-demo-viewer");
     QVERIFY(viewer);
     QTemporaryDir dir;
     AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));
@@ -114,7 +106,7 @@ void TestTrafficWrites::viewerSeesAReadOnlyPanelAndWhy()
 
 void TestTrafficWrites::anotherClientsChangeSurvivesOurWrite()
 {
-    auto admin = session("meshdeck-demo");
+    auto admin = m_cluster->session("meshdeck-demo");
     QVERIFY(admin);
     QTemporaryDir dir;
     AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));
@@ -161,7 +153,7 @@ void TestTrafficWrites::createsMissingRoutingObjects()
                                        &exitCode);
     QVERIFY2(exitCode == 0, deleted.constData());
 
-    auto admin = session("meshdeck-demo");
+    auto admin = m_cluster->session("meshdeck-demo");
     QVERIFY(admin);
     QTemporaryDir dir;
     AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));
@@ -203,7 +195,7 @@ void TestTrafficWrites::createsMissingRoutingObjects()
 
 void TestTrafficWrites::abRouteAddedAndRemoved()
 {
-    auto admin = session("meshdeck-demo");
+    auto admin = m_cluster->session("meshdeck-demo");
     QVERIFY(admin);
     QTemporaryDir dir;
     AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));

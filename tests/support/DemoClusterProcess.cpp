@@ -29,3 +29,11 @@ bool DemoClusterProcess::start(int timeoutMs)
                       .arg(m_launcher.logPath());
     return false;
 }
+
+std::unique_ptr<ClusterSession> DemoClusterProcess::session(const std::string& context) const
+{
+    auto loaded = connection(context);
+    if (!std::holds_alternative<kube::ClusterConnection>(loaded))
+        return nullptr;
+    return std::make_unique<ClusterSession>(std::get<kube::ClusterConnection>(loaded));
+}

@@ -2,12 +2,15 @@
 #pragma once
 
 #include "models/session/DemoClusterLauncher.h"
+#include "models/session/ClusterSession.h"
 
 #include "kubeclient/ClusterConnection.h"
 #include "kubeclient/Kubeconfig.h"
 
 #include <QString>
 #include <QStringList>
+
+#include <memory>
 
 // The real meshdeck-democluster binary, started on a free loopback port for one test, with its
 // kubeconfig in a temporary folder (through the same DemoClusterLauncher MeshDeck's welcome page
@@ -26,6 +29,8 @@ public:
     QString kubeconfigPath() const { return m_launcher.kubeconfigPath(); }
     // The connection its kubeconfig gives for `context` (empty: the current one, the admin's).
     std::variant<kube::ClusterConnection, kube::KubeconfigError> connection(const std::string& context = {}) const;
+    // A MeshDeck session on that connection; null when the kubeconfig does not give one.
+    std::unique_ptr<ClusterSession> session(const std::string& context = {}) const;
     QString server() const { return m_launcher.server(); }
     QString prometheusUrl() const { return m_launcher.prometheusUrl(); }
     QString workDir() const { return m_launcher.workDir(); }

@@ -53,7 +53,6 @@ private Q_SLOTS:
     void cleanupTestCase();
 
 private:
-    std::unique_ptr<ClusterSession> session(const char* context);
 
     std::unique_ptr<DemoClusterProcess> m_cluster;
 };
@@ -119,13 +118,6 @@ void TestFaultPanel::cleanupTestCase()
     m_cluster.reset();
 }
 
-std::unique_ptr<ClusterSession> TestFaultPanel::session(const char* context)
-{
-    auto connection = m_cluster->connection(context);
-    if (!std::holds_alternative<kube::ClusterConnection>(connection))
-        return nullptr;
-    return std::make_unique<ClusterSession>(std::get<kube::ClusterConnection>(connection));
-}
 
 void TestFaultPanel::rulesFollowTheInputs_data()
 {
@@ -154,7 +146,7 @@ void TestFaultPanel::rulesFollowTheInputs()
     QFETCH(int, scope);
     QFETCH(QString, header);
     QFETCH(QString, problem);
-    Fixture f(session("meshdeck-demo"));
+    Fixture f(m_cluster->session("meshdeck-demo"));
     FaultForm* form = f.panel.form();
     QVERIFY(f.panel.problemsText().isEmpty()); // the defaults are a valid fault
     QTRY_VERIFY(f.panel.startButton()->isEnabled());
@@ -200,7 +192,7 @@ void TestFaultPanel::rulesFollowTheInputs()
 
 void TestFaultPanel::namespaceWithoutOptInIsRefused()
 {
-    Fixture f(session("meshdeck-demo"));
+    Fixture f(m_cluster->session("meshdeck-demo"));
     f.panel.setService(QStringLiteral("default"), QStringLiteral("ratings"));
     QSignalSpy started(&f.runner, &ExperimentRunner::started);
     QTRY_VERIFY(f.panel.startButton()->isEnabled());
@@ -235,7 +227,7 @@ void TestFaultPanel::confirmationAskedAboveHalf()
     QFETCH(bool, accept);
     QFETCH(bool, asked);
     QFETCH(bool, starts);
-    Fixture f(session("meshdeck-demo"));
+    Fixture f(m_cluster->session("meshdeck-demo"));
     QTRY_VERIFY_WITH_TIMEOUT(f.registry.isSynced(), 15000);
     f.confirm = accept;
     f.setPercentage(percentage);
@@ -265,7 +257,7 @@ void TestFaultPanel::confirmationAskedAboveHalf()
 
 void TestFaultPanel::defaultDialogDefaultsToCancel()
 {
-    Fixture f(session("meshdeck-demo"));
+    Fixture f(m_cluster->session("meshdeck-demo"));
     FaultPanel panel(&f.registry, &f.runner);
     panel.setService(QStringLiteral("bookinfo"), QStringLiteral("ratings"));
     panel.show();
@@ -296,7 +288,7 @@ void TestFaultPanel::defaultDialogDefaultsToCancel()
 
 void TestFaultPanel::countdownAndStop()
 {
-    Fixture f(session("meshdeck-demo"));
+    Fixture f(m_cluster->session("meshdeck-demo"));
     QTRY_VERIFY_WITH_TIMEOUT(f.registry.isSynced(), 15000);
     f.panel.form()->durationUnit()->setCurrentIndex(f.panel.form()->durationUnit()->findText(QStringLiteral("min")));
     QSignalSpy started(&f.runner, &ExperimentRunner::started);
@@ -331,7 +323,7 @@ void TestFaultPanel::countdownAndStop()
 
 void TestFaultPanel::haltAllRevertsEverything()
 {
-    Fixture f(session("meshdeck-demo"));
+    Fixture f(m_cluster->session("meshdeck-demo"));
     QTRY_VERIFY_WITH_TIMEOUT(f.registry.isSynced(), 15000);
     ExperimentBanner banner(&f.registry, &f.runner);
     QSignalSpy started(&f.runner, &ExperimentRunner::started);
@@ -365,7 +357,7 @@ void TestFaultPanel::haltAllRevertsEverything()
 
 void TestFaultPanel::viewerGetsAReadOnlyPanel()
 {
-    auto viewer = session("meshdeck-demo-viewer");
+    auto viewer = m_cluster->session("meshdeck-demo-viewer");
     QVERIFY(viewer);
     QTemporaryDir dir;
     AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));
