@@ -25,6 +25,14 @@ bool resourceMatches(const std::vector<std::string>& resources, const RequestAtt
            contains(resources, "*/" + attributes.subresource);
 }
 
+// kube-apiserver's RequestInfo puts a named Namespace in itself, so a RoleBinding in `bookinfo`
+// lets its subject get the Namespace `bookinfo` but not list Namespaces.
+std::string namespaceOf(const RequestAttributes& attributes) {
+    if (attributes.namespaceName.empty() && attributes.group.empty() && attributes.resource == "namespaces")
+        return attributes.name;
+    return attributes.namespaceName;
+}
+
 bool pathMatches(const std::vector<std::string>& urls, const std::string& path) {
     return std::any_of(urls.begin(), urls.end(), [&](const std::string& url) {
         return url == path || (url.ends_with('*') && path.starts_with(url.substr(0, url.size() - 1)));
@@ -36,24 +44,41 @@ bool pathMatches(const std::vector<std::string>& urls, const std::string& path) 
 Authorizer::Rules Authorizer::rulesFor(const UserInfo& user) {
     Rules rules;
     if (inGroup(user, AdminGroup)) {
-        rules.resourceRules.push_back({{"*"}, {"*"}, {"*"}});
+        rules.resourceRules.push_back({{"*"}, {"*"}, {"*"}, {}});
         rules.nonResourceRules.push_back({{"*"}, {"*"}});
         return rules;
     }
     if (inGroup(user, ViewerGroup)) {
         // Wider than Kubernetes' "view" role: every resource and subresource, so a viewer can read
         // secrets and pod logs and reach Prometheus through the service proxy.
-        rules.resourceRules.push_back({{"get", "list", "watch"}, {"*"}, {"*"}});
+        rules.resourceRules.push_back({{"get", "list", "watch"}, {"*"}, {"*"}, {}});
+    }
+    if (inGroup(user, OperatorGroup)) {
+        // Kubernetes' "view" role is narrower; this one reads everything in the namespace, pod logs
+        // and service proxies too, like the viewer does cluster-wide.
+        rules.resourceRules.push_back({{"get", "list", "watch"}, {"*"}, {"*"}, OperatorNamespace});
+        rules.resourceRules.push_back({{"patch", "update"},
+                                       {"networking.istio.io"},
+                                       {"virtualservices", "destinationrules"},
+                                       OperatorNamespace});
     }
     if (inGroup(user, AuthenticatedGroup)) {
         // kube-apiserver's system:basic-user and system:discovery cluster roles.
         rules.resourceRules.push_back(
-            {{"create"}, {"authorization.k8s.io"}, {"selfsubjectaccessreviews", "selfsubjectrulesreviews"}});
-        rules.resourceRules.push_back({{"create"}, {"authentication.k8s.io"}, {"selfsubjectreviews"}});
+            {{"create"}, {"authorization.k8s.io"}, {"selfsubjectaccessreviews", "selfsubjectrulesreviews"}, {}});
+        rules.resourceRules.push_back({{"create"}, {"authentication.k8s.io"}, {"selfsubjectreviews"}, {}});
         rules.nonResourceRules.push_back(
             {{"get"},
              {"/api", "/api/*", "/apis", "/apis/*", "/openapi", "/openapi/*", "/version", "/version/"}});
     }
+    return rules;
+}
+
+Authorizer::Rules Authorizer::rulesIn(const UserInfo& user, const std::string& namespaceName) {
+    Rules rules = rulesFor(user);
+    std::erase_if(rules.resourceRules, [&](const ResourceRule& rule) {
+        return !rule.namespaceName.empty() && rule.namespaceName != namespaceName;
+    });
     return rules;
 }
 
@@ -66,8 +91,9 @@ bool Authorizer::allows(const UserInfo& user, const RequestAttributes& attribute
                                       pathMatches(rule.nonResourceURLs, attributes.path);
                            });
     }
+    const std::string namespaceName = namespaceOf(attributes);
     return std::any_of(rules.resourceRules.begin(), rules.resourceRules.end(), [&](const ResourceRule& rule) {
-        return contains(rule.verbs, attributes.verb) && contains(rule.apiGroups, attributes.group) &&
+        return (rule.namespaceName.empty() || rule.namespaceName == namespaceName) && contains(rule.verbs, attributes.verb) && contains(rule.apiGroups, attributes.group) &&
                resourceMatches(rule.resources, attributes);
     });
 }

@@ -17,10 +17,14 @@
 #include "TlsCredentials.h"
 #include "TrafficSimulator.h"
 
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
 #include <condition_variable>
 #include <functional>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 namespace democluster {
 
@@ -29,6 +33,36 @@ namespace {
 // The simulator's tick: fine enough for 1 s scrapes, coarse enough to cost nothing.
 constexpr std::chrono::milliseconds Tick{100};
 constexpr std::chrono::seconds PrometheusReadyTimeout{30};
+// Prometheus looks at its targets only every 5 s after it starts, so the first scrape comes 5 to 6 s
+// in; the second a second later.
+constexpr std::chrono::seconds FirstScrapesTimeout{30};
+
+long long millisecondsSince(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+}
+
+// rate() needs two samples of a counter: until Prometheus has scraped the sidecars twice, every rate
+// MeshDeck asks for is empty, and a cluster that calls itself ready then shows a graph without
+// numbers. So "ready" waits for two successful scrapes. Throws std::runtime_error naming `logFile`.
+void waitForTwoScrapes(int prometheusPort, const std::filesystem::path& logFile)
+{
+    const auto deadline = std::chrono::steady_clock::now() + FirstScrapesTimeout;
+    httplib::Client client("127.0.0.1", prometheusPort);
+    client.set_connection_timeout(1);
+    client.set_read_timeout(2);
+    const httplib::Params query{{"query", "sum_over_time(up{job=\"istio-mesh\"}[1m]) >= 2"}};
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (auto result = client.Post("/api/v1/query", query); result && result->status == 200) {
+            const auto answer = nlohmann::json::parse(result->body, nullptr, false);
+            if (!answer.is_discarded() && !answer["data"]["result"].empty())
+                return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    throw std::runtime_error("Prometheus did not scrape the simulated sidecars twice in "
+                             + std::to_string(FirstScrapesTimeout.count()) + " s; see " + logFile.string());
+}
 
 } // namespace
 
@@ -45,6 +79,7 @@ DemoCluster::~DemoCluster()
 
 std::string DemoCluster::start()
 {
+    const auto started = std::chrono::steady_clock::now();
     const auto scenarioFile = m_options.resourcesDir / "scenarios" / (m_options.scenario + ".yaml");
     if (!std::filesystem::exists(scenarioFile))
         throw std::runtime_error("unknown scenario \"" + m_options.scenario + "\": " + scenarioFile.string()
@@ -91,28 +126,40 @@ std::string DemoCluster::start()
         }
     });
 
+    // Prometheus first: its first scrape is 5 s away whatever we do, and the API comes up meanwhile.
+    std::string prometheusUrl = "off";
+    if (m_options.prometheus) {
+        m_workDir = std::make_unique<TempDirectory>("meshdeck-democluster");
+        m_prometheus = std::make_unique<PrometheusProcess>(PrometheusProcess::DefaultBinary, m_workDir->path(), metricsPort,
+                                                           PrometheusProcess::scrapeIntervalFor(m_options.services));
+        m_prometheus->start(PrometheusReadyTimeout);
+        m_prometheusProxy.setTargetPort(m_prometheus->port());
+        prometheusUrl = "http://127.0.0.1:" + std::to_string(m_prometheus->port());
+        logInfo("Prometheus answers at " + prometheusUrl + " after " + std::to_string(millisecondsSince(started)) + " ms");
+    }
+
     const std::vector<KubeconfigWriter::Account> accounts = {
         // Like kind's "kind-kind" user for "kubernetes-admin", the kubeconfig's name for the admin
         // entry is not the identity the server knows; clients must ask (SelfSubjectReview).
         {"meshdeck-demo", "meshdeck-demo-admin", Authenticator::generateToken()},
         {"meshdeck-demo-viewer", "meshdeck-demo-viewer", Authenticator::generateToken()},
+        {"meshdeck-demo-bookinfo", "meshdeck-demo-bookinfo", Authenticator::generateToken()},
     };
     m_authenticator.addToken(accounts[0].token,
                              UserInfo{AdminUser, {Authorizer::AdminGroup, Authorizer::AuthenticatedGroup}});
     m_authenticator.addToken(accounts[1].token,
                              UserInfo{ViewerUser, {Authorizer::ViewerGroup, Authorizer::AuthenticatedGroup}});
+    m_authenticator.addToken(accounts[2].token,
+                             UserInfo{BookinfoUser, {Authorizer::OperatorGroup, Authorizer::AuthenticatedGroup}});
     m_tls = std::make_unique<TlsCredentials>(TlsCredentials::generate());
     m_apiListener = std::make_unique<ApiListener>(m_api, *m_tls);
     const int apiPort = m_apiListener->start(m_options.port);
     const std::string serverUrl = "https://127.0.0.1:" + std::to_string(apiPort);
 
-    std::string prometheusUrl = "off";
-    if (m_options.prometheus) {
-        m_workDir = std::make_unique<TempDirectory>("meshdeck-democluster");
-        m_prometheus = std::make_unique<PrometheusProcess>(PrometheusProcess::DefaultBinary, m_workDir->path(), metricsPort);
-        m_prometheus->start(PrometheusReadyTimeout);
-        m_prometheusProxy.setTargetPort(m_prometheus->port());
-        prometheusUrl = "http://127.0.0.1:" + std::to_string(m_prometheus->port());
+    logInfo("API server at " + serverUrl + " after " + std::to_string(millisecondsSince(started)) + " ms");
+    if (m_prometheus) {
+        waitForTwoScrapes(m_prometheus->port(), m_prometheus->logFile());
+        logInfo("Prometheus has scraped the sidecars twice after " + std::to_string(millisecondsSince(started)) + " ms");
     }
 
     KubeconfigWriter::write(m_options.kubeconfigOut, serverUrl, m_tls->caCertificatePem(), accounts, meshNamespace);

@@ -28,14 +28,19 @@ public:
     static constexpr const char* AdminUser = "meshdeck-admin";
     // May only get, list and watch: for rehearsing what MeshDeck shows a read-only operator.
     static constexpr const char* ViewerUser = "meshdeck-viewer";
+    // Bound in the bookinfo namespace only (Authorizer::OperatorGroup): for rehearsing what MeshDeck
+    // shows a team that may not see the rest of the cluster.
+    static constexpr const char* BookinfoUser = "meshdeck-bookinfo";
 
     explicit DemoCluster(CommandLineOptions options);
     ~DemoCluster();
     DemoCluster(const DemoCluster&) = delete;
     DemoCluster& operator=(const DemoCluster&) = delete;
 
-    // Brings everything up, writes the kubeconfig and returns the ready line. Call it from the
-    // main thread (see PrometheusProcess::start). Throws std::runtime_error.
+    // Brings everything up, writes the kubeconfig and returns the ready line. With Prometheus, ready
+    // means it has scraped the sidecars twice, so rates answer (about 7 s, most of it Prometheus'
+    // own delay before its first scrape). Call it from the main thread (see
+    // PrometheusProcess::start). Throws std::runtime_error.
     std::string start();
     // Stops serving, stops the Prometheus child and removes temporary files. Idempotent.
     void stop();

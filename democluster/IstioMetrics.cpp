@@ -2,6 +2,7 @@
 #include "IstioMetrics.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <utility>
 
@@ -119,8 +120,10 @@ IstioMetrics::Series& IstioMetrics::series(const Labels& labels)
     std::string key = labels.render();
     std::lock_guard lock(m_mutex);
     auto [found, inserted] = m_series.try_emplace(std::move(key));
-    if (inserted)
+    if (inserted) {
         found->second.labels = labels;
+        found->second.clientSide = labels.reporter == "source";
+    }
     return found->second; // std::map nodes never move
 }
 
@@ -133,45 +136,172 @@ void IstioMetrics::record(Series& series, const Observation& observation)
     series.responseBytes.add(SizeBucketsBytes, observation.responseBytes);
 }
 
-template<std::size_t N>
-void IstioMetrics::renderHistogram(std::string& out, const char* name, const std::array<std::string, N>& bucketLabels,
-                                   const std::string& labels, std::uint64_t count, const Histogram<N>& histogram)
+namespace {
+
+// The four families in the order Istio's stats filter exposes them, with their headers in both
+// formats (OpenMetrics names a counter family without its _total suffix and ends with # EOF).
+constexpr int FamilyCount = 4;
+constexpr const char* TextHeaders[FamilyCount] = {
+    "# HELP istio_requests_total Total requests handled by an Istio proxy.\n"
+    "# TYPE istio_requests_total counter\n",
+    "# HELP istio_request_duration_milliseconds Request duration in milliseconds.\n"
+    "# TYPE istio_request_duration_milliseconds histogram\n",
+    "# HELP istio_request_bytes Request body sizes in bytes.\n"
+    "# TYPE istio_request_bytes histogram\n",
+    "# HELP istio_response_bytes Response body sizes in bytes.\n"
+    "# TYPE istio_response_bytes histogram\n",
+};
+constexpr const char* OpenMetricsHeaders[FamilyCount] = {
+    "# TYPE istio_requests counter\n"
+    "# HELP istio_requests Total requests handled by an Istio proxy.\n",
+    "# TYPE istio_request_duration_milliseconds histogram\n"
+    "# HELP istio_request_duration_milliseconds Request duration in milliseconds.\n",
+    "# TYPE istio_request_bytes histogram\n"
+    "# HELP istio_request_bytes Request body sizes in bytes.\n",
+    "# TYPE istio_response_bytes histogram\n"
+    "# HELP istio_response_bytes Response body sizes in bytes.\n",
+};
+
+void appendNumber(std::string& out, std::uint64_t value)
 {
-    const std::string bucketPrefix = std::string(name) + "_bucket{" + labels + ',';
+    char buffer[24];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+    out.append(buffer, end);
+}
+
+// The shortest text that reads back as the same double.
+void appendNumber(std::string& out, double value)
+{
+    char buffer[32];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+    out.append(buffer, end);
+}
+
+// One line: name{labels[,extra]} value
+template<typename Value>
+void appendLine(std::string& out, std::string_view name, const std::string& labels, std::string_view extra, Value value)
+{
+    out += name;
+    out += '{';
+    out += labels;
+    if (!extra.empty()) {
+        out += ',';
+        out += extra;
+    } else {
+        out += '}';
+        out += ' ';
+    }
+    appendNumber(out, value);
+    out += '\n';
+}
+
+struct HistogramNames {
+    std::string_view bucket;
+    std::string_view sum;
+    std::string_view count;
+};
+constexpr HistogramNames DurationNames = {"istio_request_duration_milliseconds_bucket",
+                                          "istio_request_duration_milliseconds_sum",
+                                          "istio_request_duration_milliseconds_count"};
+constexpr HistogramNames RequestBytesNames = {"istio_request_bytes_bucket", "istio_request_bytes_sum",
+                                              "istio_request_bytes_count"};
+constexpr HistogramNames ResponseBytesNames = {"istio_response_bytes_bucket", "istio_response_bytes_sum",
+                                               "istio_response_bytes_count"};
+
+template<std::size_t N, typename Histogram>
+void appendHistogram(std::string& out, const HistogramNames& names, const std::array<std::string, N>& bucketLabels,
+                     const std::string& labels, std::uint64_t count, const Histogram& histogram)
+{
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < N; ++i) {
         cumulative += histogram.buckets[i];
-        out += bucketPrefix + bucketLabels[i] + std::to_string(cumulative) + '\n';
+        appendLine(out, names.bucket, labels, bucketLabels[i], cumulative);
     }
-    out += bucketPrefix + "le=\"+Inf\"} " + std::to_string(count) + '\n';
-    out += std::string(name) + "_sum{" + labels + "} " + formatNumber(histogram.sum) + '\n';
-    out += std::string(name) + "_count{" + labels + "} " + std::to_string(count) + '\n';
+    appendLine(out, names.bucket, labels, "le=\"+Inf\"} ", count);
+    appendLine(out, names.sum, labels, {}, histogram.sum);
+    appendLine(out, names.count, labels, {}, count);
 }
 
-std::string IstioMetrics::render() const
+} // namespace
+
+void IstioMetrics::setReporting(Reporting reporting)
 {
     std::lock_guard lock(m_mutex);
-    std::string out;
-    out.reserve(m_series.size() * (DurationBucketsMs.size() + 2 * SizeBucketsBytes.size() + 10) * 900);
-    out += "# HELP istio_requests_total Total requests handled by an Istio proxy.\n"
-           "# TYPE istio_requests_total counter\n";
-    for (const auto& [labels, series] : m_series)
-        out += "istio_requests_total{" + labels + "} " + std::to_string(series.count) + '\n';
-    out += "# HELP istio_request_duration_milliseconds Request duration in milliseconds.\n"
-           "# TYPE istio_request_duration_milliseconds histogram\n";
-    for (const auto& [labels, series] : m_series) {
-        renderHistogram(out, "istio_request_duration_milliseconds", durationBucketLabels(), labels, series.count,
+    m_reporting = reporting;
+}
+
+void IstioMetrics::renderSeries(std::string& out, int family, const std::string& labels, const Series& series) const
+{
+    if (family > 0 && series.clientSide && !m_reporting.clientHistograms)
+        return;
+    switch (family) {
+    case 0:
+        appendLine(out, "istio_requests_total", labels, {}, series.count);
+        break;
+    case 1:
+        appendHistogram(out, DurationNames, durationBucketLabels(), labels, series.count,
                         series.duration);
+        break;
+    case 2:
+        appendHistogram(out, RequestBytesNames, sizeBucketLabels(), labels, series.count, series.requestBytes);
+        break;
+    default:
+        appendHistogram(out, ResponseBytesNames, sizeBucketLabels(), labels, series.count, series.responseBytes);
+        break;
     }
-    out += "# HELP istio_request_bytes Request body sizes in bytes.\n"
-           "# TYPE istio_request_bytes histogram\n";
-    for (const auto& [labels, series] : m_series)
-        renderHistogram(out, "istio_request_bytes", sizeBucketLabels(), labels, series.count, series.requestBytes);
-    out += "# HELP istio_response_bytes Response body sizes in bytes.\n"
-           "# TYPE istio_response_bytes histogram\n";
-    for (const auto& [labels, series] : m_series)
-        renderHistogram(out, "istio_response_bytes", sizeBucketLabels(), labels, series.count, series.responseBytes);
+}
+
+void IstioMetrics::render(Format format, std::size_t chunkBytes,
+                          const std::function<bool(std::string_view)>& sink) const
+{
+    bool sizes = true;
+    {
+        std::lock_guard lock(m_mutex);
+        sizes = m_reporting.sizeHistograms;
+    }
+    const int families = sizes ? FamilyCount : 2; // the size families last
+    std::string chunk;
+    chunk.reserve(chunkBytes + 64 * 1024); // one histogram past the mark fits without growing
+    for (int family = 0; family < families; ++family) {
+        chunk += (format == Format::OpenMetrics ? OpenMetricsHeaders : TextHeaders)[family];
+        SeriesMap::const_iterator next;
+        {
+            std::lock_guard lock(m_mutex);
+            next = m_series.begin();
+        }
+        bool more = true;
+        while (more) {
+            {
+                std::lock_guard lock(m_mutex);
+                for (; next != m_series.end() && chunk.size() < chunkBytes; ++next)
+                    renderSeries(chunk, family, next->first, next->second);
+                more = next != m_series.end();
+            }
+            if (chunk.size() >= chunkBytes || (!more && family + 1 == families)) {
+                if (format == Format::OpenMetrics && !more && family + 1 == families)
+                    chunk += "# EOF\n";
+                if (!sink(chunk))
+                    return;
+                chunk.clear();
+            }
+        }
+    }
+}
+
+std::string IstioMetrics::render(Format format) const
+{
+    std::string out;
+    render(format, std::size_t(1) << 20, [&out](std::string_view chunk) {
+        out += chunk;
+        return true;
+    });
     return out;
+}
+
+std::size_t IstioMetrics::seriesCount() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_series.size();
 }
 
 std::vector<IstioMetrics::Sample> IstioMetrics::samples() const

@@ -3,9 +3,11 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace democluster {
@@ -16,6 +18,9 @@ namespace democluster {
 // renders; one mutex between them.
 class IstioMetrics {
 public:
+    // The Prometheus text format 0.0.4, or OpenMetrics 1.0 (what Prometheus asks for first).
+    enum class Format { Text, OpenMetrics };
+
     // Envoy's default histogram buckets, in milliseconds (+Inf is implied).
     static constexpr std::array<double, 19> DurationBucketsMs = {
         0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000};
@@ -78,8 +83,24 @@ public:
     Series& series(const Labels& labels);
     void record(Series& series, const Observation& observation);
     void record(const Labels& labels, const Observation& observation) { record(series(labels), observation); }
-    // Prometheus text exposition format 0.0.4.
-    std::string render() const;
+    // Which histograms the simulated sidecars report besides istio_requests_total, as Istio's
+    // Telemetry API sets it (`overrides: [{match: {metric: REQUEST_SIZE}, disabled: true}, ...]`).
+    // A large mesh turns some off, the usual setting there: with all of them, a call between two
+    // workloads is 98 lines of exposition, 96 of them histograms.
+    struct Reporting {
+        bool clientHistograms = true; // reporter="source": duration and sizes (mode: CLIENT)
+        bool sizeHistograms = true;   // istio_request_bytes and istio_response_bytes, both sides
+    };
+    void setReporting(Reporting reporting);
+
+    // The whole exposition at once, for tests and small meshes.
+    std::string render(Format format = Format::Text) const;
+    // The exposition in pieces of about `chunkBytes`, each handed to `sink` (which returns false to
+    // stop). The lock is taken per piece, so a scrape of a large mesh neither holds up the simulator
+    // for its whole length nor needs the whole text in memory. Each series' histogram is read under
+    // one lock, so its buckets, sum and count agree.
+    void render(Format format, std::size_t chunkBytes, const std::function<bool(std::string_view)>& sink) const;
+    std::size_t seriesCount() const;
     std::vector<Sample> samples() const;
 
 private:
@@ -93,6 +114,7 @@ private:
 public:
     struct Series {
         Labels labels;
+        bool clientSide = false; // reporter="source"
         std::uint64_t count = 0;
         Histogram<DurationBucketsMs.size()> duration;
         Histogram<SizeBucketsBytes.size()> requestBytes;
@@ -101,13 +123,15 @@ public:
 
 private:
 
-    template<std::size_t N>
-    static void renderHistogram(std::string& out, const char* name, const std::array<std::string, N>& bucketLabels,
-                                const std::string& labels, std::uint64_t count, const Histogram<N>& histogram);
+    using SeriesMap = std::map<std::string, Series>;
+    // Appends one family's lines of one series, unless it is client-side and its histograms are off.
+    void renderSeries(std::string& out, int family, const std::string& labels, const Series& series) const;
 
     mutable std::mutex m_mutex;
-    // Keyed by the rendered label set, so rendering /metrics is concatenation.
-    std::map<std::string, Series> m_series;
+    // Keyed by the rendered label set, so rendering /metrics is concatenation. Series are never
+    // erased, so a renderer may keep an iterator between two locks.
+    SeriesMap m_series;
+    Reporting m_reporting;
 };
 
 } // namespace democluster

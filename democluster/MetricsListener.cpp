@@ -6,15 +6,37 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <string_view>
 #include <stdexcept>
 
 namespace democluster {
 
+namespace {
+
+// Large enough that a write is cheap next to rendering it, small enough to stay in cache.
+constexpr std::size_t ChunkBytes = 256 * 1024;
+
+} // namespace
+
 MetricsListener::MetricsListener(const IstioMetrics& metrics)
     : m_server(std::make_unique<httplib::Server>())
 {
-    m_server->Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& response) {
-        response.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+    m_server->Get("/metrics", [&metrics](const httplib::Request& request, httplib::Response& response) {
+        // Prometheus asks for OpenMetrics first. It also accepts gzip, which httplib applies to
+        // text/* only: on loopback gzip only costs, about 6 ms of CPU per MB here (2.1 s for the
+        // 324 MB of a 2,000-service mesh), some 40 times the render, and Prometheus pays again.
+        const bool openMetrics = request.get_header_value("Accept").find("application/openmetrics-text") != std::string::npos;
+        const auto format = openMetrics ? IstioMetrics::Format::OpenMetrics : IstioMetrics::Format::Text;
+        response.set_chunked_content_provider(
+            openMetrics ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+                        : "text/plain; version=0.0.4; charset=utf-8",
+            [&metrics, format](std::size_t, httplib::DataSink& sink) {
+                metrics.render(format, ChunkBytes, [&sink](std::string_view chunk) {
+                    return sink.is_writable() && sink.write(chunk.data(), chunk.size());
+                });
+                sink.done();
+                return true;
+            });
     });
 }
 

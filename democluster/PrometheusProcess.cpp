@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "PrometheusProcess.h"
 
+#include "Log.h"
+
 #include <httplib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -43,10 +46,18 @@ int pickFreePort()
 
 } // namespace
 
-PrometheusProcess::PrometheusProcess(std::filesystem::path binary, std::filesystem::path workDir, int metricsPort)
+std::chrono::seconds PrometheusProcess::scrapeIntervalFor(int services)
+{
+    constexpr int ServicesPerSecond = 400;
+    return std::chrono::seconds(std::max(1, (services + ServicesPerSecond - 1) / ServicesPerSecond));
+}
+
+PrometheusProcess::PrometheusProcess(std::filesystem::path binary, std::filesystem::path workDir, int metricsPort,
+                                     std::chrono::seconds scrapeInterval)
     : m_binary(std::move(binary))
     , m_workDir(std::move(workDir))
     , m_metricsPort(metricsPort)
+    , m_scrapeInterval(scrapeInterval)
 {
 }
 
@@ -58,10 +69,13 @@ PrometheusProcess::~PrometheusProcess()
 void PrometheusProcess::writeConfig() const
 {
     std::ofstream config(m_workDir / "prometheus.yml");
+    const auto interval = std::to_string(m_scrapeInterval.count()) + "s";
+    // The timeout is the interval (Prometheus' maximum): a slow scrape of a large mesh is late, not lost.
     config << "# Written by meshdeck-democluster: scrapes the simulated Istio sidecar metrics.\n"
               "global:\n"
-              "  scrape_interval: 1s\n"
-              "  evaluation_interval: 1s\n"
+              "  scrape_interval: " << interval << "\n"
+              "  scrape_timeout: " << interval << "\n"
+              "  evaluation_interval: " << interval << "\n"
               "scrape_configs:\n"
               "  - job_name: istio-mesh\n"
               "    static_configs:\n"
@@ -146,8 +160,10 @@ void PrometheusProcess::start(std::chrono::seconds readyTimeout)
         m_port = pickFreePort();
         m_pid = spawn(m_port);
         try {
-            if (waitUntilReady(deadline))
+            if (waitUntilReady(deadline)) {
+                logInfo("Prometheus scrapes the mesh every " + std::to_string(m_scrapeInterval.count()) + " s");
                 return;
+            }
         } catch (...) {
             stop();
             throw;

@@ -42,8 +42,9 @@ nlohmann::json accessStatus(const nlohmann::json& spec, const UserInfo& user) {
     return status;
 }
 
-nlohmann::json rulesStatus(const UserInfo& user) {
-    const Authorizer::Rules rules = Authorizer::rulesFor(user);
+// Without a namespace only the cluster-wide bindings count, as RBAC's RulesFor with NamespaceAll.
+nlohmann::json rulesStatus(const nlohmann::json& spec, const UserInfo& user) {
+    const Authorizer::Rules rules = Authorizer::rulesIn(user, stringAt(spec, "namespace"));
     nlohmann::json resourceRules = nlohmann::json::array();
     for (const auto& rule : rules.resourceRules)
         resourceRules.push_back(
@@ -90,7 +91,7 @@ ApiResponse SelfSubjectReviews::answer(const ResourceType& type, const ApiReques
                 "\"null\": exactly one of nonResourceAttributes or resourceAttributes must be specified"));
         }
     } else if (type.kind == "SelfSubjectRulesReview") {
-        status = rulesStatus(user);
+        status = rulesStatus(spec, user);
     } else {
         nlohmann::json userInfo = {{"username", user.name}, {"groups", user.groups}};
         status = {{"userInfo", std::move(userInfo)}};

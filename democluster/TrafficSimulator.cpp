@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 namespace democluster {
@@ -91,11 +92,21 @@ TrafficSimulator::TrafficSimulator(Scenario scenario, ObjectStore& store, const 
     , m_metrics(metrics)
     , m_random(seed)
 {
+    std::set<std::string> services;
+    for (const auto& profile : m_base.profiles)
+        services.insert(profile.service);
+    m_metrics.setReporting(reportingFor(static_cast<int>(services.size())));
     if (const ResourceType* events = registry.find("", "v1", "events"))
         m_events = std::make_unique<EventRecorder>(store, *events, "meshdeck-traffic-simulator");
 }
 
 TrafficSimulator::~TrafficSimulator() = default;
+
+IstioMetrics::Reporting TrafficSimulator::reportingFor(int services)
+{
+    const bool small = services <= LargeMeshServices;
+    return {.clientHistograms = small, .sizeHistograms = small};
+}
 
 TrafficSimulator::Peer TrafficSimulator::peerOf(const Workload& workload)
 {

@@ -32,6 +32,14 @@ class ResourceRegistry;
 // is reported in the server log and as a Warning event on the ConfigMap, and ignored.
 class TrafficSimulator {
 public:
+    // Above this many services the simulated sidecars report only what MeshDeck's graph and
+    // latency charts read: no client-side histograms and no size histograms, as operators of large
+    // meshes configure Istio (IstioMetrics::setReporting). The charts' request and response sizes
+    // are then empty for that mesh.
+    static constexpr int LargeMeshServices = 500;
+    static IstioMetrics::Reporting reportingFor(int services);
+
+    // Sets what `metrics` reports for the scenario's size.
     TrafficSimulator(Scenario scenario, ObjectStore& store, const ResourceRegistry& registry, IstioMetrics& metrics,
                      std::uint64_t seed);
     ~TrafficSimulator();

@@ -67,8 +67,11 @@ void DemoClusterLauncher::start(const QString& binary, Prometheus prometheus, co
                                               prometheus == Prometheus::Auto ? QStringLiteral("auto") : QStringLiteral("off")}
         + extraArguments;
     m_clock.start();
-    Q_EMIT progress(prometheus == Prometheus::Auto ? tr("Starting the demo cluster and its Prometheus…")
-                                                   : tr("Starting the demo cluster…"));
+    // With Prometheus the ready line waits for its first two scrapes (rates need two samples): say so,
+    // or the several seconds look like a hang.
+    Q_EMIT progress(prometheus == Prometheus::Auto
+                        ? tr("Starting the demo cluster and waiting for its Prometheus' first metrics (about 7 s)…")
+                        : tr("Starting the demo cluster…"));
     m_process.start(binary, arguments);
 }
 

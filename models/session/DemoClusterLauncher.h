@@ -9,7 +9,8 @@
 #include <QTemporaryDir>
 
 // Starts the real meshdeck-democluster binary on a free loopback port, with its kubeconfig in a
-// temporary folder, and says when it is ready (its "ready server=… prometheus=…" line on stdout).
+// temporary folder, and says when it is ready (its "ready server=… prometheus=…" line on stdout,
+// which with Prometheus comes once Prometheus has data to compute rates from).
 // Never blocks: progress and the outcome arrive as signals. Stops the cluster (and so its
 // Prometheus) when destroyed, so quitting MeshDeck never leaves one running.
 class DemoClusterLauncher : public QObject {

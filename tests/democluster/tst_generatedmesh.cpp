@@ -73,6 +73,8 @@ private Q_SLOTS:
     void servicesOptionPicksTheGeneratedScenario();
     void bootstrapsAsRealObjects();
     void trafficReachesEveryWorkload();
+    void largeMeshReportsWhatMeshDeckReads_data();
+    void largeMeshReportsWhatMeshDeckReads();
 };
 
 void TestGeneratedMesh::shape_data()
@@ -250,6 +252,37 @@ void TestGeneratedMesh::trafficReachesEveryWorkload()
     }
     // A request touches about one service per layer (40 services: 4 layers).
     QVERIFY2(hops / entry > 2 && hops / entry < 6, qPrintable(QString::number(hops / entry)));
+}
+
+void TestGeneratedMesh::largeMeshReportsWhatMeshDeckReads_data()
+{
+    QTest::addColumn<int>("services");
+    QTest::addColumn<bool>("everyHistogram");
+    QTest::newRow("40") << 40 << true;
+    QTest::newRow("500") << 500 << true;
+    QTest::newRow("501") << 501 << false;
+}
+
+void TestGeneratedMesh::largeMeshReportsWhatMeshDeckReads()
+{
+    QFETCH(int, services);
+    QFETCH(bool, everyHistogram);
+    ObjectStore store;
+    Scenario scenario = generated(services);
+    AdmissionValidator admission;
+    ClusterBootstrap(store, ResourceRegistry::builtin(), admission).seed(scenario, resourcesDir);
+    DeploymentController(store, ResourceRegistry::builtin()).reconcile();
+    IstioMetrics metrics;
+    TrafficSimulator simulator(scenario, store, ResourceRegistry::builtin(), metrics, 5);
+    for (int i = 0; i < 50; ++i)
+        simulator.step(0.1);
+
+    const std::string text = metrics.render();
+    QVERIFY(text.find("istio_requests_total{reporter=\"source\"") != std::string::npos);
+    QVERIFY(text.find("istio_request_duration_milliseconds_bucket{reporter=\"destination\"") != std::string::npos);
+    QCOMPARE(text.find("istio_request_duration_milliseconds_bucket{reporter=\"source\"") != std::string::npos,
+             everyHistogram);
+    QCOMPARE(text.find("istio_response_bytes_sum{reporter=\"destination\"") != std::string::npos, everyHistogram);
 }
 
 QTEST_GUILESS_MAIN(TestGeneratedMesh)

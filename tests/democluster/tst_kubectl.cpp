@@ -38,7 +38,9 @@ private Q_SLOTS:
     void replaceWithStaleVersionConflicts();
     void metricsEndpointServesIstioMetrics();
     void kubeconfigIsPrivate();
-    void kubeconfigHasAdminAndViewerContexts();
+    void kubeconfigHasAdminViewerAndBookinfoContexts();
+    void bookinfoUserSeesOnlyItsNamespace_data();
+    void bookinfoUserSeesOnlyItsNamespace();
 
 private:
     Result kubectl(const QStringList& arguments);
@@ -225,11 +227,73 @@ void TestKubectl::kubeconfigIsPrivate()
     QVERIFY(text.contains(QStringLiteral("namespace: bookinfo")));
 }
 
-void TestKubectl::kubeconfigHasAdminAndViewerContexts()
+void TestKubectl::kubeconfigHasAdminViewerAndBookinfoContexts()
 {
     const Result result = kubectl({QStringLiteral("config"), QStringLiteral("get-contexts"), QStringLiteral("-o"), QStringLiteral("name")});
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
-    QCOMPARE(result.out, QStringLiteral("meshdeck-demo\nmeshdeck-demo-viewer\n"));
+    // kubectl sorts the names; the file keeps the admin first, as the current context.
+    QCOMPARE(result.out, QStringLiteral("meshdeck-demo\nmeshdeck-demo-bookinfo\nmeshdeck-demo-viewer\n"));
+}
+
+// meshdeck-bookinfo is bound like a RoleBinding in `bookinfo` would bind it: everything there is
+// readable and its VirtualServices and DestinationRules editable; outside it, only the reviews
+// about oneself. Each row is one kubectl command as that user, with its exit code and the words
+// kubectl prints (or must not print).
+void TestKubectl::bookinfoUserSeesOnlyItsNamespace_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("printed");
+    QTest::addColumn<QString>("notPrinted");
+    const auto args = [](const char* line) { return QString::fromLatin1(line).split(u' '); };
+    QTest::newRow("rules in bookinfo") << args("auth can-i --list -n bookinfo") << 0
+                                       << QStringLiteral("virtualservices.networking.istio.io             []                  []               [patch update]")
+                                       << QString();
+    QTest::newRow("reads everything in bookinfo") << args("auth can-i --list -n bookinfo") << 0
+                                                  << QStringLiteral("*.*                                             []                  []               [get list watch]")
+                                                  << QString();
+    QTest::newRow("rules in default") << args("auth can-i --list -n default") << 0
+                                      << QStringLiteral("selfsubjectaccessreviews.authorization.k8s.io")
+                                      << QStringLiteral("*.*");
+    QTest::newRow("no writes in default") << args("auth can-i --list -n default") << 0
+                                          << QStringLiteral("selfsubjectrulesreviews.authorization.k8s.io")
+                                          << QStringLiteral("virtualservices");
+    QTest::newRow("pods of all namespaces") << args("get pods -A") << 1
+                                            << QStringLiteral("pods is forbidden: User \"meshdeck-bookinfo\" cannot list resource "
+                                                              "\"pods\" in API group \"\" at the cluster scope")
+                                            << QString();
+    QTest::newRow("namespaces") << args("get namespaces") << 1
+                                << QStringLiteral("cannot list resource \"namespaces\" in API group \"\" at the cluster scope")
+                                << QString();
+    QTest::newRow("its own namespace") << args("get namespace bookinfo") << 0 << QStringLiteral("Active") << QString();
+    QTest::newRow("pods of default") << args("-n default get pods") << 1
+                                     << QStringLiteral("cannot list resource \"pods\" in API group \"\" in the namespace \"default\"")
+                                     << QString();
+    QTest::newRow("virtualservices of bookinfo") << args("-n bookinfo get vs") << 0 << QStringLiteral("reviews")
+                                                 << QStringLiteral("Forbidden");
+    QTest::newRow("patch a virtualservice") << args("-n bookinfo label vs details team=bookinfo") << 0
+                                            << QStringLiteral("virtualservice.networking.istio.io/details labeled")
+                                            << QString();
+    QTest::newRow("delete a virtualservice") << args("-n bookinfo delete vs details") << 1
+                                             << QStringLiteral("cannot delete resource \"virtualservices\"")
+                                             << QString();
+    QTest::newRow("patch a deployment") << args("-n bookinfo auth can-i patch deployments") << 1 << QStringLiteral("no")
+                                        << QString();
+    QTest::newRow("who") << args("auth whoami") << 0 << QStringLiteral("meshdeck:bookinfo-operators") << QString();
+}
+
+void TestKubectl::bookinfoUserSeesOnlyItsNamespace()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, printed);
+    QFETCH(QString, notPrinted);
+    const Result result = kubectl(QStringList{QStringLiteral("--context"), QStringLiteral("meshdeck-demo-bookinfo")} + arguments);
+    const QString output = result.out + result.err;
+    QVERIFY2(result.exitCode == exitCode, qPrintable(output));
+    QVERIFY2(output.contains(printed), qPrintable(output));
+    if (!notPrinted.isEmpty())
+        QVERIFY2(!output.contains(notPrinted), qPrintable(output));
 }
 
 QTEST_GUILESS_MAIN(TestKubectl)

@@ -106,7 +106,7 @@ void TestContextSwitch::switchMidLoadShowsOnlyTheNewContext()
     MainWindow window(&audit);
     window.show();
     QVERIFY(window.openKubeconfig());
-    QCOMPARE(window.contexts()->rowCount(), 4);
+    QCOMPARE(window.contexts()->rowCount(), 6); // each cluster's admin, viewer and bookinfo user
     QSignalSpy changed(&window, &MainWindow::sessionChanged);
 
     // bookinfo's lists go out, and before any answer is back the operator picks the other cluster.

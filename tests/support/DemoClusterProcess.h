@@ -22,7 +22,9 @@ public:
     // `extraArguments` go to the binary as they are, e.g. {"--services", "30"}.
     explicit DemoClusterProcess(Prometheus prometheus = Prometheus::Off, QStringList extraArguments = {});
 
-    // Starts it and waits for its ready line; false with errorString() on failure or timeout.
+    // Starts it and waits for its ready line; false with errorString() on failure or timeout. With
+    // Prometheus that line comes once Prometheus has scraped twice (about 7 s), so rates answer at
+    // once; without, in well under a second.
     bool start(int timeoutMs = 60000);
     QString errorString() const { return m_error; }
 

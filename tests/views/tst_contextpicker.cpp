@@ -110,7 +110,7 @@ void TestContextPicker::catalogMergesLikeKubectl()
     QCOMPARE(catalog.currentContext(), current);
     QCOMPARE(catalog.index(catalog.rowOf(current), 0).data(ContextCatalog::CurrentRole).toBool(), true);
     QCOMPARE(cell(catalog, context, ContextCatalog::StatusColumn), QStringLiteral("checking…"));
-    catalog.setReachability(context, Reachability{true, 12, {}, {}, QStringLiteral("alice"), true, {}, {}, false});
+    catalog.setReachability(context, Reachability{true, 12, {}, {}, QStringLiteral("alice"), true, {}, {}, false, false});
     QCOMPARE(cell(catalog, context, ContextCatalog::StatusColumn), QStringLiteral("reachable, 12 ms, as alice"));
 }
 
@@ -140,7 +140,8 @@ void TestContextPicker::demoClusterIsCheckedInTheBackground()
 {
     ContextCatalog catalog;
     QCOMPARE(catalog.load(m_cluster->kubeconfigPath()), QString());
-    QCOMPARE(catalog.contextNames(), (QStringList{QStringLiteral("meshdeck-demo"), QStringLiteral("meshdeck-demo-viewer")}));
+    QCOMPARE(catalog.contextNames(), (QStringList{QStringLiteral("meshdeck-demo"), QStringLiteral("meshdeck-demo-viewer"),
+                                                  QStringLiteral("meshdeck-demo-bookinfo")}));
     ContextPickerDialog dialog(&catalog, QStringLiteral("meshdeck-demo-viewer"), {});
     dialog.show();
     QCOMPARE(dialog.chosenContext(), QStringLiteral("meshdeck-demo-viewer"));
@@ -156,6 +157,19 @@ void TestContextPicker::demoClusterIsCheckedInTheBackground()
                 .endsWith(u", as meshdeck-viewer"));
     QTRY_VERIFY(dialog.namespaceBox()->findText(QStringLiteral("istio-system")) >= 0);
     QTRY_COMPARE_WITH_TIMEOUT(catalog.reachability(QStringLiteral("meshdeck-demo"))->identity, QStringLiteral("meshdeck-admin"), 30000);
+
+    // The namespace-bound user may not list namespaces: only the context's own is offered, and the
+    // note says why and that another may be typed.
+    const QString bookinfo = QStringLiteral("meshdeck-demo-bookinfo");
+    QTRY_VERIFY_WITH_TIMEOUT(catalog.reachability(bookinfo).has_value(), 30000);
+    QCOMPARE(catalog.reachability(bookinfo)->identity, QStringLiteral("meshdeck-bookinfo"));
+    QVERIFY(catalog.reachability(bookinfo)->namespacesFallback);
+    QCOMPARE(catalog.reachability(bookinfo)->namespaces, QStringList{QStringLiteral("bookinfo")});
+    dialog.selectContext(bookinfo);
+    QCOMPARE(dialog.namespaceBox()->count(), 1);
+    QVERIFY2(dialog.namespaceNote()->text().contains(u"may not list namespaces"), qPrintable(dialog.namespaceNote()->text()));
+    dialog.selectContext(QStringLiteral("meshdeck-demo-viewer"));
+    QTRY_VERIFY(dialog.namespaceBox()->findText(QStringLiteral("istio-system")) >= 0);
 
     // Typed namespace wins over the context's own.
     QTest::keyClicks(dialog.namespaceBox()->lineEdit(), QStringLiteral("-x"));
