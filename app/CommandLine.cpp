@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "CommandLine.h"
+#include "FaultCommand.h"
+
+#include "models/mesh/MeshTopologies.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -33,8 +37,9 @@ CommandLine CommandLine::parse(const QCoreApplication& app)
                                      QCoreApplication::translate("main", "Kubeconfig context to connect to."),
                                      QStringLiteral("name"));
     const QCommandLineOption ns(QStringList{QStringLiteral("n"), QStringLiteral("namespace")},
-                                QCoreApplication::translate("main", "Namespace to show (default: the context's)."),
-                                QStringLiteral("name"));
+                                QCoreApplication::translate("main", "Namespace to show (default: the context's); "
+                                                                    "several, comma-separated, are shown together."),
+                                QStringLiteral("names"));
     const QCommandLineOption select(QStringLiteral("select"),
                                     QCoreApplication::translate("main", "Service to select at start."),
                                     QStringLiteral("service"));
@@ -42,6 +47,24 @@ CommandLine CommandLine::parse(const QCoreApplication& app)
         QStringLiteral("screenshot"),
         QCoreApplication::translate("main", "Write a PNG of the window once the graph and chart show live data, then exit."),
         QStringLiteral("file"));
+    const QCommandLineOption screenshotAfter(
+        QStringLiteral("screenshot-after"),
+        QCoreApplication::translate("main", "--screenshot: how long the page shows live data before the picture (default 20s)."),
+        QStringLiteral("duration"), QStringLiteral("20s"));
+    const QCommandLineOption screenshotOf(
+        QStringLiteral("screenshot-of"),
+        QCoreApplication::translate("main", "--screenshot: the whole window (default) or only the telemetry charts."),
+        QStringLiteral("window|telemetry"), QStringLiteral("window"));
+    const QCommandLineOption compare(
+        QStringLiteral("compare"),
+        QCoreApplication::translate("main", "Chart a canary against its baseline, the difference shaded (versions of the "
+                                            "selected service)."),
+        QStringLiteral("baseline,canary"));
+    const QCommandLineOption chartWindow(
+        QStringLiteral("chart-window"),
+        QCoreApplication::translate("main", "How much history the charts show, such as 5m or 6h (default: what the "
+                                            "context last used)."),
+        QStringLiteral("duration"));
     const QCommandLineOption exportGraph(
         QStringLiteral("export-graph"),
         QCoreApplication::translate("main", "Write the mesh graph to a .json, .dot, .png or .svg file without showing a "
@@ -51,6 +74,8 @@ CommandLine CommandLine::parse(const QCoreApplication& app)
                                        QCoreApplication::translate("main", "Graph for --export-graph: versioned-app "
                                                                            "(default), service or workload."),
                                        QStringLiteral("kind"), QStringLiteral("versioned-app"));
+    const QCommandLineOption showIdle(QStringLiteral("show-idle"),
+                                      QCoreApplication::translate("main", "--export-graph: include idle edges and nodes."));
     const QCommandLineOption theme(QStringLiteral("theme"),
                                    QCoreApplication::translate("main", "Colour theme: light or dark (default: the "
                                                                        "desktop's)."),
@@ -74,7 +99,7 @@ CommandLine CommandLine::parse(const QCoreApplication& app)
                                  QCoreApplication::translate("main", "--fault: go ahead when the blast radius asks for confirmation."));
     const QCommandLineOption reap(QStringLiteral("reap-experiments"),
                                   QCoreApplication::translate("main", "Revert every expired fault experiment in the context, then exit."));
-    parser.addOptions({kubeconfig, context, ns, select, screenshot, exportGraph, graphKind, theme, presentation, fault, delay, abort,
+    parser.addOptions({kubeconfig, context, ns, select, screenshot, exportGraph, graphKind, showIdle, theme, presentation, screenshotAfter, screenshotOf, compare, chartWindow, fault, delay, abort,
                        abortGrpc, percent, header, route, duration, yes, reap});
     // parse() rather than process(): process() exits with status 1 on a bad argument.
     if (!parser.parse(app.arguments()))
@@ -88,11 +113,42 @@ CommandLine CommandLine::parse(const QCoreApplication& app)
     CommandLine line;
     line.kubeconfig = parser.value(kubeconfig);
     line.context = parser.value(context);
-    line.namespaceName = parser.value(ns);
+    if (parser.isSet(ns)) {
+        for (const QString& name : parser.value(ns).split(u',')) {
+            const QString trimmed = name.trimmed();
+            if (!isNamespaceName(trimmed))
+                rejectArguments(QStringLiteral("--namespace '%1': '%2' is not a namespace name").arg(parser.value(ns), trimmed));
+            if (!line.namespaces.contains(trimmed))
+                line.namespaces.append(trimmed);
+        }
+        line.namespaceName = line.namespaces.first();
+    }
     line.selectService = parser.value(select);
     line.screenshot = parser.value(screenshot);
+    const auto after = FaultCommand::parseDuration(parser.value(screenshotAfter));
+    if (!after)
+        rejectArguments(QStringLiteral("--screenshot-after '%1' is not a duration such as 20s or 2m").arg(parser.value(screenshotAfter)));
+    line.screenshotAfterSeconds = int(std::max<qint64>(1, after->count() / 1000));
+    line.screenshotOf = parser.value(screenshotOf);
+    if (line.screenshotOf != u"window" && line.screenshotOf != u"telemetry")
+        rejectArguments(QStringLiteral("--screenshot-of '%1' is not one of window, telemetry").arg(line.screenshotOf));
+    if (parser.isSet(compare)) {
+        const QStringList pair = parser.value(compare).split(u',');
+        if (pair.size() != 2 || pair[0].trimmed().isEmpty() || pair[1].trimmed().isEmpty() || pair[0].trimmed() == pair[1].trimmed())
+            rejectArguments(QStringLiteral("--compare '%1' is not two different versions such as v2,v3").arg(parser.value(compare)));
+        line.compareBaseline = pair[0].trimmed();
+        line.compareCanary = pair[1].trimmed();
+    }
+    if (parser.isSet(chartWindow)) {
+        // The charts' custom window takes whole minutes; so does this.
+        const auto window = FaultCommand::parseDuration(parser.value(chartWindow));
+        if (!window || window->count() < 60000 || window->count() % 60000 != 0)
+            rejectArguments(QStringLiteral("--chart-window '%1' is not a whole number of minutes such as 5m or 6h").arg(parser.value(chartWindow)));
+        line.chartWindowSeconds = int(window->count() / 1000);
+    }
     line.exportGraph = parser.value(exportGraph);
     line.graphKind = parser.value(graphKind);
+    line.showIdle = parser.isSet(showIdle);
     line.theme = parser.value(theme);
     line.presentation = parser.isSet(presentation);
     line.faultService = parser.value(fault);

@@ -10,11 +10,17 @@ class QCoreApplication;
 struct CommandLine {
     QString kubeconfig; // empty: the files of $KUBECONFIG merged, or ~/.kube/config
     QString context;    // empty: the kubeconfig's current context
-    QString namespaceName;
+    QString namespaceName;  // the first of namespaces: the session's
+    QStringList namespaces; // --namespace a,b,c: shown together in the graph
     QString selectService;
     QString screenshot; // write a picture once live data shows, then exit
+    int screenshotAfterSeconds = 20; // --screenshot-after: how long live data shows before the picture
+    QString screenshotOf;            // --screenshot-of: window (default) or telemetry
+    QString compareBaseline, compareCanary; // --compare: a canary charted against its baseline
+    int chartWindowSeconds = 0;             // --chart-window; 0: the remembered or default window
     QString exportGraph; // write the graph to a file without showing a window, then exit
     QString graphKind;   // versioned-app (default), service or workload
+    bool showIdle = false; // --export-graph: idle edges and nodes too
     QString theme;       // light, dark, or empty: follow the desktop
     bool presentation = false; // start in presentation mode
     // --fault SERVICE: run one fault experiment headless (see FaultCommand); the rest shape it.

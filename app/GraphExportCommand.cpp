@@ -21,7 +21,8 @@ constexpr int RefreshMs = 1000;
 constexpr int GiveUpMs = 90000;
 } // namespace
 
-GraphExportCommand::GraphExportCommand(ClusterSession* session, QString file, GraphOptions options, QObject* parent)
+GraphExportCommand::GraphExportCommand(ClusterSession* session, QString file, GraphOptions options,
+                                       const QStringList& namespaces, QObject* parent)
     : QObject(parent)
     , m_session(session)
     , m_file(std::move(file))
@@ -29,14 +30,17 @@ GraphExportCommand::GraphExportCommand(ClusterSession* session, QString file, Gr
     , m_topologyLoader(new MeshTopologyLoader(session, this))
     , m_telemetryLoader(new EdgeTelemetryLoader(session, this))
 {
+    m_topologyLoader->setNamespaces(namespaces);
+    m_telemetryLoader->setNamespaces(namespaces);
     connect(m_topologyLoader, &MeshTopologyLoader::topologyAvailable, this, &GraphExportCommand::onTopology);
     connect(m_telemetryLoader, &EdgeTelemetryLoader::telemetryAvailable, this, &GraphExportCommand::onTelemetry);
     auto remember = [this](const QString& message) { m_lastError = message; };
     connect(m_topologyLoader, &MeshTopologyLoader::loadFailed, this, remember);
     connect(m_telemetryLoader, &EdgeTelemetryLoader::loadFailed, this, remember);
     connect(&m_giveUp, &QTimer::timeout, this, [this] {
-        QString reason = !m_haveTopology ? tr("the cluster never listed namespace %1").arg(m_session->namespaceName())
-                                         : tr("Prometheus reported no traffic in namespace %1").arg(m_session->namespaceName());
+        const QString names = m_topologyLoader->namespaces().join(QStringLiteral(", "));
+        QString reason = !m_haveTopology ? tr("the cluster never listed namespace %1").arg(names)
+                                         : tr("Prometheus reported no traffic in namespace %1").arg(names);
         if (!m_lastError.isEmpty())
             reason += tr(" (last error: %1)").arg(m_lastError);
         finish(3, tr("no graph after %1 s: %2").arg(GiveUpMs / 1000).arg(reason));
@@ -55,9 +59,9 @@ bool GraphExportCommand::supports(const QString& file)
     return suffix == u"json" || suffix == u"dot" || suffix == u"png" || suffix == u"svg";
 }
 
-void GraphExportCommand::onTopology(const MeshTopology& topology)
+void GraphExportCommand::onTopology(const MeshTopologies& topologies)
 {
-    m_topology = topology;
+    m_topologies = topologies;
     m_haveTopology = true;
     tryWrite();
 }
@@ -74,7 +78,10 @@ void GraphExportCommand::tryWrite()
 {
     if (m_done || !m_haveTopology || !m_haveTraffic)
         return;
-    const QString error = write(MeshGraphBuilder::build(m_topology, m_telemetry, m_options));
+    // Said, not failed: the graph is what the user may see.
+    for (const HiddenPart& part : std::as_const(m_topologies.hidden))
+        std::fprintf(stderr, "meshdeck: hidden: %s\n", qPrintable(part.describe()));
+    const QString error = write(MeshGraphBuilder::build(m_topologies, m_telemetry, m_options));
     finish(error.isEmpty() ? 0 : 1, error.isEmpty() ? tr("wrote %1").arg(m_file) : error);
 }
 
@@ -97,7 +104,7 @@ QString GraphExportCommand::write(const MeshGraph& graph) const
     if (!out.open(QIODevice::WriteOnly))
         return tr("cannot write %1: %2").arg(m_file, out.errorString());
     out.write(suffix == u"dot" ? GraphDocument::toDot(graph)
-                               : GraphDocument::toJson(graph, m_topology.namespaceName, m_options.kind));
+                               : GraphDocument::toJson(graph, m_topologyLoader->namespaces(), m_options.kind, m_topologies.hidden));
     return out.commit() ? QString() : tr("cannot write %1: %2").arg(m_file, out.errorString());
 }
 

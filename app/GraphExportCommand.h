@@ -3,7 +3,7 @@
 
 #include "models/graph/EdgeTelemetry.h"
 #include "models/graph/MeshGraphBuilder.h"
-#include "models/mesh/MeshTopology.h"
+#include "models/mesh/MeshTopologies.h"
 
 #include <QObject>
 #include <QString>
@@ -13,19 +13,21 @@ class ClusterSession;
 class EdgeTelemetryLoader;
 class MeshTopologyLoader;
 
-// --export-graph FILE: connects, waits for the namespace's objects and for the first telemetry
+// --export-graph FILE: connects, waits for the namespaces' objects and for the first telemetry
 // answer that has traffic in it, writes the graph (.json, .dot, .png or .svg) and quits: exit 0
 // when written, 1 when the file cannot be written, 3 when the cluster or Prometheus never answers
 // with a graph, naming what went wrong.
 class GraphExportCommand : public QObject {
     Q_OBJECT
 public:
-    GraphExportCommand(ClusterSession* session, QString file, GraphOptions options, QObject* parent = nullptr);
+    // `namespaces`: shown together; empty: the session's namespace.
+    GraphExportCommand(ClusterSession* session, QString file, GraphOptions options, const QStringList& namespaces,
+                       QObject* parent = nullptr);
 
     static bool supports(const QString& file);
 
 private:
-    void onTopology(const MeshTopology& topology);
+    void onTopology(const MeshTopologies& topologies);
     void onTelemetry(const EdgeTelemetry& telemetry);
     void tryWrite();
     QString write(const MeshGraph& graph) const;
@@ -36,7 +38,7 @@ private:
     GraphOptions m_options;
     MeshTopologyLoader* m_topologyLoader;
     EdgeTelemetryLoader* m_telemetryLoader;
-    MeshTopology m_topology;
+    MeshTopologies m_topologies;
     EdgeTelemetry m_telemetry;
     bool m_haveTopology = false;
     bool m_haveTraffic = false;

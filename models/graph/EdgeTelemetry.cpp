@@ -9,8 +9,8 @@
 
 namespace {
 
-const QString EdgeLabels = QStringLiteral(
-    "source_workload, source_workload_namespace, destination_service_name, destination_workload");
+const QString EdgeLabels = QStringLiteral("source_workload, source_workload_namespace, destination_service_namespace, "
+                                         "destination_service_name, destination_workload");
 
 QString label(const kube::PromSeries& s, const char* name)
 {
@@ -21,7 +21,8 @@ QString label(const kube::PromSeries& s, const char* name)
 QString edgeKey(const kube::PromSeries& s)
 {
     return label(s, "source_workload_namespace") + u'/' + label(s, "source_workload") + u'>'
-        + label(s, "destination_service_name") + u'/' + label(s, "destination_workload");
+        + label(s, "destination_service_namespace") + u'/' + label(s, "destination_service_name") + u'/'
+        + label(s, "destination_workload");
 }
 
 double lastValue(const kube::PromSeries& s)
@@ -29,21 +30,29 @@ double lastValue(const kube::PromSeries& s)
     return s.samples.empty() ? std::nan("") : s.samples.back().value;
 }
 
-} // namespace
-
-QString EdgeTelemetry::requestsQuery(const QString& namespaceName, const QString& window)
+// `destination_service_namespace="bookinfo"`, or `=~"bookinfo|payments"` for several. Namespace
+// names are DNS labels, so nothing in them needs escaping in a regular expression.
+QString namespaceMatcher(const QStringList& namespaces)
 {
-    return QStringLiteral("sum by (%3, destination_version, response_code) "
-                          "(rate(istio_requests_total{reporter=\"destination\", "
-                          "destination_service_namespace=\"%1\"}[%2]))")
-        .arg(namespaceName, window, EdgeLabels);
+    if (namespaces.size() == 1)
+        return QStringLiteral("destination_service_namespace=\"%1\"").arg(namespaces.first());
+    return QStringLiteral("destination_service_namespace=~\"%1\"").arg(namespaces.join(u'|'));
 }
 
-QString EdgeTelemetry::latencyQuery(const QString& namespaceName, const QString& window)
+} // namespace
+
+QString EdgeTelemetry::requestsQuery(const QStringList& namespaces, const QString& window)
+{
+    return QStringLiteral("sum by (%3, destination_version, response_code) "
+                          "(rate(istio_requests_total{reporter=\"destination\", %1}[%2]))")
+        .arg(namespaceMatcher(namespaces), window, EdgeLabels);
+}
+
+QString EdgeTelemetry::latencyQuery(const QStringList& namespaces, const QString& window)
 {
     const QString buckets = QStringLiteral("sum by (le, %3) (rate(istio_request_duration_milliseconds_bucket{"
-                                           "reporter=\"destination\", destination_service_namespace=\"%1\"}[%2]))")
-                                .arg(namespaceName, window, EdgeLabels);
+                                           "reporter=\"destination\", %1}[%2]))")
+                                .arg(namespaceMatcher(namespaces), window, EdgeLabels);
     QStringList parts;
     for (const char* q : {"0.5", "0.95", "0.99"}) {
         parts.append(QStringLiteral("label_replace(histogram_quantile(%1, %2), \"quantile\", \"%1\", \"\", \"\")")
@@ -66,6 +75,7 @@ EdgeTelemetry EdgeTelemetry::fromPrometheus(const kube::PromResult& requests, co
             EdgeSample sample;
             sample.sourceWorkload = label(series, "source_workload");
             sample.sourceNamespace = label(series, "source_workload_namespace");
+            sample.destinationNamespace = label(series, "destination_service_namespace");
             sample.destinationService = label(series, "destination_service_name");
             sample.destinationWorkload = label(series, "destination_workload");
             sample.destinationVersion = label(series, "destination_version");

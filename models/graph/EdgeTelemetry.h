@@ -3,16 +3,18 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace kube {
 struct PromResult;
 }
 
-// Request rates and latencies between workloads and services in one namespace, as Istio's
-// destination proxies report them (reporter="destination").
+// Request rates and latencies between workloads and the services of the namespaces shown, as
+// Istio's destination proxies report them (reporter="destination").
 struct EdgeSample {
     QString sourceWorkload;
     QString sourceNamespace;
+    QString destinationNamespace; // the destination service's
     QString destinationService;
     QString destinationWorkload;
     QString destinationVersion;
@@ -28,12 +30,13 @@ struct EdgeSample {
 struct EdgeTelemetry {
     QList<EdgeSample> samples;
 
-    // The PromQL for the rates of traffic arriving at services of `namespaceName` over `window`,
-    // one series per edge and response code.
-    static QString requestsQuery(const QString& namespaceName, const QString& window);
+    // The PromQL for the rates of traffic arriving at services of `namespaces` over `window`, one
+    // series per edge and response code. One query for all namespaces, where Kiali sends a set per
+    // namespace: the answer is the same, and Prometheus does the work once.
+    static QString requestsQuery(const QStringList& namespaces, const QString& window);
     // The PromQL for p50, p95 and p99 latency per edge over `window`: one query, three
     // histogram_quantile()s told apart by a "quantile" label.
-    static QString latencyQuery(const QString& namespaceName, const QString& window);
+    static QString latencyQuery(const QStringList& namespaces, const QString& window);
     // Folds the per-response-code series of requestsQuery()'s answer into one sample per edge and
     // adds the quantiles of latencyQuery()'s answer to the samples they belong to.
     static EdgeTelemetry fromPrometheus(const kube::PromResult& requests, const kube::PromResult* latency = nullptr);

@@ -3,6 +3,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QHash>
 #include <QJsonObject>
 
 namespace {
@@ -48,7 +49,8 @@ QString quoted(const QString& text)
 
 } // namespace
 
-QByteArray GraphDocument::toJson(const MeshGraph& graph, const QString& namespaceName, GraphKind kind)
+QByteArray GraphDocument::toJson(const MeshGraph& graph, const QStringList& namespaces, GraphKind kind,
+                                 const QList<HiddenPart>& hidden)
 {
     QJsonArray nodes;
     for (const GraphNode& n : graph.nodes) {
@@ -61,6 +63,7 @@ QByteArray GraphDocument::toJson(const MeshGraph& graph, const QString& namespac
         nodes.append(QJsonObject{{QStringLiteral("id"), n.id},
                                  {QStringLiteral("kind"), kindName(n.kind)},
                                  {QStringLiteral("name"), n.name},
+                                 {QStringLiteral("namespace"), n.namespaceName},
                                  {QStringLiteral("service"), n.service},
                                  {QStringLiteral("version"), n.version},
                                  {QStringLiteral("readyPods"), n.readyPods},
@@ -83,7 +86,14 @@ QByteArray GraphDocument::toJson(const MeshGraph& graph, const QString& namespac
                                  {QStringLiteral("p95Ms"), optionalMs(e.p95Ms)},
                                  {QStringLiteral("p99Ms"), optionalMs(e.p99Ms)}});
     }
-    const QJsonObject root{{QStringLiteral("namespace"), namespaceName},
+    QJsonArray hiddenParts;
+    for (const HiddenPart& part : hidden) {
+        hiddenParts.append(QJsonObject{{QStringLiteral("namespace"), part.namespaceName},
+                                       {QStringLiteral("kind"), part.kind},
+                                       {QStringLiteral("reason"), part.reason}});
+    }
+    const QJsonObject root{{QStringLiteral("namespaces"), QJsonArray::fromStringList(namespaces)},
+                           {QStringLiteral("hidden"), hiddenParts},
                            {QStringLiteral("kind"), graphKindName(kind)},
                            {QStringLiteral("nodes"), nodes},
                            {QStringLiteral("edges"), edges}};
@@ -93,11 +103,30 @@ QByteArray GraphDocument::toJson(const MeshGraph& graph, const QString& namespac
 QByteArray GraphDocument::toDot(const MeshGraph& graph)
 {
     QString dot = QStringLiteral("digraph mesh {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n");
+    // Nodes grouped by namespace in the order met (outside callers too: each is in some namespace);
+    // callers of unknown origin belong to none.
+    QStringList namespaces;
+    QHash<QString, QStringList> nodesOf;
     for (const GraphNode& n : graph.nodes) {
         const QString shape = n.kind == GraphNodeKind::Service ? QStringLiteral("ellipse")
             : n.kind == GraphNodeKind::External              ? QStringLiteral("box, style=dashed")
                                                              : QStringLiteral("box");
-        dot += QStringLiteral("  %1 [label=%2, shape=%3];\n").arg(quoted(n.id), quoted(n.name), shape);
+        if (!namespaces.contains(n.namespaceName))
+            namespaces.append(n.namespaceName);
+        nodesOf[n.namespaceName].append(QStringLiteral("%1 [label=%2, shape=%3];").arg(quoted(n.id), quoted(n.name), shape));
+    }
+    for (qsizetype i = 0; i < namespaces.size(); ++i) {
+        const QString& ns = namespaces.at(i);
+        const QStringList nodes = nodesOf.value(ns);
+        if (ns.isEmpty()) {
+            for (const QString& node : nodes)
+                dot += QStringLiteral("  ") + node + u'\n';
+            continue;
+        }
+        dot += QStringLiteral("  subgraph cluster_%1 {\n    label=%2;\n").arg(QString::number(i), quoted(ns));
+        for (const QString& node : nodes)
+            dot += QStringLiteral("    ") + node + u'\n';
+        dot += QStringLiteral("  }\n");
     }
     for (const GraphEdge& e : graph.edges) {
         dot += QStringLiteral("  %1 -> %2 [label=%3];\n")

@@ -3,13 +3,17 @@
 
 #include "MeshGraph.h"
 
+#include "models/mesh/MeshTopologies.h"
+
 #include <QByteArray>
 #include <QString>
 
-// The graph as a file for other tools: JSON with every node and edge and their numbers (for
-// scripts and tests), or Graphviz DOT (for `dot -Tsvg`).
+// The graph as a file for other tools: JSON with every node (and its namespace) and edge and their
+// numbers, the namespaces asked for and what could not be read of them (for scripts and tests), or
+// Graphviz DOT with a cluster per namespace (for `dot -Tsvg`).
 class GraphDocument {
 public:
-    static QByteArray toJson(const MeshGraph& graph, const QString& namespaceName, GraphKind kind);
+    static QByteArray toJson(const MeshGraph& graph, const QStringList& namespaces, GraphKind kind,
+                             const QList<HiddenPart>& hidden = {});
     static QByteArray toDot(const MeshGraph& graph);
 };

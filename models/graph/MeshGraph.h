@@ -5,8 +5,9 @@
 #include <QPointF>
 #include <QString>
 
-// Plain data: the mesh as a graph of services, their version workloads and outside callers, with
-// live numbers on the edges. Built by MeshGraphBuilder, published by MeshGraphModel.
+// Plain data: the mesh of one or several namespaces as a graph of services, their version workloads
+// and callers from outside those namespaces, with live numbers on the edges. Built by
+// MeshGraphBuilder, published by MeshGraphModel.
 
 // What the nodes are: Kiali's three graph types operators know.
 enum class GraphKind {
@@ -18,9 +19,14 @@ enum class GraphKind {
 enum class GraphNodeKind { Service, Workload, External };
 
 struct GraphNode {
-    QString id; // "svc:reviews", "wl:reviews-v2", "ext:istio-system/istio-ingressgateway"
+    // "svc:bookinfo/reviews", "wl:bookinfo/reviews-v2", "ext:istio-system/istio-ingressgateway",
+    // "ext:unknown": unique across the namespaces shown together.
+    QString id;
     GraphNodeKind kind = GraphNodeKind::Service;
     QString name;
+    QString namespaceName; // empty only for callers of unknown origin
+    // Several namespaces are shown, so the node's box names its namespace too.
+    bool namespaceShown = false;
     QString service; // the service a workload serves (its app), or the service itself
     QString version;
     int readyPods = 0;

@@ -169,6 +169,16 @@ private:
 
 } // namespace
 
+QString MeshGraphBuilder::serviceId(const QString& namespaceName, const QString& service)
+{
+    return QStringLiteral("svc:") + namespaceName + u'/' + service;
+}
+
+QString MeshGraphBuilder::workloadId(const QString& namespaceName, const QString& workload)
+{
+    return QStringLiteral("wl:") + namespaceName + u'/' + workload;
+}
+
 QString MeshGraphBuilder::externalId(const QString& namespaceName, const QString& workload)
 {
     if (workload.isEmpty() || workload == u"unknown")
@@ -178,98 +188,116 @@ QString MeshGraphBuilder::externalId(const QString& namespaceName, const QString
 
 MeshGraph MeshGraphBuilder::build(const MeshTopology& topology, const EdgeTelemetry& telemetry, const GraphOptions& options)
 {
+    return build(MeshTopologies{{topology}, {}}, telemetry, options);
+}
+
+MeshGraph MeshGraphBuilder::build(const MeshTopologies& topologies, const EdgeTelemetry& telemetry, const GraphOptions& options)
+{
     MeshGraph graph;
     GraphAccumulator acc(graph);
     const bool showServices = options.kind != GraphKind::Workload;
     const bool showWorkloads = options.kind != GraphKind::Service;
+    // One namespace needs no saying; among several, "reviews" alone would be ambiguous.
+    const bool namespaceShown = topologies.namespaces.size() > 1;
 
-    // Routing objects by the service they name, once: looking them up per service is quadratic.
-    QHash<QString, const MeshVirtualService*> virtualServices;
-    for (const MeshVirtualService& vs : topology.virtualServices) {
-        for (const QString& host : vs.hosts)
-            virtualServices.insert(serviceOfHost(host, topology.namespaceName), &vs);
-    }
-    QHash<QString, const MeshDestinationRule*> destinationRules;
-    for (const MeshDestinationRule& dr : topology.destinationRules)
-        destinationRules.insert(serviceOfHost(dr.host, topology.namespaceName), &dr);
-
-    const QHash<QString, QList<const MeshWorkload*>> workloadsByService = topology.workloadsByService();
-    QHash<QString, GraphNode> serviceBadges; // a workload node in the workload graph shows its service's
-    for (const MeshService& service : topology.services) {
-        GraphNode node;
-        node.id = serviceId(service.name);
-        node.kind = GraphNodeKind::Service;
-        node.name = service.name;
-        node.service = service.name;
-        if (const MeshVirtualService* vs = virtualServices.value(service.name)) {
-            node.hasVirtualService = true;
-            const VirtualServiceSplit split = VirtualServiceSplit::read(*vs->raw, topology, service.name);
-            node.hasTrafficSplit = split.activeDestinationCount() > 1;
-            const RouteBadges badges = routeBadges(*vs->raw);
-            node.hasHeaderRouting = badges.headerRouting;
-            node.hasFaultInjection = badges.faultInjection;
-        } else if (const MeshHttpRoute* route = topology.httpRouteFor(service.name); route && route->raw) {
-            node.hasTrafficSplit = VirtualServiceSplit::readHttpRoute(*route->raw).activeDestinationCount() > 1;
-        }
-        if (const MeshDestinationRule* dr = destinationRules.value(service.name))
-            node.hasCircuitBreaker = dr->raw && hasCircuitBreaker(*dr->raw);
-        const QList<const MeshWorkload*> workloads = workloadsByService.value(service.name);
-        node.missingSidecar = std::any_of(workloads.cbegin(), workloads.cend(),
-                                          [](const MeshWorkload* w) { return w->podsWithoutSidecar > 0; });
-        if (showServices)
-            acc.addNode(node);
-        else
-            serviceBadges.insert(service.name, node);
-    }
+    // The service each shown workload serves (its app), by workload id: a caller in the service
+    // graph is its service.
     QHash<QString, QString> serviceOfWorkload;
-    for (const MeshWorkload& workload : topology.workloads) {
-        serviceOfWorkload.insert(workload.name, workload.app);
-        if (!showWorkloads)
-            continue;
-        GraphNode node;
-        node.id = workloadId(workload.name);
-        node.kind = GraphNodeKind::Workload;
-        node.name = workload.name;
-        node.service = workload.app;
-        node.version = workload.version;
-        node.readyPods = workload.readyPods;
-        node.desiredPods = workload.desiredReplicas;
-        node.missingSidecar = workload.podsWithoutSidecar > 0;
-        if (!showServices) {
-            const GraphNode badges = serviceBadges.value(workload.app);
-            node.hasVirtualService = badges.hasVirtualService;
-            node.hasTrafficSplit = badges.hasTrafficSplit;
-            node.hasHeaderRouting = badges.hasHeaderRouting;
-            node.hasFaultInjection = badges.hasFaultInjection;
-            node.hasCircuitBreaker = badges.hasCircuitBreaker;
+    for (const MeshTopology& topology : topologies.namespaces) {
+        const QString& ns = topology.namespaceName;
+        // Routing objects by the service they name, once: looking them up per service is quadratic.
+        QHash<QString, const MeshVirtualService*> virtualServices;
+        for (const MeshVirtualService& vs : topology.virtualServices) {
+            for (const QString& host : vs.hosts)
+                virtualServices.insert(serviceOfHost(host, ns), &vs);
         }
-        acc.addNode(node);
-    }
+        QHash<QString, const MeshDestinationRule*> destinationRules;
+        for (const MeshDestinationRule& dr : topology.destinationRules)
+            destinationRules.insert(serviceOfHost(dr.host, ns), &dr);
 
-    // The node a sample's caller is in this kind of graph; outside callers get a node of their own.
-    auto sourceNode = [&](const EdgeSample& sample) {
-        if (sample.sourceNamespace == topology.namespaceName) {
-            const QString id = showWorkloads ? workloadId(sample.sourceWorkload)
-                                             : serviceId(serviceOfWorkload.value(sample.sourceWorkload));
-            if (acc.hasNode(id))
-                return id;
+        const QHash<QString, QList<const MeshWorkload*>> workloadsByService = topology.workloadsByService();
+        QHash<QString, GraphNode> serviceBadges; // a workload node in the workload graph shows its service's
+        for (const MeshService& service : topology.services) {
+            GraphNode node;
+            node.id = serviceId(ns, service.name);
+            node.kind = GraphNodeKind::Service;
+            node.name = service.name;
+            node.namespaceName = ns;
+            node.namespaceShown = namespaceShown;
+            node.service = service.name;
+            if (const MeshVirtualService* vs = virtualServices.value(service.name)) {
+                node.hasVirtualService = true;
+                const VirtualServiceSplit split = VirtualServiceSplit::read(*vs->raw, topology, service.name);
+                node.hasTrafficSplit = split.activeDestinationCount() > 1;
+                const RouteBadges badges = routeBadges(*vs->raw);
+                node.hasHeaderRouting = badges.headerRouting;
+                node.hasFaultInjection = badges.faultInjection;
+            } else if (const MeshHttpRoute* route = topology.httpRouteFor(service.name); route && route->raw) {
+                node.hasTrafficSplit = VirtualServiceSplit::readHttpRoute(*route->raw).activeDestinationCount() > 1;
+            }
+            if (const MeshDestinationRule* dr = destinationRules.value(service.name))
+                node.hasCircuitBreaker = dr->raw && hasCircuitBreaker(*dr->raw);
+            const QList<const MeshWorkload*> workloads = workloadsByService.value(service.name);
+            node.missingSidecar = std::any_of(workloads.cbegin(), workloads.cend(),
+                                              [](const MeshWorkload* w) { return w->podsWithoutSidecar > 0; });
+            if (showServices)
+                acc.addNode(node);
+            else
+                serviceBadges.insert(service.name, node);
         }
-        const QString id = externalId(sample.sourceNamespace, sample.sourceWorkload);
-        if (!acc.hasNode(id)) {
+        for (const MeshWorkload& workload : topology.workloads) {
+            const QString id = workloadId(ns, workload.name);
+            serviceOfWorkload.insert(id, workload.app);
+            if (!showWorkloads)
+                continue;
             GraphNode node;
             node.id = id;
-            node.kind = GraphNodeKind::External;
-            node.name = sample.sourceWorkload.isEmpty() ? QStringLiteral("unknown") : sample.sourceWorkload;
+            node.kind = GraphNodeKind::Workload;
+            node.name = workload.name;
+            node.namespaceName = ns;
+            node.namespaceShown = namespaceShown;
+            node.service = workload.app;
+            node.version = workload.version;
+            node.readyPods = workload.readyPods;
+            node.desiredPods = workload.desiredReplicas;
+            node.missingSidecar = workload.podsWithoutSidecar > 0;
+            if (!showServices) {
+                const GraphNode badges = serviceBadges.value(workload.app);
+                node.hasVirtualService = badges.hasVirtualService;
+                node.hasTrafficSplit = badges.hasTrafficSplit;
+                node.hasHeaderRouting = badges.hasHeaderRouting;
+                node.hasFaultInjection = badges.hasFaultInjection;
+                node.hasCircuitBreaker = badges.hasCircuitBreaker;
+            }
             acc.addNode(node);
         }
-        return id;
+    }
+
+    // The node a sample's caller is in this kind of graph. Callers in a namespace not shown, or
+    // workloads the topology does not know, get an outside node of their own, as in Kiali.
+    auto sourceNode = [&](const EdgeSample& sample) {
+        const QString workload = workloadId(sample.sourceNamespace, sample.sourceWorkload);
+        const QString id = showWorkloads ? workload : serviceId(sample.sourceNamespace, serviceOfWorkload.value(workload));
+        if (acc.hasNode(id))
+            return id;
+        const QString outside = externalId(sample.sourceNamespace, sample.sourceWorkload);
+        if (!acc.hasNode(outside)) {
+            GraphNode node;
+            node.id = outside;
+            node.kind = GraphNodeKind::External;
+            const bool unknown = outside == u"ext:unknown";
+            node.name = unknown ? QStringLiteral("unknown") : sample.sourceWorkload;
+            node.namespaceName = unknown ? QString() : sample.sourceNamespace;
+            acc.addNode(node);
+        }
+        return outside;
     };
 
     for (const EdgeSample& sample : telemetry.samples) {
         if (sample.requestsPerSecond < 0 || (!options.showIdle && sample.requestsPerSecond == 0))
             continue;
-        const QString serviceNode = serviceId(sample.destinationService);
-        const QString workloadNode = workloadId(sample.destinationWorkload);
+        const QString serviceNode = serviceId(sample.destinationNamespace, sample.destinationService);
+        const QString workloadNode = workloadId(sample.destinationNamespace, sample.destinationWorkload);
         switch (options.kind) {
         case GraphKind::VersionedApp:
             if (!acc.hasNode(serviceNode))

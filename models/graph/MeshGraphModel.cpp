@@ -87,7 +87,7 @@ struct IndexedGraph {
             link(source, target);
         for (const GraphNode& node : graph.nodes) {
             if (node.kind == GraphNodeKind::Workload && !node.service.isEmpty())
-                link(MeshGraphBuilder::serviceId(node.service), node.id);
+                link(MeshGraphBuilder::serviceId(node.namespaceName, node.service), node.id);
         }
     }
 };

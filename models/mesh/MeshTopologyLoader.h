@@ -1,29 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "MeshTopology.h"
+#include "MeshTopologies.h"
 
 #include "kubeclient/HttpTransport.h"
 
 #include <QObject>
 #include <QPointer>
+#include <QStringList>
 #include <QTimer>
 
 #include <vector>
 
 class ClusterSession;
 
-// Lists the mesh's objects of one namespace (services, deployments, pods, VirtualServices,
-// DestinationRules) and publishes them as one consistent MeshTopology, again on every refresh.
-// A refresh that starts while another is in flight replaces it: the latest request wins.
+// Lists the mesh's objects (services, deployments, pods, VirtualServices, DestinationRules,
+// HTTPRoutes) of a set of namespaces, one namespace at a time as a user without cluster-wide rights
+// must, and publishes them as one consistent MeshTopologies, again on every refresh. What the user
+// may not read drops out with the server's reason instead of failing the load: a namespace whose
+// services are forbidden, or one kind in a namespace. Other failures (unreachable, 5xx) fail the
+// refresh. A refresh that starts while another is in flight replaces it: the latest request wins.
 class MeshTopologyLoader : public QObject {
     Q_OBJECT
 public:
     explicit MeshTopologyLoader(ClusterSession* session, QObject* parent = nullptr);
     ~MeshTopologyLoader() override;
 
-    void setNamespace(const QString& namespaceName);
-    QString namespaceName() const { return m_namespace; }
+    // The namespaces to read, in the order the graph lists them; empty: the session's namespace.
+    void setNamespaces(const QStringList& namespaces);
+    QStringList namespaces() const { return m_namespaces; }
     // Periodic refresh; 0 stops it.
     void setInterval(int milliseconds);
 
@@ -31,7 +36,7 @@ public Q_SLOTS:
     void refresh();
 
 Q_SIGNALS:
-    void topologyAvailable(const MeshTopology& topology);
+    void topologyAvailable(const MeshTopologies& topologies);
     void loadFailed(const QString& message);
 
 private:
@@ -39,7 +44,7 @@ private:
     void cancelPending();
 
     QPointer<ClusterSession> m_session;
-    QString m_namespace;
+    QStringList m_namespaces;
     QTimer m_timer;
     std::shared_ptr<Pending> m_pending;
 };

@@ -33,6 +33,10 @@ void TestCommandLine::conventions_data()
                                     << QStringLiteral("--graph-kind 'tree'");
     QTest::newRow("bad theme") << QStringList{QStringLiteral("--theme"), QStringLiteral("purple")} << 2 << QString()
                                << QStringLiteral("--theme 'purple' is not one of light, dark");
+    QTest::newRow("empty namespace in a list") << QStringList{QStringLiteral("--namespace"), QStringLiteral("bookinfo,,mesh")} << 2
+                                               << QString() << QStringLiteral("--namespace 'bookinfo,,mesh': '' is not a namespace name");
+    QTest::newRow("namespace not a DNS label") << QStringList{QStringLiteral("-n"), QStringLiteral("bookinfo,Shop_EU")} << 2
+                                               << QString() << QStringLiteral("'Shop_EU' is not a namespace name");
     QTest::newRow("error says where help is") << QStringList{QStringLiteral("-x")} << 2 << QString()
                                               << QStringLiteral("Try 'meshdeck --help' for more information.");
 }

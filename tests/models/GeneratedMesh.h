@@ -72,6 +72,7 @@ inline GeneratedMesh generatedMesh(int serviceCount, double rateScale = 1.0, qui
             EdgeSample s;
             s.sourceWorkload = sourceWorkload;
             s.sourceNamespace = sourceNamespace;
+            s.destinationNamespace = t.namespaceName;
             s.destinationService = name(callee);
             s.destinationVersion = u'v' + QString::number(v);
             s.destinationWorkload = name(callee) + u'-' + s.destinationVersion;

@@ -6,8 +6,9 @@
 #include <nlohmann/json.hpp>
 
 // Bookinfo's objects as LIST answers, built by hand in the shape the API server returns, so model
-// tests run without a cluster. `reviewsRoute` is the reviews VirtualService's `route` array.
-inline MeshTopology bookinfoTopology(const nlohmann::json& reviewsRoute)
+// tests run without a cluster. `reviewsRoute` is the reviews VirtualService's `route` array; the
+// same objects can be read as another namespace's (a copy of the sample applied there).
+inline MeshTopology bookinfoTopology(const nlohmann::json& reviewsRoute, const QString& namespaceName = QStringLiteral("bookinfo"))
 {
     using nlohmann::json;
     auto list = [](json items) { return std::make_shared<const json>(json{{"items", std::move(items)}}); };
@@ -44,7 +45,7 @@ inline MeshTopology bookinfoTopology(const nlohmann::json& reviewsRoute)
     lists.destinationRules = list(json::array(
         {{{"metadata", {{"name", "reviews"}}}, {"spec", {{"host", "reviews"}, {"subsets", subsets({"v1", "v2", "v3"})}}}},
          {{"metadata", {{"name", "ratings"}}}, {"spec", {{"host", "ratings"}, {"subsets", subsets({"v1"})}}}}}));
-    return MeshTopologyParser::parse(QStringLiteral("bookinfo"), lists);
+    return MeshTopologyParser::parse(namespaceName, lists);
 }
 
 inline nlohmann::json weightedRoute(std::initializer_list<std::pair<const char*, int>> weights)

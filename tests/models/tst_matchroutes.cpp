@@ -167,13 +167,17 @@ void TestMatchRoutes::variantsSideBySide()
     // Two callers of reviews v2 with different latency, one of v3, and traffic to another service.
     EdgeTelemetry telemetry;
     telemetry.samples = {
-        {QStringLiteral("productpage-v1"), QStringLiteral("bookinfo"), QStringLiteral("reviews"), QStringLiteral("reviews-v2"),
+        {QStringLiteral("productpage-v1"), QStringLiteral("bookinfo"), QStringLiteral("bookinfo"),
+         QStringLiteral("reviews"), QStringLiteral("reviews-v2"),
          QStringLiteral("v2"), 3, 0.3, 0, 10, 40, 80},
-        {QStringLiteral("tester"), QStringLiteral("bookinfo"), QStringLiteral("reviews"), QStringLiteral("reviews-v2"),
+        {QStringLiteral("tester"), QStringLiteral("bookinfo"), QStringLiteral("bookinfo"),
+         QStringLiteral("reviews"), QStringLiteral("reviews-v2"),
          QStringLiteral("v2"), 1, 0, 0, 10, 80, 90},
-        {QStringLiteral("productpage-v1"), QStringLiteral("bookinfo"), QStringLiteral("reviews"), QStringLiteral("reviews-v3"),
+        {QStringLiteral("productpage-v1"), QStringLiteral("bookinfo"), QStringLiteral("bookinfo"),
+         QStringLiteral("reviews"), QStringLiteral("reviews-v3"),
          QStringLiteral("v3"), 2, 0, 0, 100, 500, 900},
-        {QStringLiteral("productpage-v1"), QStringLiteral("bookinfo"), QStringLiteral("details"), QStringLiteral("details-v1"),
+        {QStringLiteral("productpage-v1"), QStringLiteral("bookinfo"), QStringLiteral("bookinfo"),
+         QStringLiteral("details"), QStringLiteral("details-v1"),
          QStringLiteral("v1"), 20, 0, 0, 5, 9, 12},
     };
     const QList<VariantNumbers> variants = VariantNumbers::of(telemetry, QStringLiteral("reviews"));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The graph panel and view beyond drawing: graph kinds, labels, find, focus, tooltips, level of
-// detail, animation and export, on bookinfo and on a generated mesh.
+// The graph panel and view beyond drawing: namespaces, graph kinds, labels, find, focus, tooltips,
+// level of detail, animation and export, on bookinfo and on a generated mesh.
 #include "GeneratedMesh.h"
 #include "TopologyFixture.h"
 
@@ -13,7 +13,10 @@
 
 #include "models/graph/MeshGraphModel.h"
 
+#include <QApplication>
 #include <QComboBox>
+#include <QLabel>
+#include <QMenu>
 #include <QDialogButtonBox>
 #include <QPushButton>
 #include <QToolBar>
@@ -34,17 +37,21 @@ private Q_SLOTS:
     void exportsPngAndSvg();
     void healthThresholdsAreEditable();
     void largeRefreshKeepsItems();
+    void namespaceChooserShowsSeveral();
+    void namespacesTypedByHand();
+    void hiddenPartsInOneQuietLine();
 };
 
 namespace {
 
-EdgeTelemetry bookinfoTraffic()
+EdgeTelemetry bookinfoTraffic(const char* destinationNs = "bookinfo")
 {
     EdgeTelemetry t;
     auto add = [&](const char* source, const char* ns, const char* service, const char* workload, double rate, double errors) {
         EdgeSample s;
         s.sourceWorkload = QString::fromUtf8(source);
         s.sourceNamespace = QString::fromUtf8(ns);
+        s.destinationNamespace = QString::fromUtf8(destinationNs);
         s.destinationService = QString::fromUtf8(service);
         s.destinationWorkload = QString::fromUtf8(workload);
         s.destinationVersion = s.destinationWorkload.section(u'-', -1);
@@ -56,10 +63,10 @@ EdgeTelemetry bookinfoTraffic()
         t.samples.append(s);
     };
     add("istio-ingressgateway", "istio-system", "productpage", "productpage-v1", 20, 0);
-    add("productpage-v1", "bookinfo", "details", "details-v1", 20, 0);
-    add("productpage-v1", "bookinfo", "reviews", "reviews-v1", 16, 0);
-    add("productpage-v1", "bookinfo", "reviews", "reviews-v2", 4, 1);
-    add("reviews-v2", "bookinfo", "ratings", "ratings-v1", 4, 0);
+    add("productpage-v1", destinationNs, "details", "details-v1", 20, 0);
+    add("productpage-v1", destinationNs, "reviews", "reviews-v1", 16, 0);
+    add("productpage-v1", destinationNs, "reviews", "reviews-v2", 4, 1);
+    add("reviews-v2", destinationNs, "ratings", "ratings-v1", 4, 0);
     return t;
 }
 
@@ -87,27 +94,27 @@ void TestGraphPanel::kindSwitchRebuildsFromScratch()
     QVERIFY(QTest::qWaitForWindowExposed(&f.panel));
     GraphView* view = f.panel.view();
     // Idle hidden by default: reviews-v3 takes no traffic.
-    QVERIFY(view->nodeItem(QStringLiteral("wl:reviews-v2")));
-    QVERIFY(!view->nodeItem(QStringLiteral("wl:reviews-v3")));
+    QVERIFY(view->nodeItem(QStringLiteral("wl:bookinfo/reviews-v2")));
+    QVERIFY(!view->nodeItem(QStringLiteral("wl:bookinfo/reviews-v3")));
 
     f.panel.setGraphKind(GraphKind::Service);
     QCOMPARE(view->nodeItemCount(), 5); // 4 services and the ingress gateway
-    QVERIFY(view->edgeItem(QStringLiteral("svc:reviews->svc:ratings")));
-    QVERIFY(!view->nodeItem(QStringLiteral("wl:reviews-v2")));
+    QVERIFY(view->edgeItem(QStringLiteral("svc:bookinfo/reviews->svc:bookinfo/ratings")));
+    QVERIFY(!view->nodeItem(QStringLiteral("wl:bookinfo/reviews-v2")));
 
     f.panel.setGraphKind(GraphKind::Workload);
-    QVERIFY(view->edgeItem(QStringLiteral("wl:productpage-v1->wl:reviews-v2")));
-    QVERIFY(!view->nodeItem(QStringLiteral("svc:reviews")));
+    QVERIFY(view->edgeItem(QStringLiteral("wl:bookinfo/productpage-v1->wl:bookinfo/reviews-v2")));
+    QVERIFY(!view->nodeItem(QStringLiteral("svc:bookinfo/reviews")));
 
     f.panel.setShowIdle(true);
-    QVERIFY(view->nodeItem(QStringLiteral("wl:reviews-v3")));
+    QVERIFY(view->nodeItem(QStringLiteral("wl:bookinfo/reviews-v3")));
 }
 
 void TestGraphPanel::edgeLabelsFollowTheMode()
 {
     Fixture f;
     GraphView* view = f.panel.view();
-    const GraphEdge& toV2 = view->edgeItem(QStringLiteral("svc:reviews->wl:reviews-v2"))->edge();
+    const GraphEdge& toV2 = view->edgeItem(QStringLiteral("svc:bookinfo/reviews->wl:bookinfo/reviews-v2"))->edge();
     GraphStyle style;
     QCOMPARE(style.edgeText(toV2), QStringLiteral("4.0 rps"));
     style.edgeLabel = EdgeLabel::Share;
@@ -128,28 +135,28 @@ void TestGraphPanel::findAndFocus()
     Fixture f;
     GraphView* view = f.panel.view();
     QVERIFY(view->findNode(QStringLiteral("RATINGS")));
-    QCOMPARE(view->selectedNodeId(), QStringLiteral("svc:ratings")); // exact name beats ratings-v1
+    QCOMPARE(view->selectedNodeId(), QStringLiteral("svc:bookinfo/ratings")); // exact name beats ratings-v1
     QVERIFY(!view->findNode(QStringLiteral("no-such-service")));
 
-    view->focusNode(QStringLiteral("svc:reviews"));
-    QVERIFY(view->nodeItem(QStringLiteral("svc:reviews"))->isVisible());
-    QVERIFY(view->nodeItem(QStringLiteral("wl:productpage-v1"))->isVisible());
-    QVERIFY(view->nodeItem(QStringLiteral("wl:reviews-v1"))->isVisible());
-    QVERIFY(!view->nodeItem(QStringLiteral("svc:ratings"))->isVisible());
-    QVERIFY(!view->edgeItem(QStringLiteral("svc:productpage->wl:productpage-v1"))->isVisible());
+    view->focusNode(QStringLiteral("svc:bookinfo/reviews"));
+    QVERIFY(view->nodeItem(QStringLiteral("svc:bookinfo/reviews"))->isVisible());
+    QVERIFY(view->nodeItem(QStringLiteral("wl:bookinfo/productpage-v1"))->isVisible());
+    QVERIFY(view->nodeItem(QStringLiteral("wl:bookinfo/reviews-v1"))->isVisible());
+    QVERIFY(!view->nodeItem(QStringLiteral("svc:bookinfo/ratings"))->isVisible());
+    QVERIFY(!view->edgeItem(QStringLiteral("svc:bookinfo/productpage->wl:bookinfo/productpage-v1"))->isVisible());
     view->focusNode({});
-    QVERIFY(view->nodeItem(QStringLiteral("svc:ratings"))->isVisible());
+    QVERIFY(view->nodeItem(QStringLiteral("svc:bookinfo/ratings"))->isVisible());
 }
 
 void TestGraphPanel::tooltipsCarryTheNumbers()
 {
     Fixture f;
     GraphView* view = f.panel.view();
-    const QString edge = view->edgeItem(QStringLiteral("wl:productpage-v1->svc:reviews"))->toolTipText();
+    const QString edge = view->edgeItem(QStringLiteral("wl:bookinfo/productpage-v1->svc:bookinfo/reviews"))->toolTipText();
     QVERIFY2(edge.contains(QStringLiteral("20.00 requests/s")), qPrintable(edge));
     QVERIFY2(edge.contains(QStringLiteral("5.0 % 5xx")), qPrintable(edge));
     QVERIFY2(edge.contains(QStringLiteral("p99 40.0 ms")), qPrintable(edge));
-    const QString node = view->nodeItem(QStringLiteral("svc:reviews"))->toolTipText();
+    const QString node = view->nodeItem(QStringLiteral("svc:bookinfo/reviews"))->toolTipText();
     QVERIFY2(node.contains(QStringLiteral("traffic split")), qPrintable(node));
     QVERIFY2(node.contains(QStringLiteral("VirtualService")), qPrintable(node));
 }
@@ -241,12 +248,126 @@ void TestGraphPanel::largeRefreshKeepsItems()
     QTRY_VERIFY_WITH_TIMEOUT(view.nodeItemCount() > 1500, 30000);
     const int edges = view.edgeItemCount();
     QCOMPARE(edges, model.edges()->rowCount());
-    EdgeItem* before = view.edgeItem(QStringLiteral("ext:istio-system/istio-ingressgateway->svc:svc-0000"));
+    EdgeItem* before = view.edgeItem(QStringLiteral("ext:istio-system/istio-ingressgateway->svc:mesh/svc-0000"));
     QVERIFY(before);
     model.setGraph(MeshGraphBuilder::build(busier.topology, busier.telemetry));
-    QCOMPARE(view.edgeItem(QStringLiteral("ext:istio-system/istio-ingressgateway->svc:svc-0000")), before);
+    QCOMPARE(view.edgeItem(QStringLiteral("ext:istio-system/istio-ingressgateway->svc:mesh/svc-0000")), before);
     QCOMPARE(before->edge().requestsPerSecond, 15.0);
     QCOMPARE(view.edgeItemCount(), edges);
+}
+
+QAction* namespaceAction(const GraphPanel& panel, const QString& text)
+{
+    const QList<QAction*> actions = panel.namespaceMenu()->actions();
+    for (QAction* action : actions) {
+        if (action->text() == text)
+            return action;
+    }
+    return nullptr;
+}
+
+void TestGraphPanel::namespaceChooserShowsSeveral()
+{
+    const MeshTopology bookinfo = bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}}));
+    const MeshTopology copy = bookinfoTopology(weightedRoute({{"v1", 100}}), QStringLiteral("bookinfo-copy"));
+    EdgeTelemetry traffic = bookinfoTraffic();
+    traffic.samples.append(bookinfoTraffic("bookinfo-copy").samples);
+    MeshGraphModel model;
+    GraphPanel panel(&model);
+    // As the page does: the namespaces chosen are the ones loaded and drawn.
+    QObject::connect(&panel, &GraphPanel::namespacesChanged, &model, [&](const QStringList& namespaces) {
+        MeshTopologies shown;
+        for (const MeshTopology& t : {bookinfo, copy}) {
+            if (namespaces.contains(t.namespaceName))
+                shown.namespaces.append(t);
+        }
+        model.setGraph(MeshGraphBuilder::build(shown, traffic));
+    });
+    panel.resize(1200, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.setAvailableNamespaces({QStringLiteral("bookinfo"), QStringLiteral("bookinfo-copy"), QStringLiteral("mesh")}, true);
+    panel.setNamespaces({QStringLiteral("bookinfo")});
+    QVERIFY(panel.view()->nodeItem(QStringLiteral("svc:bookinfo/reviews")));
+    QVERIFY(!panel.view()->nodeItem(QStringLiteral("svc:bookinfo-copy/reviews")));
+    QVERIFY(!panel.view()->nodeItem(QStringLiteral("svc:bookinfo/reviews"))->node().namespaceShown);
+
+    // Picking a second namespace in the menu shows both, each node's box naming its namespace.
+    QSignalSpy changed(&panel, &GraphPanel::namespacesChanged);
+    QAction* second = namespaceAction(panel, QStringLiteral("bookinfo-copy"));
+    QVERIFY(second && second->isCheckable() && !second->isChecked());
+    second->trigger();
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(panel.namespaces(), (QStringList{QStringLiteral("bookinfo"), QStringLiteral("bookinfo-copy")}));
+    QVERIFY(namespaceAction(panel, QStringLiteral("bookinfo-copy"))->isChecked());
+    QVERIFY(panel.view()->nodeItem(QStringLiteral("svc:bookinfo-copy/reviews")));
+    for (const QString& id : {QStringLiteral("svc:bookinfo/reviews"), QStringLiteral("svc:bookinfo-copy/reviews")})
+        QVERIFY(panel.view()->nodeItem(id)->node().namespaceShown);
+    QCOMPARE(panel.view()->nodeItem(QStringLiteral("svc:bookinfo-copy/reviews"))->node().namespaceName, QStringLiteral("bookinfo-copy"));
+
+    // Unticking the first leaves the copy; the last one cannot be unticked (a graph of nothing).
+    namespaceAction(panel, QStringLiteral("bookinfo"))->trigger();
+    QCOMPARE(panel.namespaces(), QStringList{QStringLiteral("bookinfo-copy")});
+    QVERIFY(!panel.view()->nodeItem(QStringLiteral("svc:bookinfo/reviews")));
+    namespaceAction(panel, QStringLiteral("bookinfo-copy"))->trigger();
+    QCOMPARE(panel.namespaces(), QStringList{QStringLiteral("bookinfo-copy")});
+    QVERIFY(namespaceAction(panel, QStringLiteral("bookinfo-copy"))->isChecked());
+    QCOMPARE(changed.count(), 2);
+}
+
+void TestGraphPanel::namespacesTypedByHand()
+{
+    MeshGraphModel model;
+    GraphPanel panel(&model);
+    panel.setNamespaces({QStringLiteral("bookinfo")});
+    // A user who may not list namespaces gets the context's, a note saying why, and "Add namespace…".
+    panel.setAvailableNamespaces({QStringLiteral("bookinfo")}, false);
+    QAction* note = nullptr;
+    const QList<QAction*> actions = panel.namespaceMenu()->actions();
+    for (QAction* action : actions) {
+        if (action->text().contains(QStringLiteral("may not list")))
+            note = action;
+    }
+    QVERIFY(note && !note->isEnabled());
+    QVERIFY(namespaceAction(panel, QStringLiteral("Add namespace…")));
+
+    QSignalSpy status(&panel, &GraphPanel::statusMessage);
+    QSignalSpy changed(&panel, &GraphPanel::namespacesChanged);
+    QVERIFY(!panel.addNamespace(QStringLiteral("Payments_EU")));
+    QCOMPARE(status.count(), 1);
+    QVERIFY(status.first().first().toString().contains(QStringLiteral("Payments_EU")));
+    QCOMPARE(changed.count(), 0);
+    QVERIFY(panel.addNamespace(QStringLiteral(" payments ")));
+    QCOMPARE(panel.namespaces(), (QStringList{QStringLiteral("bookinfo"), QStringLiteral("payments")}));
+    QCOMPARE(changed.count(), 1);
+    // The next refresh of what may be listed still offers the name typed.
+    panel.setAvailableNamespaces({QStringLiteral("bookinfo")}, false);
+    QVERIFY(namespaceAction(panel, QStringLiteral("payments")));
+    QVERIFY(namespaceAction(panel, QStringLiteral("payments"))->isChecked());
+}
+
+void TestGraphPanel::hiddenPartsInOneQuietLine()
+{
+    MeshGraphModel model;
+    GraphPanel panel(&model);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(panel.hiddenText().isEmpty());
+    const QString forbidden = QStringLiteral("namespaces \"payments\" is forbidden: User \"meshdeck-bookinfo\" cannot list "
+                                             "resource \"services\" in API group \"\" in the namespace \"payments\"");
+    panel.setHiddenParts({{QStringLiteral("payments"), QString(), forbidden},
+                          {QStringLiteral("bookinfo"), QStringLiteral("httproutes"), QStringLiteral("forbidden")}});
+    QCOMPARE(panel.hiddenText(), QStringLiteral("Hidden: namespace payments — ") + forbidden + QStringLiteral(" (and 1 more)"));
+    auto* line = panel.findChild<QLabel*>(QStringLiteral("hiddenParts"));
+    QVERIFY(line && line->isVisible());
+    QVERIFY(line->toolTip().contains(QStringLiteral("httproutes in bookinfo — forbidden")));
+    QVERIFY(!QApplication::activeModalWidget()); // said, not an error box
+    // However long the reason, the line does not widen the panel.
+    QVERIFY(panel.minimumSizeHint().width() < 600);
+
+    panel.setHiddenParts({});
+    QVERIFY(panel.hiddenText().isEmpty());
+    QVERIFY(!line->isVisible());
 }
 
 QTEST_MAIN(TestGraphPanel)

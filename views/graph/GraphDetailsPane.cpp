@@ -55,7 +55,7 @@ QString nodeKindName(GraphNodeKind kind)
     case GraphNodeKind::External:
         break;
     }
-    return GraphDetailsPane::tr("Caller outside the namespace");
+    return GraphDetailsPane::tr("Caller outside the namespaces shown");
 }
 
 } // namespace
@@ -88,9 +88,9 @@ GraphDetailsPane::GraphDetailsPane(MeshGraphModel* model, QWidget* parent)
     refresh();
 }
 
-void GraphDetailsPane::setTopology(const MeshTopology& topology)
+void GraphDetailsPane::setTopologies(const MeshTopologies& topologies)
 {
-    m_topology = topology;
+    m_topologies = topologies;
     refresh();
 }
 
@@ -132,6 +132,7 @@ QString GraphDetailsPane::describeNode(const QString& id) const
     if (!node)
         return tr("<i>%1 is not in the graph any more.</i>").arg(id.toHtmlEscaped());
     QString html = QStringLiteral("<h3>%1 %2</h3><table>").arg(nodeKindName(node->kind), node->name.toHtmlEscaped());
+    html += row(tr("Namespace"), node->namespaceName.isEmpty() ? tr("unknown") : node->namespaceName);
     if (node->kind == GraphNodeKind::Workload) {
         html += row(tr("Serves"), node->service) + row(tr("Version"), node->version)
             + row(tr("Pods ready"), tr("%1 of %2").arg(node->readyPods).arg(node->desiredPods));
@@ -140,22 +141,25 @@ QString GraphDetailsPane::describeNode(const QString& id) const
         html += row(tr("Sidecar"), tr("missing on some pods: their traffic bypasses Istio"));
     html += liveNumbers(*node) + QStringLiteral("</table>");
     if (node->kind == GraphNodeKind::Service)
-        html += describeVersions(node->service);
+        html += describeVersions(node->namespaceName, node->service);
     return html;
 }
 
-QString GraphDetailsPane::describeVersions(const QString& service) const
+QString GraphDetailsPane::describeVersions(const QString& namespaceName, const QString& service) const
 {
+    const MeshTopology* topology = m_topologies.find(namespaceName);
+    if (!topology)
+        return {};
     QString html = QStringLiteral("<table>");
-    const MeshVirtualService* vs = m_topology.virtualServiceFor(service);
-    const MeshDestinationRule* dr = m_topology.destinationRuleFor(service);
+    const MeshVirtualService* vs = topology->virtualServiceFor(service);
+    const MeshDestinationRule* dr = topology->destinationRuleFor(service);
     html += row(tr("VirtualService"), vs ? vs->name : tr("none"));
     html += row(tr("DestinationRule"), dr ? dr->name : tr("none"));
     html += QStringLiteral("</table>");
 
     // Shares as the cluster's VirtualService states them, beside each version's pods; a version no
     // subset selects gets no share (traffic reaches it only without a VirtualService).
-    const VirtualServiceSplit split = vs && vs->raw ? VirtualServiceSplit::read(*vs->raw, m_topology, service) : VirtualServiceSplit();
+    const VirtualServiceSplit split = vs && vs->raw ? VirtualServiceSplit::read(*vs->raw, *topology, service) : VirtualServiceSplit();
     const int total = split.isValid() ? split.totalWeight() : 0;
     QHash<QString, QString> subsetOfVersion;
     if (dr) {
@@ -164,7 +168,7 @@ QString GraphDetailsPane::describeVersions(const QString& service) const
     }
     html += QStringLiteral("<table><tr><th align=left>%1</th><th align=left>%2</th><th align=left>%3</th></tr>")
                 .arg(tr("Version"), tr("Pods ready"), tr("Share"));
-    for (const MeshWorkload& workload : m_topology.workloadsOf(service)) {
+    for (const MeshWorkload& workload : topology->workloadsOf(service)) {
         QString share = tr("—");
         const QString subset = subsetOfVersion.value(workload.version);
         if (total > 0 && !subset.isEmpty())

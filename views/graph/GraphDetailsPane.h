@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "models/mesh/MeshTopology.h"
+#include "models/mesh/MeshTopologies.h"
 
 #include <QWidget>
 
@@ -16,7 +16,7 @@ class GraphDetailsPane : public QWidget {
 public:
     explicit GraphDetailsPane(MeshGraphModel* model, QWidget* parent = nullptr);
 
-    void setTopology(const MeshTopology& topology);
+    void setTopologies(const MeshTopologies& topologies);
     // Shows a node or an edge by its id in the model; an empty id shows the hint.
     void showNode(const QString& id);
     void showEdge(const QString& id);
@@ -28,10 +28,10 @@ private:
     void refresh();
     QString describeNode(const QString& id) const;
     QString describeEdge(const QString& id) const;
-    QString describeVersions(const QString& service) const;
+    QString describeVersions(const QString& namespaceName, const QString& service) const;
 
     MeshGraphModel* m_model;
-    MeshTopology m_topology;
+    MeshTopologies m_topologies;
     QLabel* m_label;
     QString m_nodeId;
     QString m_edgeId;

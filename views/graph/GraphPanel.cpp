@@ -10,8 +10,12 @@
 #include <QAction>
 #include <QComboBox>
 #include <QFileDialog>
+#include <QInputDialog>
+#include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 GraphPanel::GraphPanel(MeshGraphModel* model, QWidget* parent)
@@ -22,8 +26,38 @@ GraphPanel::GraphPanel(MeshGraphModel* model, QWidget* parent)
     , m_kind(new QComboBox(this))
     , m_label(new QComboBox(this))
     , m_find(new QLineEdit(this))
+    , m_namespaceButton(new QToolButton(this))
+    , m_namespaceMenu(new QMenu(this))
+    , m_hidden(new QLabel(this))
 {
     m_view->setModel(model);
+
+    m_namespaceButton->setMenu(m_namespaceMenu);
+    m_namespaceButton->setPopupMode(QToolButton::InstantPopup);
+    m_namespaceButton->setToolTip(tr("The namespaces shown together in the graph"));
+    // Each namespace ticked is added to those shown, each unticked taken away.
+    connect(m_namespaceMenu, &QMenu::triggered, this, [this](QAction* action) {
+        if (!action->isCheckable())
+            return;
+        QStringList chosen = m_namespaces;
+        if (action->isChecked())
+            chosen.append(action->text());
+        else
+            chosen.removeAll(action->text());
+        if (chosen.isEmpty()) {
+            action->setChecked(true); // the graph shows at least one namespace
+            return;
+        }
+        setNamespaces(chosen);
+    });
+    m_hidden->setObjectName(QStringLiteral("hiddenParts"));
+    m_hidden->setVisible(false);
+    m_hidden->setWordWrap(false);
+    // One line however long the server's reasons: the graph beside it keeps its width.
+    m_hidden->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_hidden->setForegroundRole(QPalette::PlaceholderText);
+    m_hidden->setContentsMargins(6, 2, 6, 2);
+    m_hidden->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_kind->addItem(tr("Versioned app graph"), int(GraphKind::VersionedApp));
     m_kind->addItem(tr("Service graph"), int(GraphKind::Service));
@@ -47,13 +81,14 @@ GraphPanel::GraphPanel(MeshGraphModel* model, QWidget* parent)
     m_find->setMaximumWidth(220);
     connect(m_find, &QLineEdit::returnPressed, this, &GraphPanel::find);
 
+    m_toolBar->addWidget(m_namespaceButton);
     m_toolBar->addWidget(m_kind);
     m_toolBar->addWidget(m_label);
-    auto* idle = m_toolBar->addAction(tr("Idle"));
-    idle->setCheckable(true);
-    idle->setToolTip(tr("Show idle edges and nodes (I)"));
-    idle->setShortcut(QKeySequence(Qt::Key_I));
-    connect(idle, &QAction::toggled, this, &GraphPanel::setShowIdle);
+    m_idle = m_toolBar->addAction(tr("Idle"));
+    m_idle->setCheckable(true);
+    m_idle->setToolTip(tr("Show idle edges and nodes (I)"));
+    m_idle->setShortcut(QKeySequence(Qt::Key_I));
+    connect(m_idle, &QAction::toggled, this, &GraphPanel::setShowIdle);
     m_toolBar->addSeparator();
     m_toolBar->addWidget(m_find);
     auto* findAction = new QAction(tr("Find node"), this);
@@ -113,7 +148,122 @@ GraphPanel::GraphPanel(MeshGraphModel* model, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_toolBar);
+    layout->addWidget(m_hidden);
     layout->addWidget(m_view);
+    rebuildNamespaceMenu();
+}
+
+void GraphPanel::setNamespaces(const QStringList& namespaces)
+{
+    QStringList chosen = namespaces;
+    chosen.removeAll(QString());
+    chosen.removeDuplicates();
+    if (chosen.isEmpty() || chosen == m_namespaces)
+        return;
+    m_namespaces = chosen;
+    rebuildNamespaceMenu();
+    Q_EMIT namespacesChanged(m_namespaces);
+}
+
+bool GraphPanel::addNamespace(const QString& name)
+{
+    const QString trimmed = name.trimmed();
+    if (!isNamespaceName(trimmed)) {
+        Q_EMIT statusMessage(tr("“%1” cannot be a namespace: lower-case letters, digits and '-', at most 63").arg(trimmed));
+        return false;
+    }
+    if (!m_available.contains(trimmed)) {
+        m_available.append(trimmed);
+        m_available.sort();
+    }
+    if (m_namespaces.contains(trimmed))
+        rebuildNamespaceMenu();
+    else
+        setNamespaces(m_namespaces + QStringList{trimmed});
+    return true;
+}
+
+void GraphPanel::setAvailableNamespaces(const QStringList& names, bool listable)
+{
+    // Names typed by hand stay offered: a user who may not list namespaces has no other way back to them.
+    QStringList offered = names;
+    for (const QString& name : std::as_const(m_available)) {
+        if (!offered.contains(name) && (!listable || m_namespaces.contains(name)))
+            offered.append(name);
+    }
+    offered.sort();
+    if (offered == m_available && listable == m_listable)
+        return;
+    m_available = offered;
+    m_listable = listable;
+    rebuildNamespaceMenu();
+}
+
+void GraphPanel::rebuildNamespaceMenu()
+{
+    QStringList offered = m_available;
+    for (const QString& name : std::as_const(m_namespaces)) {
+        if (!offered.contains(name))
+            offered.append(name);
+    }
+    offered.sort();
+    // Rebuilt only when the names offered change: a toggle arrives from inside the menu's own
+    // triggered() signal, where deleting its action would pull it from under the caller.
+    if (offered != m_menuNames || m_listable != m_menuListable) {
+        m_menuNames = offered;
+        m_menuListable = m_listable;
+        m_namespaceMenu->clear();
+        for (const QString& name : std::as_const(offered))
+            m_namespaceMenu->addAction(name)->setCheckable(true);
+        m_namespaceMenu->addSeparator();
+        if (!m_listable) {
+            QAction* note = m_namespaceMenu->addAction(tr("You may not list namespaces: add them by name"));
+            note->setEnabled(false);
+        }
+        connect(m_namespaceMenu->addAction(tr("Add namespace…")), &QAction::triggered, this, &GraphPanel::askForNamespace);
+    }
+    const QList<QAction*> actions = m_namespaceMenu->actions();
+    for (QAction* action : actions) {
+        if (action->isCheckable())
+            action->setChecked(m_namespaces.contains(action->text()));
+    }
+    const QString shown = m_namespaces.size() <= 2 ? m_namespaces.join(QStringLiteral(", "))
+                                                   : tr("%1 namespaces").arg(m_namespaces.size());
+    m_namespaceButton->setText(shown.isEmpty() ? tr("Namespace") : shown);
+}
+
+void GraphPanel::askForNamespace()
+{
+    auto* dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Add namespace"));
+    dialog->setLabelText(tr("Namespace to show beside %1:").arg(m_namespaces.join(QStringLiteral(", "))));
+    connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString& name) { addNamespace(name); });
+    dialog->open();
+}
+
+void GraphPanel::setHiddenParts(const QList<HiddenPart>& hidden)
+{
+    if (hidden.isEmpty()) {
+        m_hidden->clear();
+        m_hidden->setToolTip({});
+        m_hidden->setVisible(false);
+        return;
+    }
+    QStringList parts;
+    for (const HiddenPart& part : hidden)
+        parts.append(part.describe());
+    QString line = tr("Hidden: %1").arg(parts.first());
+    if (parts.size() > 1)
+        line += tr(" (and %n more)", nullptr, int(parts.size() - 1));
+    m_hidden->setText(line);
+    m_hidden->setToolTip(tr("What your user may not read, as the cluster said:\n%1").arg(parts.join(u'\n')));
+    m_hidden->setVisible(true);
+}
+
+QString GraphPanel::hiddenText() const
+{
+    return m_hidden->text();
 }
 
 EdgeLabel GraphPanel::edgeLabel() const
@@ -143,6 +293,7 @@ void GraphPanel::setShowIdle(bool show)
     if (show == m_options.showIdle)
         return;
     m_options.showIdle = show;
+    m_idle->setChecked(show);
     emitOptions();
 }
 

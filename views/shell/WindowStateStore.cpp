@@ -75,6 +75,7 @@ void WindowStateStore::savePreferences(const QString& context, const ContextPref
     m_settings.setValue(QStringLiteral("graphKind"), preferences.graphKind);
     m_settings.setValue(QStringLiteral("edgeLabel"), preferences.edgeLabel);
     m_settings.setValue(QStringLiteral("chartWindowSeconds"), preferences.chartWindowSeconds);
+    m_settings.setValue(QStringLiteral("graphNamespaces"), preferences.graphNamespaces);
     m_settings.endGroup();
 }
 
@@ -86,6 +87,7 @@ ContextPreferences WindowStateStore::preferences(const QString& context) const
     preferences.edgeLabel = m_settings.value(QStringLiteral("edgeLabel"), preferences.edgeLabel).toInt();
     preferences.chartWindowSeconds =
         m_settings.value(QStringLiteral("chartWindowSeconds"), preferences.chartWindowSeconds).toInt();
+    preferences.graphNamespaces = m_settings.value(QStringLiteral("graphNamespaces")).toStringList();
     m_settings.endGroup();
     return preferences;
 }

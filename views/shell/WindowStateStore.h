@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 class QMainWindow;
 class QSettings;
@@ -12,6 +13,7 @@ struct ContextPreferences {
     QString graphKind = QStringLiteral("versioned-app"); // versioned-app, service or workload
     int edgeLabel = 1;            // EdgeLabel as a number (1: requests/s)
     int chartWindowSeconds = 300; // how much history the charts show
+    QStringList graphNamespaces;  // shown together in the graph; empty: the context's own
 };
 
 // The window's layout (geometry, tool bars and docks), its page's (splitter sizes, selected tabs)
