@@ -4,7 +4,8 @@
 // fit-to-window, frame times while zooming and panning (the viewport rendered into a QImage per
 // frame; zoom frames also one by one with their scale, pan frames also apart at 1:1 and at an
 // overview scale), the time to refresh every number (at an overview scale, at 1:1, and in the model
-// alone), and resident memory. Prints every figure.
+// alone), and resident memory. Prints every figure: wall time, and beside it the process's CPU time,
+// which says what the work costs when other processes share the cores.
 #include "GeneratedMesh.h"
 
 #include "views/graph/GraphView.h"
@@ -22,28 +23,48 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 #include <vector>
 
 namespace {
 
-double msSince(const QElapsedTimer& timer)
+double cpuMs()
 {
-    return double(timer.nsecsElapsed()) / 1e6;
+    timespec now{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    return double(now.tv_sec) * 1e3 + double(now.tv_nsec) / 1e6;
 }
 
-double timed(const std::function<void()>& work)
+struct Cost {
+    double wall = 0;
+    double cpu = 0;
+};
+
+Cost timed(const std::function<void()>& work)
 {
     QElapsedTimer timer;
+    const double cpuBefore = cpuMs();
     timer.start();
     work();
-    return msSince(timer);
+    return {double(timer.nsecsElapsed()) / 1e6, cpuMs() - cpuBefore};
 }
 
-double percentile(std::vector<double> values, double p)
+double percentile(std::vector<Cost> values, double p, double Cost::*of = &Cost::wall)
 {
-    std::sort(values.begin(), values.end());
-    return values.empty() ? 0 : values[std::min(values.size() - 1, size_t(p * double(values.size())))];
+    std::sort(values.begin(), values.end(), [of](const Cost& a, const Cost& b) { return a.*of < b.*of; });
+    return values.empty() ? 0 : values[std::min(values.size() - 1, size_t(p * double(values.size())))].*of;
+}
+
+// "wall (cpu)" of the p-th percentile of each.
+QByteArray both(const std::vector<Cost>& values, double p)
+{
+    return QByteArray::number(percentile(values, p), 'f', 1) + " (" + QByteArray::number(percentile(values, p, &Cost::cpu), 'f', 1) + ")";
+}
+
+QByteArray both(const Cost& cost)
+{
+    return both(std::vector<Cost>{cost}, 0);
 }
 
 long residentKiB()
@@ -59,7 +80,7 @@ long residentKiB()
 }
 
 // What the screen would show: the viewport, painted by the view as on screen, into an image.
-double renderFrame(GraphView& view, QImage& image)
+Cost renderFrame(GraphView& view, QImage& image)
 {
     return timed([&] {
         image.fill(Qt::white);
@@ -68,11 +89,11 @@ double renderFrame(GraphView& view, QImage& image)
 }
 
 struct Frames {
-    std::vector<double> zoom;
+    std::vector<Cost> zoom;
     std::vector<double> zoomScales; // the scale of each zoom frame, for the per-scale line
-    std::vector<double> pan;
-    std::vector<double> panAtOne;      // the first half of `pan`: 1:1, labels and curves
-    std::vector<double> panOverview;   // the second half: an overview scale, blocks and lines
+    std::vector<Cost> pan;
+    std::vector<Cost> panAtOne;      // the first half of `pan`: 1:1, labels and curves
+    std::vector<Cost> panOverview;   // the second half: an overview scale, blocks and lines
 };
 
 Frames measureFrames(GraphView& view, QImage& image)
@@ -98,7 +119,7 @@ Frames measureFrames(GraphView& view, QImage& image)
         for (int i = 0; i < 20; ++i) {
             QScrollBar* bar = i % 10 < 5 ? view.horizontalScrollBar() : view.verticalScrollBar();
             bar->setValue(bar->value() + (i < 10 ? 60 : -60));
-            const double ms = renderFrame(view, image);
+            const Cost ms = renderFrame(view, image);
             frames.pan.push_back(ms);
             (scale == 1.0 ? frames.panAtOne : frames.panOverview).push_back(ms);
         }
@@ -112,7 +133,7 @@ void run(int services, QGraphicsScene::ItemIndexMethod index, GraphKind kind = G
     const GeneratedMesh busier = generatedMesh(services, 1.3);
     MeshGraph graph;
     const GraphOptions options{kind, false};
-    const double buildMs = timed([&] { graph = MeshGraphBuilder::build(mesh.topology, mesh.telemetry, options); });
+    const Cost buildMs = timed([&] { graph = MeshGraphBuilder::build(mesh.topology, mesh.telemetry, options); });
 
     // The layout alone, on indices, as the worker thread runs it.
     QHash<QString, int> ids;
@@ -121,7 +142,7 @@ void run(int services, QGraphicsScene::ItemIndexMethod index, GraphKind kind = G
     QList<LayeredLayout::Link> links;
     for (const GraphEdge& e : graph.edges)
         links.append({ids.value(e.source), ids.value(e.target)});
-    const double layoutMs = timed([&] { LayeredLayout::compute(int(ids.size()), links); });
+    const Cost layoutMs = timed([&] { LayeredLayout::compute(int(ids.size()), links); });
 
     MeshGraphModel model;
     model.setBackgroundLayoutThreshold(std::numeric_limits<int>::max()); // measured inline here
@@ -133,12 +154,12 @@ void run(int services, QGraphicsScene::ItemIndexMethod index, GraphKind kind = G
     view.setModel(&model);
     QImage image(view.viewport()->size(), QImage::Format_ARGB32_Premultiplied);
 
-    const double modelMs = timed([&] { model.setGraph(graph); }); // layout + rows + items + fit
-    const double firstPaintMs = renderFrame(view, image);
+    const Cost modelMs = timed([&] { model.setGraph(graph); }); // layout + rows + items + fit
+    const Cost firstPaintMs = renderFrame(view, image);
     const double fitScale = view.transform().m11();
     const Frames frames = measureFrames(view, image);
 
-    std::vector<double> refresh;
+    std::vector<Cost> refresh;
     for (int i = 0; i < 6; ++i) {
         MeshGraph next = MeshGraphBuilder::build((i % 2 ? mesh : busier).topology, (i % 2 ? mesh : busier).telemetry, options);
         // The model's notifications update the items synchronously; the repaint they schedule is
@@ -150,52 +171,54 @@ void run(int services, QGraphicsScene::ItemIndexMethod index, GraphKind kind = G
     view.setTransform(QTransform());
     view.centerOn(view.sceneRect().center());
     renderFrame(view, image);
-    std::vector<double> refreshAtOne;
+    std::vector<Cost> refreshAtOne;
     for (int i = 0; i < 6; ++i) {
         MeshGraph next = MeshGraphBuilder::build((i % 2 ? mesh : busier).topology, (i % 2 ? mesh : busier).telemetry, options);
         refreshAtOne.push_back(timed([&] { model.setGraph(std::move(next)); }));
     }
-    const double refreshPaintAtOneMs = renderFrame(view, image);
+    const Cost refreshPaintAtOneMs = renderFrame(view, image);
     // The model's share of a refresh: the same graphs into a model no view listens to.
     MeshGraphModel bare;
     bare.setBackgroundLayoutThreshold(std::numeric_limits<int>::max());
     bare.setGraph(graph);
-    std::vector<double> refreshModelOnly;
+    std::vector<Cost> refreshModelOnly;
     for (int i = 0; i < 6; ++i) {
         MeshGraph next = MeshGraphBuilder::build((i % 2 ? mesh : busier).topology, (i % 2 ? mesh : busier).telemetry, options);
         refreshModelOnly.push_back(timed([&] { bare.setGraph(std::move(next)); }));
     }
-    std::vector<double> builds;
+    std::vector<Cost> builds;
     for (int i = 0; i < 3; ++i)
         builds.push_back(timed([&] { MeshGraphBuilder::build(busier.topology, busier.telemetry, options); }));
-    const double refreshPaintMs = renderFrame(view, image);
+    const Cost refreshPaintMs = renderFrame(view, image);
 
     std::printf("%5d services, %s graph: %5lld nodes %6lld edges  index %s\n", services,
                 kind == GraphKind::Service ? "service" : "versioned-app", qlonglong(graph.nodes.size()),
                 qlonglong(graph.edges.size()), index == QGraphicsScene::BspTreeIndex ? "BSP" : "none");
-    std::printf("   build graph from telemetry   %8.1f ms\n", buildMs);
-    std::printf("   layout (LayeredLayout)       %8.1f ms\n", layoutMs);
-    std::printf("   setGraph: layout+rows+items  %8.1f ms\n", modelMs);
-    std::printf("   first paint at fit-to-window %8.1f ms   (scale %.3f)\n", firstPaintMs, fitScale);
-    std::printf("   => laid out and painted      %8.1f ms   (build+setGraph+paint %.1f ms)\n", modelMs + firstPaintMs,
-                buildMs + modelMs + firstPaintMs);
-    std::printf("   zoom frames  p50 %6.1f  p95 %6.1f  max %6.1f ms\n", percentile(frames.zoom, 0.5),
-                percentile(frames.zoom, 0.95), percentile(frames.zoom, 1));
-    std::printf("   pan frames   p50 %6.1f  p95 %6.1f  max %6.1f ms   (at 1:1 p95 %.1f, at 0.35 p95 %.1f)\n",
-                percentile(frames.pan, 0.5), percentile(frames.pan, 0.95), percentile(frames.pan, 1),
-                percentile(frames.panAtOne, 0.95), percentile(frames.panOverview, 0.95));
+    std::printf("   (wall ms, and in brackets the process's CPU ms)\n");
+    std::printf("   build graph from telemetry   %s ms\n", both(buildMs).constData());
+    std::printf("   layout (LayeredLayout)       %s ms\n", both(layoutMs).constData());
+    std::printf("   setGraph: layout+rows+items  %s ms\n", both(modelMs).constData());
+    std::printf("   first paint at fit-to-window %s ms   (scale %.3f)\n", both(firstPaintMs).constData(), fitScale);
+    std::printf("   => laid out and painted      %.1f (%.1f) ms   (build+setGraph+paint %.1f (%.1f) ms)\n",
+                modelMs.wall + firstPaintMs.wall, modelMs.cpu + firstPaintMs.cpu, buildMs.wall + modelMs.wall + firstPaintMs.wall,
+                buildMs.cpu + modelMs.cpu + firstPaintMs.cpu);
+    std::printf("   zoom frames  p50 %s  p95 %s  max %s ms\n", both(frames.zoom, 0.5).constData(),
+                both(frames.zoom, 0.95).constData(), both(frames.zoom, 1).constData());
+    std::printf("   pan frames   p50 %s  p95 %s  max %s ms   (at 1:1 p95 %s, at 0.35 p95 %s)\n",
+                both(frames.pan, 0.5).constData(), both(frames.pan, 0.95).constData(), both(frames.pan, 1).constData(),
+                both(frames.panAtOne, 0.95).constData(), both(frames.panOverview, 0.95).constData());
     std::printf("   zoom frame by scale:");
     for (size_t i = 0; i < frames.zoom.size(); ++i)
-        std::printf(" %.3f:%.1f", frames.zoomScales.at(i), frames.zoom.at(i));
+        std::printf(" %.3f:%s", frames.zoomScales.at(i), both(frames.zoom.at(i)).constData());
     std::printf(" ms\n");
-    std::printf("   refresh all numbers (setGraph, items updated) median %6.2f  max %6.2f ms   (overview scale)\n",
-                percentile(refresh, 0.5), percentile(refresh, 1));
-    std::printf("   refresh all numbers at 1:1                    median %6.2f  max %6.2f ms;  paint after it %6.1f ms\n",
-                percentile(refreshAtOne, 0.5), percentile(refreshAtOne, 1), refreshPaintAtOneMs);
-    std::printf("   refresh, model alone (no view)                median %6.2f  max %6.2f ms\n",
-                percentile(refreshModelOnly, 0.5), percentile(refreshModelOnly, 1));
-    std::printf("   rebuild graph from telemetry  median %6.1f ms;  paint after refresh %6.1f ms\n",
-                percentile(builds, 0.5), refreshPaintMs);
+    std::printf("   refresh all numbers (setGraph, items updated) median %s  max %s ms   (overview scale)\n",
+                both(refresh, 0.5).constData(), both(refresh, 1).constData());
+    std::printf("   refresh all numbers at 1:1                    median %s  max %s ms;  paint after it %s ms\n",
+                both(refreshAtOne, 0.5).constData(), both(refreshAtOne, 1).constData(), both(refreshPaintAtOneMs).constData());
+    std::printf("   refresh, model alone (no view)                median %s  max %s ms\n",
+                both(refreshModelOnly, 0.5).constData(), both(refreshModelOnly, 1).constData());
+    std::printf("   rebuild graph from telemetry  median %s ms;  paint after refresh %s ms\n", both(builds, 0.5).constData(),
+                both(refreshPaintMs).constData());
     std::printf("   resident memory %.1f MB\n", double(residentKiB()) / 1024);
     std::fflush(stdout);
 }

@@ -83,9 +83,34 @@ std::vector<int> layering(int nodeCount, const Adjacency& successors)
     return layer;
 }
 
+// The most rows a layer may take before it wraps into another column: the height whose picture is
+// closest to `aspectRatio`, or no limit when the unwrapped picture is close enough already.
+std::size_t rowsPerColumn(const std::vector<std::vector<int>>& layers, double aspectRatio)
+{
+    std::size_t tallest = 0;
+    for (const auto& members : layers)
+        tallest = std::max(tallest, members.size());
+    const auto misfit = [&](std::size_t rows) {
+        std::size_t columns = 0;
+        for (const auto& members : layers)
+            columns += std::max<std::size_t>(1, (members.size() + rows - 1) / rows);
+        const double width = double(columns) * LayeredLayout::LayerSpacing;
+        const double height = double(rows) * LayeredLayout::RowSpacing;
+        return std::abs(std::log(width / height / aspectRatio));
+    };
+    if (tallest == 0 || misfit(tallest) <= std::log(2.0))
+        return std::max<std::size_t>(tallest, 1);
+    std::size_t best = tallest;
+    for (std::size_t rows = tallest - 1; rows >= 1; --rows) {
+        if (misfit(rows) < misfit(best))
+            best = rows;
+    }
+    return best;
+}
+
 } // namespace
 
-QList<QPointF> LayeredLayout::compute(int nodeCount, const QList<Link>& allLinks)
+QList<QPointF> LayeredLayout::compute(int nodeCount, const QList<Link>& allLinks, double aspectRatio)
 {
     const QList<Link> links = validLinks(nodeCount, allLinks);
     const Adjacency successors(nodeCount, links, true);
@@ -133,16 +158,28 @@ QList<QPointF> LayeredLayout::compute(int nodeCount, const QList<Link>& allLinks
             order(i, successors, i + 1);
     }
 
-    size_t tallest = 0;
-    for (const auto& members : layers)
-        tallest = std::max(tallest, members.size());
+    // A wrapped layer fills its columns row by row, so its order still runs top to bottom and
+    // the edges from the layer before stay about level.
+    const std::size_t maxRows = rowsPerColumn(layers, aspectRatio);
+    std::vector<std::size_t> columnsOf(layers.size());
+    std::size_t tallest = 0;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        columnsOf[i] = std::max<std::size_t>(1, (layers[i].size() + maxRows - 1) / maxRows);
+        tallest = std::max(tallest, (layers[i].size() + columnsOf[i] - 1) / columnsOf[i]);
+    }
     QList<QPointF> positions(nodeCount);
-    for (int i = 0; i < layerCount; ++i) {
-        const auto& members = layers[size_t(i)];
+    std::size_t column = 0;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const auto& members = layers[i];
+        const std::size_t columns = columnsOf[i];
+        const std::size_t rows = (members.size() + columns - 1) / columns;
         // Whole rows, so that nodes placed later fall on the same grid.
-        const double top = std::floor((double(tallest) - double(members.size())) / 2) * RowSpacing;
-        for (size_t k = 0; k < members.size(); ++k)
-            positions[members[k]] = QPointF(i * LayerSpacing, top + double(k) * RowSpacing);
+        const double top = std::floor((double(tallest) - double(rows)) / 2) * RowSpacing;
+        for (size_t k = 0; k < members.size(); ++k) {
+            positions[members[k]] = QPointF(double(column + k % columns) * LayerSpacing,
+                                            top + double(k / columns) * RowSpacing);
+        }
+        column += columns;
     }
     return positions;
 }

@@ -182,6 +182,7 @@ void TestGraphScale::newNodeIsPlacedWithoutMovingOthers()
     EdgeSample call;
     call.sourceWorkload = QStringLiteral("svc-0003-v1");
     call.sourceNamespace = QStringLiteral("mesh");
+    call.destinationNamespace = QStringLiteral("mesh");
     call.destinationService = QStringLiteral("audit");
     call.destinationWorkload = QStringLiteral("audit-v1");
     call.destinationVersion = QStringLiteral("v1");
@@ -195,9 +196,9 @@ void TestGraphScale::newNodeIsPlacedWithoutMovingOthers()
     for (auto it = before.cbegin(); it != before.cend(); ++it)
         QCOMPARE(after.value(it.key()), it.value());
     QVERIFY(noTwoNodesShareAPlace(model));
-    const QPointF caller = after.value(QStringLiteral("wl:svc-0003-v1"));
-    const QPointF audit = after.value(QStringLiteral("svc:audit"));
-    const QPointF auditV1 = after.value(QStringLiteral("wl:audit-v1"));
+    const QPointF caller = after.value(QStringLiteral("wl:mesh/svc-0003-v1"));
+    const QPointF audit = after.value(QStringLiteral("svc:mesh/audit"));
+    const QPointF auditV1 = after.value(QStringLiteral("wl:mesh/audit-v1"));
     QCOMPARE(audit.x(), caller.x() + LayeredLayout::LayerSpacing);
     QCOMPARE(auditV1.x(), audit.x() + LayeredLayout::LayerSpacing);
 }
@@ -213,7 +214,7 @@ void TestGraphScale::returningNodeGetsItsOldPlace()
     EdgeTelemetry quiet = mesh.telemetry;
     quiet.samples.removeIf([](const EdgeSample& s) { return s.destinationService == u"svc-0050"; });
     model.setGraph(MeshGraphBuilder::build(mesh.topology, quiet));
-    QCOMPARE(model.nodes()->rowOf(QStringLiteral("svc:svc-0050")), -1);
+    QCOMPARE(model.nodes()->rowOf(QStringLiteral("svc:mesh/svc-0050")), -1);
     model.setGraph(MeshGraphBuilder::build(mesh.topology, mesh.telemetry));
     QCOMPARE(positions(model), before);
 }
@@ -245,7 +246,7 @@ void TestGraphScale::backgroundLayoutPublishesLatestGraph()
     // Numbers arriving while the layout runs replace the waiting graph; only the latest shows.
     model.setGraph(MeshGraphBuilder::build(busier.topology, busier.telemetry));
     QTRY_VERIFY_WITH_TIMEOUT(!model.isLayoutPending(), 30000);
-    const int row = model.edges()->rowOf(QStringLiteral("ext:istio-system/istio-ingressgateway->svc:svc-0000"));
+    const int row = model.edges()->rowOf(QStringLiteral("ext:istio-system/istio-ingressgateway->svc:mesh/svc-0000"));
     QVERIFY(row >= 0);
     QCOMPARE(model.edges()->row(row).requestsPerSecond, 20.0);
 
@@ -270,8 +271,8 @@ void TestGraphScale::resetDropsARunningLayout()
     QTRY_VERIFY_WITH_TIMEOUT(!model.isLayoutPending() && model.nodes()->rowCount() > 0, 30000);
     QVERIFY(laidOut.count() >= 1);
     QVERIFY(model.nodes()->rowCount() > 250);
-    QVERIFY(model.nodes()->rowOf(QStringLiteral("svc:svc-0001")) >= 0);
-    QCOMPARE(model.nodes()->rowOf(QStringLiteral("wl:svc-0001-v1")), -1);
+    QVERIFY(model.nodes()->rowOf(QStringLiteral("svc:mesh/svc-0001")) >= 0);
+    QCOMPARE(model.nodes()->rowOf(QStringLiteral("wl:mesh/svc-0001-v1")), -1);
 }
 
 void TestGraphScale::layoutHandlesCycles()

@@ -22,14 +22,15 @@ private Q_SLOTS:
     void clickOnAnEdgeSelectsIt();
     void detailsFollowSelectionAndRefreshes();
     void zoomedOutTheOverviewDrawsTheGraph();
+    void refreshRedrawsOnlyChangedTexts();
 };
 
 namespace {
 EdgeTelemetry traffic(double rate)
 {
     EdgeTelemetry t;
-    t.samples.append({QStringLiteral("productpage-v1"), QStringLiteral("bookinfo"), QStringLiteral("reviews"),
-                      QStringLiteral("reviews-v2"), QStringLiteral("v2"), rate, 0});
+    t.samples.append({QStringLiteral("productpage-v1"), QStringLiteral("bookinfo"), QStringLiteral("bookinfo"),
+                      QStringLiteral("reviews"), QStringLiteral("reviews-v2"), QStringLiteral("v2"), rate, 0});
     return t;
 }
 } // namespace
@@ -58,7 +59,7 @@ void TestGraphView::drawsTheModel()
     NodeItem* target = nullptr;
     for (QGraphicsItem* item : view.scene()->items()) {
         auto* node = dynamic_cast<NodeItem*>(item);
-        if (node && node->node().id == u"wl:reviews-v2")
+        if (node && node->node().id == u"wl:bookinfo/reviews-v2")
             target = node;
     }
     QVERIFY(target);
@@ -78,7 +79,7 @@ void TestGraphView::clickOnAnEdgeSelectsIt()
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     model.setGraph(MeshGraphBuilder::build(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})), traffic(5),
                                            {GraphKind::VersionedApp, true}));
-    const QString id = QStringLiteral("svc:reviews->wl:reviews-v2");
+    const QString id = QStringLiteral("svc:bookinfo/reviews->wl:bookinfo/reviews-v2");
     EdgeItem* edge = view.edgeItem(id);
     QVERIFY(edge);
 
@@ -98,12 +99,12 @@ void TestGraphView::detailsFollowSelectionAndRefreshes()
     const MeshTopology topology = bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}}));
     MeshGraphModel model;
     GraphDetailsPane pane(&model);
-    pane.setTopology(topology);
+    pane.setTopologies({{topology}, {}});
     QVERIFY(pane.text().contains(QStringLiteral("Select a node")));
     model.setGraph(MeshGraphBuilder::build(topology, traffic(5), {GraphKind::VersionedApp, true}));
 
     // A service: its routing objects, each version's pods and share of the split, live numbers.
-    pane.showNode(QStringLiteral("svc:reviews"));
+    pane.showNode(QStringLiteral("svc:bookinfo/reviews"));
     const QString service = pane.text();
     QVERIFY2(service.contains(QStringLiteral("Service reviews")), qPrintable(service));
     QVERIFY2(service.contains(QStringLiteral("VirtualService</td><td><b>reviews")), qPrintable(service));
@@ -113,7 +114,7 @@ void TestGraphView::detailsFollowSelectionAndRefreshes()
     QVERIFY2(service.contains(QStringLiteral("5.00/s")), qPrintable(service));
 
     // An edge: rate, share and latency; a refresh of the numbers shows up without reselecting.
-    pane.showEdge(QStringLiteral("svc:reviews->wl:reviews-v2"));
+    pane.showEdge(QStringLiteral("svc:bookinfo/reviews->wl:bookinfo/reviews-v2"));
     QVERIFY2(pane.text().contains(QStringLiteral("reviews → reviews-v2")), qPrintable(pane.text()));
     QVERIFY2(pane.text().contains(QStringLiteral("5.00/s")), qPrintable(pane.text()));
     model.setGraph(MeshGraphBuilder::build(topology, traffic(9), {GraphKind::VersionedApp, true}));
@@ -135,7 +136,7 @@ void TestGraphView::zoomedOutTheOverviewDrawsTheGraph()
     model.setGraph(MeshGraphBuilder::build(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})), traffic(5),
                                            {GraphKind::VersionedApp, true}));
     view.setTransform(QTransform());
-    NodeItem* reviews = view.nodeItem(QStringLiteral("svc:reviews"));
+    NodeItem* reviews = view.nodeItem(QStringLiteral("svc:bookinfo/reviews"));
     QVERIFY(reviews);
     reviews->setSelected(true);
     view.grab();
@@ -149,7 +150,7 @@ void TestGraphView::zoomedOutTheOverviewDrawsTheGraph()
     const QImage overview = view.grab().toImage();
     const QPoint centre = view.mapFromScene(reviews->sceneBoundingRect().center());
     QCOMPARE(QColor(overview.pixel(centre)), GraphStyle::SelectionColor);
-    const NodeItem* ratings = view.nodeItem(QStringLiteral("svc:ratings"));
+    const NodeItem* ratings = view.nodeItem(QStringLiteral("svc:bookinfo/ratings"));
     QCOMPARE(QColor(overview.pixel(view.mapFromScene(ratings->sceneBoundingRect().center()))), ratings->outlineColor());
     QVERIFY(reviews->isSelected());
 
@@ -170,8 +171,53 @@ void TestGraphView::zoomedOutTheOverviewDrawsTheGraph()
     QSignalSpy nodeSelected(&view, &GraphView::nodeSelected);
     QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, view.mapFromScene(ratings->sceneBoundingRect().center()));
     QCOMPARE(nodeSelected.count(), 1);
-    QCOMPARE(nodeSelected.first().first().toString(), QStringLiteral("svc:ratings"));
+    QCOMPARE(nodeSelected.first().first().toString(), QStringLiteral("svc:bookinfo/ratings"));
     QVERIFY(!reviews->isSelected());
+}
+
+
+void TestGraphView::refreshRedrawsOnlyChangedTexts()
+{
+    // Nodes and edges keep their texts laid out between paints: new numbers must reach the screen,
+    // the same numbers must draw the same picture.
+    const MeshTopology topology = bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}}));
+    MeshGraphModel model;
+    GraphView view;
+    view.resize(1000, 600);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    model.setGraph(MeshGraphBuilder::build(topology, traffic(5), {GraphKind::VersionedApp, true}));
+    view.setTransform(QTransform());
+    const NodeItem* reviews = view.nodeItem(QStringLiteral("svc:bookinfo/reviews"));
+    QVERIFY(reviews);
+    view.centerOn(reviews);
+    const EdgeItem* edge = nullptr; // one that carries the traffic
+    for (const EdgeItem* candidate : reviews->edges()) {
+        if (candidate->edge().requestsPerSecond > 0)
+            edge = candidate;
+    }
+    QVERIFY(edge);
+    auto picture = [&view](const QRectF& sceneRect) {
+        return view.viewport()->grab(view.mapFromScene(sceneRect).boundingRect()).toImage();
+    };
+    // Inside the node's box, where it writes its rate, and inside the edge's label box: the
+    // picture there is text alone (edges, whose width follows the rate, pass elsewhere or under).
+    const QRectF nodeRect = reviews->mapRectToScene(QRectF(12, NodeItem::Height / 2, 100, NodeItem::Height / 2 - 4));
+    const QRectF labelRect(edge->pointAt(0.5) - QPointF(12, 4), QSizeF(24, 8));
+    const QImage nodeAt5 = picture(nodeRect);
+    const QImage labelAt5 = picture(labelRect);
+
+    model.setGraph(MeshGraphBuilder::build(topology, traffic(9), {GraphKind::VersionedApp, true}));
+    QCOMPARE(reviews->node().requestsPerSecond, 9.0);
+    const QImage nodeAt9 = picture(nodeRect);
+    const QImage labelAt9 = picture(labelRect);
+    QVERIFY(nodeAt9 != nodeAt5);   // "9.0 rps" under the name
+    QVERIFY(labelAt9 != labelAt5); // "9.0 rps" on the edge
+
+    model.setGraph(MeshGraphBuilder::build(topology, traffic(5), {GraphKind::VersionedApp, true}));
+    QCOMPARE(picture(nodeRect), nodeAt5);
+    QCOMPARE(picture(labelRect), labelAt5);
 }
 
 QTEST_MAIN(TestGraphView)

@@ -107,20 +107,20 @@ void EdgeItem::adjust()
     const double top = std::min(m_from.y(), m_to.y());
     const double bottom = std::max(m_from.y(), m_to.y());
     m_bounds = QRectF(QPointF(left, top), QPointF(right, bottom)).adjusted(-LabelMargin, -20, LabelMargin, 20);
+    for (int k = 0; k <= SpanSteps; ++k)
+        m_points[k] = pointAt(double(k) / SpanSteps);
+    m_shape = QPainterPath();
 }
 
-std::optional<std::pair<int, int>> EdgeItem::visibleSpan(const QRectF& area, Polyline& points) const
+std::optional<std::pair<int, int>> EdgeItem::visibleSpan(const QRectF& area) const
 {
-    points[0] = m_from;
-    for (int k = 1; k <= SpanSteps; ++k)
-        points[k] = pointAt(double(k) / SpanSteps);
     // Nothing exposed means nothing known (a render without the view's background pass): all of it.
     if (area.isEmpty() || area.contains(m_bounds))
         return std::pair(0, SpanSteps);
     int first = -1;
     int last = -1;
     for (int k = 1; k <= SpanSteps; ++k) {
-        if (area.intersects(QRectF(points[k - 1], points[k]).normalized().adjusted(-1, -1, 1, 1))) {
+        if (area.intersects(QRectF(m_points[k - 1], m_points[k]).normalized().adjusted(-1, -1, 1, 1))) {
             if (first < 0)
                 first = k - 1;
             last = k;
@@ -144,11 +144,15 @@ QRectF EdgeItem::boundingRect() const
 
 QPainterPath EdgeItem::shape() const
 {
-    QPainterPath path(m_from);
-    path.cubicTo(m_c1, m_c2, m_to);
-    QPainterPathStroker stroker;
-    stroker.setWidth(10);
-    return stroker.createStroke(path);
+    // Hover asks for it on every mouse move over the edge's bounds: stroked once per move of the edge.
+    if (m_shape.isEmpty()) {
+        QPainterPath path(m_from);
+        path.cubicTo(m_c1, m_c2, m_to);
+        QPainterPathStroker stroker;
+        stroker.setWidth(10);
+        m_shape = stroker.createStroke(path);
+    }
+    return m_shape;
 }
 
 void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*)
@@ -166,9 +170,7 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     // An edge between distant rows crosses many screens: stroking all of it to show a sliver costs
     // as much as the whole curve (bench/graph: seconds per frame at 1:1 with 2,000 services).
     const double margin = width + 8;
-    Polyline points;
-    const std::optional<std::pair<int, int>> span =
-        visibleSpan(m_style->exposed.adjusted(-margin, -margin, margin, margin), points);
+    const std::optional<std::pair<int, int>> span = visibleSpan(m_style->exposed.adjusted(-margin, -margin, margin, margin));
     if (!span)
         return;
     painter->setBrush(Qt::NoBrush);
@@ -178,7 +180,7 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         // where it goes at a fraction of a wide smooth stroke's cost, and there may be thousands.
         painter->setRenderHint(QPainter::Antialiasing, false);
         painter->setPen(QPen(color, 0));
-        painter->drawPolyline(points.data() + span->first, span->second - span->first + 1);
+        painter->drawPolyline(m_points.data() + span->first, span->second - span->first + 1);
         return;
     }
     const QPainterPath path = cubicPiece(m_from, m_c1, m_c2, m_to, double(span->first) / SpanSteps,
@@ -205,15 +207,27 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     const QPointF middle = pointAt(0.5);
     if (!m_style->exposed.isEmpty() && !m_style->exposed.adjusted(-LabelMargin, -20, LabelMargin, 20).contains(middle))
         return; // text is costly even where it is clipped away
-    const QString label = m_style->edgeText(m_edge);
+    layOutLabel();
     painter->setFont(m_style->smallFont);
-    const QRectF text = QFontMetricsF(m_style->smallFont).boundingRect(label).adjusted(-4, -1, 4, 1);
-    const QRectF box(middle - QPointF(text.width() / 2, text.height() / 2), text.size());
+    const QSizeF text = m_label.size();
+    const QRectF box = QRectF(middle - QPointF(text.width() / 2, text.height() / 2), text).adjusted(-4, -1, 4, 1);
     painter->setBrush(m_style->colors.labelBackground);
     painter->setPen(QPen(color, m_style->lineScale));
     painter->drawRoundedRect(box, 3, 3);
     painter->setPen(m_style->colors.text);
-    painter->drawText(box, Qt::AlignCenter, label);
+    painter->drawStaticText(middle - QPointF(text.width() / 2, text.height() / 2), m_label);
+}
+
+void EdgeItem::layOutLabel()
+{
+    if (!m_labelDirty && m_labelMode == m_style->edgeLabel && m_labelFontGeneration == m_style->fontGeneration)
+        return;
+    m_label.setText(m_style->edgeText(m_edge));
+    m_label.setTextFormat(Qt::PlainText);
+    m_label.prepare(QTransform(), m_style->smallFont);
+    m_labelDirty = false;
+    m_labelMode = m_style->edgeLabel;
+    m_labelFontGeneration = m_style->fontGeneration;
 }
 
 void EdgeItem::paintDots(QPainter* painter) const

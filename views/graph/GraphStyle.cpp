@@ -25,6 +25,7 @@ void GraphStyle::applyLook()
     boldFont.setBold(true);
     smallFont = font;
     smallFont.setPointSizeF(font.pointSizeF() * 0.85);
+    ++fontGeneration;
 }
 
 QString GraphStyle::edgeText(const GraphEdge& edge) const

@@ -42,6 +42,8 @@ struct GraphStyle {
     QFont font;
     QFont boldFont;
     QFont smallFont;
+    // Counts font changes, so that items re-lay out the texts they keep only when the fonts changed.
+    int fontGeneration = 0;
     // The theme's colours and the line-width factor (larger while presenting), from ViewLook.
     LookColors colors;
     double lineScale = 1;

@@ -48,10 +48,10 @@ GraphView::GraphView(QWidget* parent)
     connect(ViewLook::instance(), &ViewLook::changed, this, [this] {
         m_style.applyLook();
         setBackgroundBrush(m_style.colors.canvas);
-        for (NodeItem* node : std::as_const(m_nodes))
-            node->update(); // redraws their caches
         m_overview->invalidate();
         m_scene.update();
+        if (!m_userZoomed)
+            fitToWindow(); // presenting allows a larger zoom
     });
     connect(&m_scene, &QGraphicsScene::selectionChanged, this, &GraphView::onSelectionChanged);
     connect(&m_animationTimer, &QTimer::timeout, this, &GraphView::animate);
@@ -125,6 +125,7 @@ void GraphView::updateNodes(int first, int last)
     for (int i = first; i <= last; ++i)
         m_nodeRows.at(i)->setNode(m_model->nodes()->row(i));
     m_overview->invalidate();
+    viewport()->update();
 }
 
 void GraphView::addEdges(int first, int last)
@@ -185,9 +186,6 @@ void GraphView::setEdgeLabel(EdgeLabel label)
 void GraphView::setHealthThresholds(const HealthThresholds& thresholds)
 {
     m_style.thresholds = thresholds;
-    // Nodes draw from a cache: their colours change only when the cache is redrawn.
-    for (NodeItem* node : std::as_const(m_nodes))
-        node->update();
     m_overview->invalidate();
     m_scene.update();
 }
@@ -202,9 +200,11 @@ void GraphView::fitToWindow()
     if (bounds.isEmpty())
         return;
     fitInView(bounds.adjusted(-30, -30, 30, 30), Qt::KeepAspectRatio);
-    // Never blow small graphs up beyond their natural size: text would look coarse.
-    if (transform().m11() > 1.0)
-        setTransform(QTransform());
+    // Never blow small graphs up beyond their natural size: text would look coarse. On a projector
+    // size matters more, and the boxes are sized for the usual font: let them grow like the text.
+    const double largest = ViewLook::instance()->isPresenting() ? 2.0 : 1.0;
+    if (transform().m11() > largest)
+        setTransform(QTransform::fromScale(largest, largest));
     m_userZoomed = false;
     applyLevelOfDetail();
     updateAnimationState();
@@ -346,7 +346,7 @@ void GraphView::animate()
     const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
     const QList<QGraphicsItem*> items = m_scene.items(visible, Qt::IntersectsItemBoundingRect);
     for (QGraphicsItem* item : items) {
-        if (item->type() == EdgeItem::Type) // only edges move; nodes stay in their caches
+        if (item->type() == EdgeItem::Type) // only edges move
             item->update();
     }
 }

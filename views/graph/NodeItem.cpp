@@ -16,9 +16,9 @@ NodeItem::NodeItem(const GraphNode& node, const GraphStyle* style)
 {
     setFlag(ItemIsSelectable);
     setAcceptHoverEvents(true);
-    // Nodes change only when their numbers do; their text is the costly part of a frame, so it is
-    // drawn once per zoom level into a pixmap and blitted while panning and animating.
-    setCacheMode(DeviceCoordinateCache);
+    // No item cache: with its texts laid out once (QStaticText) a node paints about as fast as its
+    // pixmap would be blitted, and a cache per zoom level made every zoom frame redraw every node
+    // into a new pixmap before blitting it (bench/graph).
     setZValue(1);
     setNode(node);
 }
@@ -27,9 +27,8 @@ void NodeItem::setNode(const GraphNode& node)
 {
     const bool first = m_accent == QColor();
     const bool moved = first || node.position != m_node.position;
-    // A refresh changes numbers on thousands of nodes; only what the node shows redraws its cache.
-    const bool looksDifferent = first || drawnRate(node) != drawnRate(m_node) || health(node) != health(m_node)
-        || !sameLook(node, m_node);
+    // A refresh changes numbers on thousands of nodes; only a change in what they write lays their texts out again.
+    const bool textChanged = first || drawnRate(node) != drawnRate(m_node) || !sameLook(node, m_node);
     if (first || node.version != m_node.version || node.kind != m_node.kind)
         m_accent = accentOf(node);
     m_node = node;
@@ -38,8 +37,8 @@ void NodeItem::setNode(const GraphNode& node)
         for (EdgeItem* edge : std::as_const(m_edges))
             edge->adjust();
     }
-    if (looksDifferent)
-        update();
+    if (textChanged)
+        m_textsDirty = true;
 }
 
 QColor NodeItem::accentOf(const GraphNode& node)
@@ -69,7 +68,7 @@ Health NodeItem::health(const GraphNode& node) const
 
 bool NodeItem::sameLook(const GraphNode& a, const GraphNode& b)
 {
-    return a.name == b.name && a.version == b.version && a.readyPods == b.readyPods && a.desiredPods == b.desiredPods
+    return a.name == b.name && a.namespaceShown == b.namespaceShown && a.version == b.version && a.readyPods == b.readyPods && a.desiredPods == b.desiredPods
         && a.hasVirtualService == b.hasVirtualService && a.hasTrafficSplit == b.hasTrafficSplit
         && a.hasHeaderRouting == b.hasHeaderRouting && a.hasFaultInjection == b.hasFaultInjection
         && a.hasCircuitBreaker == b.hasCircuitBreaker && a.missingSidecar == b.missingSidecar;
@@ -86,7 +85,9 @@ QString NodeItem::caption() const
             .arg(m_node.readyPods)
             .arg(m_node.desiredPods);
     case GraphNodeKind::External:
-        return QObject::tr("caller %1 (outside the namespace)").arg(m_node.name);
+        return m_node.namespaceName.isEmpty()
+            ? QObject::tr("caller %1 (outside the namespaces shown)").arg(m_node.name)
+            : QObject::tr("caller %1 in %2 (outside the namespaces shown)").arg(m_node.name, m_node.namespaceName);
     }
     return m_node.name;
 }
@@ -132,7 +133,6 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     const double detail = option->levelOfDetailFromTransform(painter->worldTransform());
     const QRectF box(0, 0, Width, Height);
     const bool selected = option->state & QStyle::State_Selected;
-    const double rate = m_node.requestsPerSecond;
     const Health health = this->health(m_node);
     const QColor border = outlineColor();
 
@@ -172,46 +172,74 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     if (detail < GraphStyle::LabelDetail)
         return;
 
+    if (m_textsDirty || m_textsFontGeneration != m_style->fontGeneration)
+        layOutTexts();
+    const QRectF text = box.adjusted(m_node.kind == GraphNodeKind::Workload ? 16 : 12, 3, -8, -3);
     painter->setPen(m_style->colors.text);
     painter->setFont(m_node.kind == GraphNodeKind::Service ? m_style->boldFont : m_style->font);
-    const QRectF text = box.adjusted(m_node.kind == GraphNodeKind::Workload ? 16 : 12, 3, -8, -3);
-    painter->drawText(text, Qt::AlignLeft | Qt::AlignTop, m_node.name);
+    painter->drawStaticText(text.topLeft(), m_title);
+    painter->setFont(m_style->smallFont);
+    painter->setPen(m_style->colors.secondaryText);
+    painter->drawStaticText(QPointF(text.left(), text.bottom() - QFontMetricsF(m_style->smallFont).height()), m_subtitle);
+    paintBadges(painter);
+}
 
+void NodeItem::layOutTexts()
+{
+    const QFont& titleFont = m_node.kind == GraphNodeKind::Service ? m_style->boldFont : m_style->font;
+    const double textWidth = Width - (m_node.kind == GraphNodeKind::Workload ? 16 : 12) - 8;
+    // Cut where the box ends, as the clipped text did, but say so with an ellipsis.
+    m_title.setText(QFontMetricsF(titleFont).elidedText(m_node.name, Qt::ElideRight, textWidth));
+    m_title.setTextFormat(Qt::PlainText);
+    m_title.prepare(QTransform(), titleFont);
     QString detailText;
     if (m_node.kind == GraphNodeKind::Workload)
         detailText = QObject::tr("%1 · %2/%3 pods").arg(m_node.version).arg(m_node.readyPods).arg(m_node.desiredPods);
     else if (m_node.kind == GraphNodeKind::Service)
-        detailText = QObject::tr("%1 rps").arg(rate, 0, 'f', 1);
+        detailText = QObject::tr("%1 rps").arg(m_node.requestsPerSecond, 0, 'f', 1);
     else
-        detailText = QObject::tr("outside caller");
-    painter->setFont(m_style->smallFont);
-    painter->setPen(m_style->colors.secondaryText);
-    painter->drawText(text, Qt::AlignLeft | Qt::AlignBottom, detailText);
-    paintBadges(painter);
-}
+        detailText = m_node.namespaceName.isEmpty() ? QObject::tr("outside caller")
+                                                    : QObject::tr("outside: %1").arg(m_node.namespaceName);
+    // Among several namespaces the same names repeat: the small line says whose node this is.
+    if (m_node.namespaceShown)
+        detailText = m_node.namespaceName + QStringLiteral(" · ") + detailText;
+    m_subtitle.setText(QFontMetricsF(m_style->smallFont).elidedText(detailText, Qt::ElideRight, textWidth));
+    m_subtitle.setTextFormat(Qt::PlainText);
+    m_subtitle.prepare(QTransform(), m_style->smallFont);
 
-void NodeItem::paintBadges(QPainter* painter) const
-{
     // Small tags along the top edge, right to left, each a short word an operator can read aloud.
     const std::pair<bool, const char*> badges[] = {
         {m_node.missingSidecar, "no sidecar"}, {m_node.hasCircuitBreaker, "CB"}, {m_node.hasFaultInjection, "fault"},
         {m_node.hasHeaderRouting, "A/B"},     {m_node.hasTrafficSplit, "split"}, {m_node.hasVirtualService, "VS"},
     };
-    painter->setFont(m_style->smallFont);
+    m_badges.clear();
     const QFontMetricsF metrics(m_style->smallFont);
     double right = Width - 4;
     for (const auto& [on, tag] : badges) {
         if (!on)
             continue;
-        const QString text = QObject::tr(tag);
-        const double w = metrics.horizontalAdvance(text) + 8;
-        const QRectF r(right - w, -7, w, metrics.height() + 1);
-        const bool alarm = tag == std::string_view("fault") || tag == std::string_view("no sidecar");
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(alarm ? QColor(0xC9, 0x19, 0x0B) : QColor(0x4A, 0x4A, 0x6A));
-        painter->drawRoundedRect(r, 4, 4);
-        painter->setPen(Qt::white);
-        painter->drawText(r, Qt::AlignCenter, text);
+        Badge badge{{}, QStaticText(QObject::tr(tag)), tag == std::string_view("fault") || tag == std::string_view("no sidecar")};
+        badge.text.setTextFormat(Qt::PlainText);
+        badge.text.prepare(QTransform(), m_style->smallFont);
+        const double w = metrics.horizontalAdvance(badge.text.text()) + 8;
+        badge.box = QRectF(right - w, -7, w, metrics.height() + 1);
+        m_badges.append(std::move(badge));
         right -= w + 3;
+    }
+    m_textsDirty = false;
+    m_textsFontGeneration = m_style->fontGeneration;
+}
+
+void NodeItem::paintBadges(QPainter* painter) const
+{
+    painter->setFont(m_style->smallFont);
+    for (const Badge& badge : m_badges) {
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(badge.alarm ? QColor(0xC9, 0x19, 0x0B) : QColor(0x4A, 0x4A, 0x6A));
+        painter->drawRoundedRect(badge.box, 4, 4);
+        painter->setPen(Qt::white);
+        // Centred in its box, as the box was sized around the text.
+        const QSizeF size = badge.text.size();
+        painter->drawStaticText(badge.box.center() - QPointF(size.width() / 2, size.height() / 2), badge.text);
     }
 }

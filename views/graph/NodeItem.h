@@ -7,6 +7,7 @@
 #include <QColor>
 #include <QGraphicsItem>
 #include <QList>
+#include <QStaticText>
 
 class EdgeItem;
 struct GraphStyle;
@@ -23,6 +24,8 @@ public:
     NodeItem(const GraphNode& node, const GraphStyle* style);
 
     const GraphNode& node() const { return m_node; }
+    // Takes the new data without scheduling a repaint (as EdgeItem::setEdge): a refresh changes
+    // thousands of nodes, and the view repaints once. Moves are applied, with the node's edges.
     void setNode(const GraphNode& node);
     QString toolTipText() const;
     // The border colour: selection, else health, else the kind's or version's accent. Zoomed out,
@@ -47,9 +50,23 @@ private:
     static qint64 drawnRate(const GraphNode& node); // the rate as the node writes it
     static bool sameLook(const GraphNode& a, const GraphNode& b);
     void paintBadges(QPainter* painter) const;
+    // Lays out the node's texts again: after its text or the style's fonts changed.
+    void layOutTexts();
 
     GraphNode m_node;
     const GraphStyle* m_style;
     QColor m_accent; // computed once per change: the version palette is too slow for every paint
     QList<EdgeItem*> m_edges;
+    // Text is the costly part of painting a node: laid out once per change, not per paint, and
+    // drawn with QStaticText, which the raster engine blits as glyphs while the scale stays the same.
+    struct Badge {
+        QRectF box;
+        QStaticText text;
+        bool alarm;
+    };
+    QStaticText m_title;
+    QStaticText m_subtitle;
+    QList<Badge> m_badges;
+    bool m_textsDirty = true;
+    int m_textsFontGeneration = -1;
 };

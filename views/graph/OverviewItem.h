@@ -47,4 +47,7 @@ private:
     QList<Batch> m_batches; // a handful: health colours, version colours, the selection colour
     QRectF m_bounds;
     bool m_dirty = true;
+    // What one paint hands to the painter, kept to reuse their capacity.
+    QList<QLineF> m_visibleLines;
+    QList<QRectF> m_visibleBlocks;
 };
