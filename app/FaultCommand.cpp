@@ -4,6 +4,7 @@
 #include "CommandLine.h"
 #include "models/audit/AuditLog.h"
 #include "models/faults/ExperimentRegistry.h"
+#include "models/faults/ExperimentWatcher.h"
 #include "models/faults/FaultRules.h"
 #include "models/session/ClusterSession.h"
 
@@ -137,7 +138,8 @@ std::optional<ExperimentRunner::Request> FaultCommand::request(const CommandLine
 FaultCommand::FaultCommand(ClusterSession* session, AuditLog* audit,
                            std::optional<ExperimentRunner::Request> request, bool assumeYes, QObject* parent)
     : QObject(parent)
-    , m_registry(new ExperimentRegistry(session, this))
+    , m_registry(new ExperimentRegistry(this))
+    , m_watcher(new ExperimentWatcher(session, m_registry, this))
     , m_runner(new ExperimentRunner(session, audit, m_registry, this))
     , m_request(std::move(request))
     , m_assumeYes(assumeYes) {

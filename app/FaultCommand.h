@@ -13,6 +13,7 @@
 class AuditLog;
 class ClusterSession;
 class ExperimentRegistry;
+class ExperimentWatcher;
 struct CommandLine;
 
 // The headless fault commands, for presenters' scripts and cron jobs:
@@ -44,6 +45,7 @@ private:
     void finish(int code, const QString& message);
 
     ExperimentRegistry* m_registry;
+    ExperimentWatcher* m_watcher;
     ExperimentRunner* m_runner;
     std::optional<ExperimentRunner::Request> m_request;
     bool m_assumeYes;

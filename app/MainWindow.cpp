@@ -190,12 +190,12 @@ void MainWindow::watchConnection(const kube::ClusterConnection& connection)
     const QString name = session->contextName();
     m_status->setContext(name, session->namespaceName(), connection.insecureSkipTlsVerify);
     connect(session, &ClusterSession::identityChanged, m_status, &ConnectionStatus::setIdentity);
-    m_probe = new ReachabilityProbe(connection, this);
+    m_probe = new ReachabilityProbe(session, this);
     m_probe->setInterval(ReprobeMs);
     connect(m_probe, &ReachabilityProbe::probed, this, [this, name](const Reachability& result) {
         m_status->setReachability(result);
         m_catalog->setReachability(name, result);
-        m_switcher->setNamespaces(result.namespaces);
+        m_switcher->setNamespaces(result.namespaces, !result.namespacesFallback);
         if (m_activity->isActive() && !result.reachable)
             m_activity->setMessage(tr("The API server does not answer: %1").arg(result.error));
     });

@@ -2,9 +2,6 @@
 #include "ExperimentRegistry.h"
 
 #include "ExperimentAnnotation.h"
-#include "kubeclient/Informer.h"
-#include "kubeclient/ResourceKind.h"
-#include "models/session/ClusterSession.h"
 
 #include <nlohmann/json.hpp>
 
@@ -23,9 +20,8 @@ QString countdown(qint64 seconds) {
 
 } // namespace
 
-ExperimentRegistry::ExperimentRegistry(ClusterSession* session, QObject* parent)
-    : QAbstractListModel(parent)
-    , m_session(session) {
+ExperimentRegistry::ExperimentRegistry(QObject* parent)
+    : QAbstractListModel(parent) {
     // The countdown in each display line moves every second; nothing else changes meanwhile.
     m_countdown.setInterval(1000);
     connect(&m_countdown, &QTimer::timeout, this, [this] {
@@ -33,31 +29,14 @@ ExperimentRegistry::ExperimentRegistry(ClusterSession* session, QObject* parent)
             Q_EMIT dataChanged(index(0), index(int(m_experiments.size()) - 1), {Qt::DisplayRole});
     });
     m_countdown.start();
-    if (!session) {
-        m_synced = true;
-        return;
-    }
-    kube::Informer::Handlers handlers;
-    handlers.added = [this](const kube::ObjectPtr& object) { objectChanged(*object); };
-    handlers.updated = [this](const kube::ObjectPtr&, const kube::ObjectPtr& current) {
-        objectChanged(*current);
-    };
-    handlers.deleted = [this](const kube::ObjectPtr& lastKnown) {
-        objectRemoved(metadataText(*lastKnown, "namespace"), metadataText(*lastKnown, "name"));
-    };
-    handlers.synced = [this] {
-        m_synced = true;
-        Q_EMIT synced();
-    };
-    // Every namespace: the banner lists all experiments in the context, and any of them may expire.
-    m_informer = std::make_unique<kube::Informer>(session->kube(),
-                                                  kube::kinds::VirtualServices.collectionPath(), handlers);
-    m_informer->start();
 }
 
-ExperimentRegistry::~ExperimentRegistry() {
-    if (m_informer)
-        m_informer->stop();
+void ExperimentRegistry::setSynced(bool synced) {
+    if (synced == m_synced)
+        return;
+    m_synced = synced;
+    if (synced)
+        Q_EMIT this->synced();
 }
 
 int ExperimentRegistry::rowCount(const QModelIndex& parent) const {

@@ -5,30 +5,20 @@
 
 #include <QAbstractListModel>
 #include <QList>
-#include <QPointer>
 #include <QTimer>
-#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 
-class ClusterSession;
-
-namespace kube {
-class Informer;
-}
-
 // The active experiments in the session's context, whoever started them: read from the annotations
-// of every VirtualService (ExperimentAnnotation), kept live by an informer over all namespaces. One
-// row per experiment, ordered by expiry (soonest first); the display line's countdown is refreshed
-// every second.
+// of the VirtualServices an ExperimentWatcher (or a test) feeds it through objectChanged() and
+// objectRemoved(). One row per experiment, ordered by expiry (soonest first); the display line's
+// countdown is refreshed every second.
 class ExperimentRegistry : public QAbstractListModel {
     Q_OBJECT
 public:
     enum Role { IdRole = Qt::UserRole + 1, ExpiresRole, OwnerRole, ServiceRole, NamespaceRole };
 
-    // With a session: watches its VirtualServices. Without one (tests): fed through objectChanged().
-    explicit ExperimentRegistry(ClusterSession* session, QObject* parent = nullptr);
-    ~ExperimentRegistry() override;
+    explicit ExperimentRegistry(QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -37,8 +27,11 @@ public:
     QList<Experiment> experiments() const { return m_experiments; }
     std::optional<Experiment> find(const QString& id) const;
     QList<Experiment> forService(const QString& ns, const QString& service) const;
-    // True once the first complete list of VirtualServices has been read (always without a session).
+    // True when every watched VirtualService has been read at least once. A registry nobody watches
+    // for is complete with what it is fed; ExperimentWatcher unsets this until its lists are in.
     bool isSynced() const { return m_synced; }
+    // synced() follows when it becomes true.
+    void setSynced(bool synced);
 
     // A VirtualService as it now is (added or changed): its experiments replace the ones it had.
     void objectChanged(const nlohmann::json& virtualService);
@@ -54,9 +47,7 @@ Q_SIGNALS:
 private:
     void replace(const QString& ns, const QString& name, QList<Experiment> found);
 
-    QPointer<ClusterSession> m_session;
-    std::unique_ptr<kube::Informer> m_informer;
     QList<Experiment> m_experiments;
     QTimer m_countdown;
-    bool m_synced = false;
+    bool m_synced = true;
 };

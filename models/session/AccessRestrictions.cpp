@@ -6,11 +6,12 @@
 #include <memory>
 
 namespace {
+enum class Where { Cluster, SessionNamespace, PrometheusNamespace };
 struct Question {
     const char* verb;
     const char* group;
-    const char* resource;
-    bool namespaced;
+    const char* resource; // "services/proxy": a subresource, as kubectl writes it
+    Where where;
     const char* what;
 };
 } // namespace
@@ -27,10 +28,17 @@ void AccessRestrictions::check()
         return;
     // The reads the mesh page needs, and the writes its traffic and fault panels make.
     static const Question questions[] = {
-        {"list", "", "namespaces", false, QT_TR_NOOP("Other namespaces (only this context's namespace is offered)")},
-        {"list", "", "pods", true, QT_TR_NOOP("Pods: sidecar badges and ready versions")},
-        {"list", "networking.istio.io", "virtualservices", true, QT_TR_NOOP("VirtualServices: routing and splits")},
-        {"patch", "networking.istio.io", "virtualservices", true, QT_TR_NOOP("Traffic changes and fault experiments (read-only)")},
+        {"list", "", "namespaces", Where::Cluster,
+         QT_TR_NOOP("Other namespaces: not listed (type one in the namespace box to switch to it)")},
+        {"list", "networking.istio.io", "virtualservices", Where::Cluster,
+         QT_TR_NOOP("Fault experiments in other namespaces: not listed, nor reverted at expiry by this MeshDeck")},
+        {"get", "", "services/proxy", Where::PrometheusNamespace,
+         QT_TR_NOOP("Telemetry: request rates, errors and latency come from Prometheus behind the API server")},
+        {"list", "", "pods", Where::SessionNamespace, QT_TR_NOOP("Pods: sidecar badges and ready versions")},
+        {"list", "networking.istio.io", "virtualservices", Where::SessionNamespace,
+         QT_TR_NOOP("VirtualServices: routing and splits")},
+        {"patch", "networking.istio.io", "virtualservices", Where::SessionNamespace,
+         QT_TR_NOOP("Traffic changes and fault experiments (read-only)")},
     };
     m_restrictions.clear();
     m_checked = false;
@@ -42,7 +50,9 @@ void AccessRestrictions::check()
     for (const Question& q : questions) {
         const QString resource = QString::fromLatin1(q.resource);
         const QString verb = QString::fromLatin1(q.verb);
-        const QString where = q.namespaced ? ns : QString();
+        const QString where = q.where == Where::Cluster       ? QString()
+                              : q.where == Where::SessionNamespace ? ns
+                                                                   : QString::fromLatin1(PrometheusNamespace);
         m_session->checkAccess(verb, QString::fromLatin1(q.group), resource, where,
                                [self, round, outstanding, q, verb, resource, where, user](bool known, bool allowed,
                                                                                           const QString&) {

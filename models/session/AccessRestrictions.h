@@ -19,6 +19,9 @@ public:
         QString why;  // the permission that is missing
     };
 
+    // Where kube::PrometheusClient::DefaultProxyPath reaches Prometheus, as Istio's addon installs it.
+    static constexpr const char* PrometheusNamespace = "istio-system";
+
     explicit AccessRestrictions(ClusterSession* session, QObject* parent = nullptr);
 
     // Asks every question; checked() follows once all are answered. Asking again abandons the

@@ -65,7 +65,11 @@ QString ClusterSession::identity() const
 void ClusterSession::checkAccess(const QString& verb, const QString& group, const QString& resource,
                                  const QString& namespaceName, AccessAnswer answer)
 {
-    m_access->check({verb.toStdString(), group.toStdString(), resource.toStdString(), namespaceName.toStdString(), ""},
+    // "services/proxy" names a subresource, as in `kubectl auth can-i get services/proxy`.
+    const QString plural = resource.section(u'/', 0, 0);
+    const QString subresource = resource.section(u'/', 1);
+    m_access->check({verb.toStdString(), group.toStdString(), plural.toStdString(), namespaceName.toStdString(),
+                     subresource.toStdString()},
                     [answer = std::move(answer)](const kube::AccessDecision& decision) {
                         answer(decision.error.ok(), decision.allowed, QString::fromStdString(decision.reason));
                     });

@@ -28,6 +28,7 @@ public:
     kube::PrometheusClient& prometheus() const { return *m_prometheus; }
     // "May I?" for this context, from SelfSubjectAccessReview, remembered per question. The answer
     // runs on this thread: `known` is false when the review itself failed (then `allowed` says nothing).
+    // `resource` may name a subresource as kubectl does: "services/proxy".
     using AccessAnswer = std::function<void(bool known, bool allowed, const QString& reason)>;
     void checkAccess(const QString& verb, const QString& group, const QString& resource, const QString& namespaceName,
                      AccessAnswer answer);

@@ -18,5 +18,7 @@ struct Reachability {
     QStringList namespaces;
     // Listing namespaces is forbidden to this user: `namespaces` is the context's own only.
     bool namespacesFallback = false;
+    // The API server refused the service proxy to this user (403): Prometheus may well be up.
+    bool prometheusForbidden = false;
 };
 Q_DECLARE_METATYPE(Reachability)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ReachabilityProbe.h"
 
+#include "ClusterSession.h"
+
 #include "kubeclient/ClusterIdentity.h"
 #include "kubeclient/KubeClient.h"
 #include "kubeclient/PrometheusClient.h"
@@ -24,19 +26,46 @@ ReachabilityProbe::ReachabilityProbe(const kube::ClusterConnection& connection, 
     : QObject(parent)
 {
     qRegisterMetaType<Reachability>();
-    m_kube = std::make_unique<kube::KubeClient>(connection, [this](std::function<void()> task) {
+    m_ownKube = std::make_unique<kube::KubeClient>(connection, [this](std::function<void()> task) {
         QMetaObject::invokeMethod(this, std::move(task), Qt::QueuedConnection);
     });
-    m_prometheus = std::make_unique<kube::PrometheusClient>(*m_kube);
+    m_ownPrometheus = std::make_unique<kube::PrometheusClient>(*m_ownKube);
+    m_kube = m_ownKube.get();
+    m_prometheus = m_ownPrometheus.get();
+    m_again.setSingleShot(true);
+    connect(&m_again, &QTimer::timeout, this, &ReachabilityProbe::probe);
+}
+
+ReachabilityProbe::ReachabilityProbe(ClusterSession* session, QObject* parent)
+    : QObject(parent)
+    , m_session(session)
+    , m_kube(&session->kube())
+    , m_prometheus(&session->prometheus())
+{
+    qRegisterMetaType<Reachability>();
     m_again.setSingleShot(true);
     connect(&m_again, &QTimer::timeout, this, &ReachabilityProbe::probe);
 }
 
 ReachabilityProbe::~ReachabilityProbe()
 {
-    // The client goes first: its I/O thread stops before this QObject, so nothing is posted to it.
-    m_prometheus.reset();
-    m_kube.reset();
+    // A client of its own goes first: its I/O thread stops before this QObject, so nothing is posted
+    // to it. The session's client stays: only this probe's requests are cancelled.
+    cancelRound();
+    m_ownPrometheus.reset();
+    m_ownKube.reset();
+}
+
+void ReachabilityProbe::cancelRound()
+{
+    if (!m_round)
+        return;
+    // A session already gone took its client and everything in flight with it.
+    if (m_ownKube || m_session) {
+        for (kube::RequestId id : m_round->requests)
+            m_kube->cancel(id);
+    }
+    m_round.reset();
 }
 
 QString ReachabilityProbe::contextName() const
@@ -53,10 +82,9 @@ void ReachabilityProbe::setInterval(int milliseconds)
 
 void ReachabilityProbe::probe()
 {
-    if (m_round) {
-        for (kube::RequestId id : m_round->requests)
-            m_kube->cancel(id);
-    }
+    cancelRound();
+    if (!m_ownKube && !m_session)
+        return;
     auto round = std::make_shared<Round>();
     m_round = round;
     round->clock.start();
@@ -77,6 +105,7 @@ void ReachabilityProbe::probe()
     }));
     round->requests.push_back(m_prometheus->query("vector(1)", [this, round](const kube::PromResult& answer) {
         round->result.prometheusReachable = answer.error.ok();
+        round->result.prometheusForbidden = answer.error.httpStatus == 403;
         round->result.prometheusError = answer.error.ok() ? QString() : QString::fromStdString(answer.error.describe());
         finishPart(round);
     }));

@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 
 #include <memory>
@@ -16,14 +17,20 @@ class KubeClient;
 class PrometheusClient;
 } // namespace kube
 
+class ClusterSession;
+
 // Asks a context's API server, in the background, whether it answers (GET /version, timed), who we
 // are (SelfSubjectReview), whether Prometheus answers through its service proxy and which namespaces
-// we may list. Has a client of its own, so probing a context never disturbs a session on it, and
-// deleting the probe cancels whatever is in flight.
+// we may list. Deleting the probe cancels whatever is in flight.
 class ReachabilityProbe : public QObject {
     Q_OBJECT
 public:
+    // A context nobody is connected to (the picker's rows): the probe has a client of its own.
     explicit ReachabilityProbe(const kube::ClusterConnection& connection, QObject* parent = nullptr);
+    // The connected context (the status bar): asks through the session's clients, so the latency is
+    // the one the session's requests see and no second connection is opened. The session must
+    // outlive the probe.
+    explicit ReachabilityProbe(ClusterSession* session, QObject* parent = nullptr);
     ~ReachabilityProbe() override;
 
     QString contextName() const;
@@ -42,8 +49,15 @@ private:
     struct Round;
     void finishPart(const std::shared_ptr<Round>& round);
 
-    std::unique_ptr<kube::KubeClient> m_kube;
-    std::unique_ptr<kube::PrometheusClient> m_prometheus;
+    void cancelRound();
+
+    // Set only when the probe has clients of its own; m_kube and m_prometheus point at them or at
+    // the session's.
+    std::unique_ptr<kube::KubeClient> m_ownKube;
+    std::unique_ptr<kube::PrometheusClient> m_ownPrometheus;
+    QPointer<ClusterSession> m_session; // the borrowed clients' owner
+    kube::KubeClient* m_kube = nullptr;
+    kube::PrometheusClient* m_prometheus = nullptr;
     std::shared_ptr<Round> m_round;
     Reachability m_last;
     int m_rounds = 0;

@@ -55,7 +55,7 @@ Experiment experiment(const QString& id, const char* ns, const char* service, co
 } // namespace
 
 void TestFaultRegistry::followsTheObjects() {
-    ExperimentRegistry registry(nullptr);
+    ExperimentRegistry registry;
     QAbstractItemModelTester tester(&registry, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy changed(&registry, &ExperimentRegistry::experimentsChanged);
     QVERIFY(registry.isSynced());
@@ -112,7 +112,7 @@ void TestFaultRegistry::rolesAndDisplayLine_data() {
 void TestFaultRegistry::rolesAndDisplayLine() {
     QFETCH(int, secondsLeft);
     QFETCH(QString, left);
-    ExperimentRegistry registry(nullptr);
+    ExperimentRegistry registry;
     QAbstractItemModelTester tester(&registry, QAbstractItemModelTester::FailureReportingMode::QtTest);
     json ratings = virtualService("bookinfo", "ratings");
     Experiment e = experiment(QStringLiteral("fx-9"), "bookinfo", "ratings", QStringLiteral("jason"), 0);

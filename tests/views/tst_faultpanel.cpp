@@ -17,6 +17,7 @@
 
 #include "models/audit/AuditLog.h"
 #include "models/faults/ExperimentRegistry.h"
+#include "models/faults/ExperimentWatcher.h"
 #include "models/faults/ExperimentRunner.h"
 #include "models/session/ClusterSession.h"
 
@@ -64,6 +65,7 @@ struct Fixture {
     QTemporaryDir dir;
     AuditLog audit{dir.filePath(QStringLiteral("audit.jsonl"))};
     ExperimentRegistry registry;
+    ExperimentWatcher watcher;
     ExperimentRunner runner;
     FaultPanel panel;
     int asked = 0;
@@ -72,7 +74,7 @@ struct Fixture {
 
     explicit Fixture(std::unique_ptr<ClusterSession> s)
         : session(std::move(s))
-        , registry(session.get())
+        , watcher(session.get(), &registry)
         , runner(session.get(), &audit, &registry)
         , panel(&registry, &runner)
     {

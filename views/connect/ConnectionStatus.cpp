@@ -79,6 +79,10 @@ void ConnectionStatus::setReachability(const Reachability& result)
     if (result.prometheusReachable) {
         m_prometheus->setText(dot("#2e7d32") + tr("Prometheus"));
         m_prometheus->setToolTip(tr("Prometheus answers through the API server's service proxy"));
+    } else if (result.prometheusForbidden) {
+        // Not a fault to alarm about: the limited-access badge says what it leaves out.
+        m_prometheus->setText(dot("#888888") + tr("Prometheus not permitted"));
+        m_prometheus->setToolTip(result.prometheusError);
     } else {
         m_prometheus->setText(dot("#b3261e") + tr("Prometheus unreachable"));
         m_prometheus->setToolTip(result.prometheusError);

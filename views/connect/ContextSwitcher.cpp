@@ -24,7 +24,6 @@ ContextSwitcher::ContextSwitcher(ContextCatalog* catalog, QWidget* parent)
     m_namespace->setEditable(true);
     m_namespace->setInsertPolicy(QComboBox::NoInsert);
     m_namespace->setMinimumContentsLength(14);
-    m_namespace->setToolTip(tr("Namespace: pick one or type a name and press Enter"));
     m_more->setText(tr("Contexts…"));
     m_more->setToolTip(tr("Every context of the kubeconfig, checked in the background"));
     auto* layout = new QHBoxLayout(this);
@@ -60,8 +59,11 @@ void ContextSwitcher::setCurrent(const QString& context, const QString& namespac
     m_namespace->setCurrentText(namespaceName);
 }
 
-void ContextSwitcher::setNamespaces(const QStringList& names)
+void ContextSwitcher::setNamespaces(const QStringList& names, bool mayList)
 {
+    m_namespace->setToolTip(mayList ? tr("Namespace: pick one or type a name and press Enter")
+                                    : tr("You may not list this cluster's namespaces: type the name of one you may see "
+                                         "and press Enter"));
     const QSignalBlocker block(m_namespace);
     const QString current = m_namespace->currentText();
     m_namespace->clear();

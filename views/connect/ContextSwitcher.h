@@ -16,8 +16,9 @@ public:
 
     // Shows where the window is connected, without asking to switch.
     void setCurrent(const QString& context, const QString& namespaceName);
-    // The namespaces offered for the current context.
-    void setNamespaces(const QStringList& names);
+    // The namespaces offered for the current context; `mayList` false when the user may not list
+    // them (the names are then the context's own), so the box says to type one.
+    void setNamespaces(const QStringList& names, bool mayList = true);
 
     QComboBox* contextBox() const { return m_context; }
     QComboBox* namespaceBox() const { return m_namespace; }

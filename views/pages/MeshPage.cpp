@@ -5,11 +5,13 @@
 #include "views/graph/GraphDetailsPane.h"
 #include "views/graph/GraphPanel.h"
 #include "views/graph/GraphView.h"
+#include "views/graph/NodeItem.h"
 #include "views/telemetry/TelemetryPanel.h"
 #include "views/traffic/MatchRoutesEditor.h"
 #include "views/traffic/TrafficPanel.h"
 
 #include "models/faults/ExperimentRegistry.h"
+#include "models/faults/ExperimentWatcher.h"
 #include "models/faults/ExperimentRunner.h"
 #include "models/faults/FaultInjection.h"
 #include "models/graph/EdgeTelemetryLoader.h"
@@ -17,6 +19,8 @@
 #include "models/graph/MeshGraphBuilder.h"
 #include "models/graph/MeshGraphModel.h"
 #include "models/mesh/MeshTopologyLoader.h"
+#include "models/mesh/NamespaceListLoader.h"
+#include "models/session/AccessRestrictions.h"
 #include "models/session/ClusterSession.h"
 #include "models/telemetry/RoutingEventTracker.h"
 #include "models/telemetry/TelemetryLoader.h"
@@ -43,6 +47,7 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
     : QWidget(parent)
     , m_session(session)
     , m_topologyLoader(new MeshTopologyLoader(session, this))
+    , m_namespaceLister(new NamespaceListLoader(session, this))
     , m_edgeLoader(new EdgeTelemetryLoader(session, this))
     , m_telemetryLoader(new TelemetryLoader(session, this))
     , m_graph(new MeshGraphModel(this))
@@ -54,11 +59,13 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
     , m_telemetryPanel(new TelemetryPanel(m_series, m_telemetryLoader, audit, this))
     , m_routingEvents(new RoutingEventTracker(this))
     , m_details(new GraphDetailsPane(m_graph, this))
-    , m_experiments(new ExperimentRegistry(session, this))
+    , m_experiments(new ExperimentRegistry(this))
+    , m_experimentWatcher(new ExperimentWatcher(session, m_experiments, this))
     , m_runner(new ExperimentRunner(session, audit, m_experiments, this))
     , m_faultPanel(new FaultPanel(m_experiments, m_runner, this))
     , m_faultTab(new QScrollArea(this))
     , m_side(new QTabWidget(this))
+    , m_selectedNamespace(session->namespaceName())
 {
     m_telemetryPanel->setRoutingEvents(m_routingEvents);
     m_telemetryPanel->setExperiments(m_experiments);
@@ -96,12 +103,32 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
             [this](const QString& message) { Q_EMIT statusMessage(tr("Cluster: %1").arg(message)); });
     connect(m_edgeLoader, &EdgeTelemetryLoader::telemetryAvailable, this, &MeshPage::onEdgeTelemetry);
     connect(m_edgeLoader, &EdgeTelemetryLoader::loadFailed, this,
-            [this](const QString& message) { Q_EMIT statusMessage(tr("Prometheus: %1").arg(message)); });
+            [this](const QString& message) {
+                // Not for a user who may not reach Prometheus at all: checkTelemetryAccess says that.
+                const QPointer<MeshPage> self(this);
+                checkTelemetryAccess([self, message](bool allowed) {
+                    if (self && allowed)
+                        Q_EMIT self->statusMessage(tr("Prometheus: %1").arg(message));
+                });
+            });
     connect(m_telemetryLoader, &TelemetryLoader::batchAvailable, m_series, &TelemetrySeriesModel::addBatch);
     connect(m_telemetryLoader, &TelemetryLoader::batchAvailable, this, &MeshPage::liveDataChanged);
-    connect(m_topologyLoader, &MeshTopologyLoader::topologyAvailable, m_routingEvents,
-            [this](const MeshTopology& topology) { m_routingEvents->observe(topology); });
-    connect(graphView(), &GraphView::serviceSelected, this, &MeshPage::selectService);
+    // The tracker knows services by name: it follows the context's own namespace, where names are unique.
+    connect(m_topologyLoader, &MeshTopologyLoader::topologyAvailable, m_routingEvents, [this](const MeshTopologies& topologies) {
+        if (const MeshTopology* own = topologies.find(m_session->namespaceName()))
+            m_routingEvents->observe(*own);
+    });
+    connect(graphView(), &GraphView::nodeSelected, this, [this](const QString& id) {
+        const int row = m_graph->nodes()->rowOf(id);
+        if (row >= 0)
+            selectService(m_graph->nodes()->row(row).namespaceName, m_graph->nodes()->row(row).service);
+    });
+    m_graphPanel->setNamespaces({session->namespaceName()});
+    connect(m_graphPanel, &GraphPanel::namespacesChanged, this, [this](const QStringList& namespaces) {
+        m_topologyLoader->setNamespaces(namespaces);
+        m_edgeLoader->setNamespaces(namespaces);
+    });
+    connect(m_namespaceLister, &NamespaceListLoader::namespacesAvailable, m_graphPanel, &GraphPanel::setAvailableNamespaces);
     connect(graphView(), &GraphView::edgeSelected, this, &MeshPage::selectEdge);
     connect(graphView(), &GraphView::nodeSelected, m_details, &GraphDetailsPane::showNode);
     connect(graphView(), &GraphView::edgeSelected, this, [this](const QString& id) {
@@ -121,28 +148,63 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
     m_topologyLoader->setInterval(TopologyRefreshMs);
     m_edgeLoader->setInterval(TelemetryRefreshMs);
     m_telemetryLoader->setInterval(TelemetryRefreshMs);
+    checkTelemetryAccess([this](bool allowed) {
+        if (allowed)
+            return;
+        m_telemetryLoader->setPaused(true);
+        m_edgeLoader->setInterval(0);
+        // Without traffic numbers every node is idle: show them, or the graph would stay empty.
+        m_graphPanel->setShowIdle(true);
+        m_telemetryPanel->setUnavailable(
+            tr("%1 may not reach Prometheus through the API server (get services/proxy in namespace %2)")
+                .arg(m_session->identity(), QString::fromLatin1(AccessRestrictions::PrometheusNamespace)));
+    });
     m_topologyLoader->refresh();
     m_edgeLoader->refresh();
+    m_namespaceLister->refresh();
 }
 
 void MeshPage::selectService(const QString& service)
 {
-    // The same service again after an edge: back to all of its traffic.
-    if (service.isEmpty() || (service == m_selected && !m_telemetryLoader->scope().isEdge()))
-        return;
-    graphView()->selectService(service);
-    focusService(service);
-    m_telemetryLoader->setService(m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName,
-                                  service);
+    const MeshTopology* current = m_topologies.find(m_selectedNamespace);
+    const bool here = current && current->service(service);
+    const QString elsewhere = m_topologies.namespaceOfService(service);
+    selectService(here || elsewhere.isEmpty() ? m_selectedNamespace : elsewhere, service);
 }
 
-void MeshPage::focusService(const QString& service)
+void MeshPage::selectService(const QString& namespaceName, const QString& service)
 {
-    if (service == m_selected)
+    // The same service again after an edge: back to all of its traffic.
+    if (service.isEmpty()
+        || (service == m_selected && namespaceName == m_selectedNamespace && !m_telemetryLoader->scope().isEdge()))
+        return;
+    focusService(namespaceName, service);
+    showSelectedNode();
+    m_telemetryLoader->setService(namespaceName, service);
+}
+
+void MeshPage::showSelectedNode()
+{
+    NodeItem* node = graphView()->nodeItem(MeshGraphBuilder::serviceId(m_selectedNamespace, m_selected));
+    if (!node || node->isSelected())
+        return;
+    graphView()->scene()->clearSelection();
+    node->setSelected(true);
+}
+
+void MeshPage::focusService(const QString& namespaceName, const QString& service)
+{
+    if (service == m_selected && namespaceName == m_selectedNamespace)
         return;
     m_selected = service;
+    if (namespaceName != m_selectedNamespace) {
+        m_selectedNamespace = namespaceName;
+        const MeshTopology* topology = m_topologies.find(namespaceName);
+        m_topology = topology ? *topology : MeshTopology{namespaceName, {}, {}, {}, {}, {}};
+        m_split->setTopology(m_topology);
+    }
     m_split->setService(service);
-    m_faultPanel->setService(m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName, service);
+    m_faultPanel->setService(namespaceName, service);
     showFaultChoices();
     showFaultTab(true);
     checkWriteAccess();
@@ -151,7 +213,7 @@ void MeshPage::focusService(const QString& service)
 
 void MeshPage::showFaultTab(bool reveal)
 {
-    const QString ns = m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName;
+    const QString& ns = m_selectedNamespace;
     const qsizetype running = m_selected.isEmpty() ? 0 : m_experiments->forService(ns, m_selected).size();
     const int tab = m_side->indexOf(m_faultTab);
     m_side->setTabText(tab, running > 0 ? tr("Faults (%1)").arg(running) : tr("Faults"));
@@ -177,11 +239,13 @@ void MeshPage::showFaultChoices()
     QString entry;
     QSet<QString> calledFromInside;
     for (const EdgeSample& sample : m_telemetry.samples) {
-        if (workloads.contains(sample.sourceWorkload))
+        if (sample.destinationNamespace == m_selectedNamespace && sample.sourceNamespace == m_selectedNamespace
+            && workloads.contains(sample.sourceWorkload))
             calledFromInside.insert(sample.destinationService);
     }
     for (const EdgeSample& sample : m_telemetry.samples) {
-        if (entry.isEmpty() && services.contains(sample.destinationService) && !calledFromInside.contains(sample.destinationService))
+        if (entry.isEmpty() && sample.destinationNamespace == m_selectedNamespace && services.contains(sample.destinationService)
+            && !calledFromInside.contains(sample.destinationService))
             entry = sample.destinationService;
     }
     m_faultPanel->setGuardServices(services, entry);
@@ -189,7 +253,10 @@ void MeshPage::showFaultChoices()
 
 void MeshPage::showVariants()
 {
-    m_trafficPanel->matchRoutesEditor()->setVariantNumbers(VariantNumbers::of(m_telemetry, m_selected));
+    // Only the selected namespace's traffic: another namespace may have a service of the same name.
+    EdgeTelemetry here = m_telemetry;
+    here.samples.removeIf([this](const EdgeSample& s) { return s.destinationNamespace != m_selectedNamespace; });
+    m_trafficPanel->matchRoutesEditor()->setVariantNumbers(VariantNumbers::of(here, m_selected));
 }
 
 void MeshPage::selectEdge(const QString& edgeId)
@@ -205,13 +272,13 @@ void MeshPage::selectEdge(const QString& edgeId)
     const auto target = node(edge->target);
     if (source == graph.nodes.cend() || target == graph.nodes.cend())
         return;
-    const QString ns = m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName;
+    const QString& ns = target->namespaceName;
     const TelemetryScope scope = TelemetryScope::ofEdge(*source, *target, ns);
     if (scope.service.isEmpty()) {
         Q_EMIT statusMessage(tr("%1 is outside the mesh: no proxy reports its traffic").arg(target->name));
         return;
     }
-    focusService(scope.service);
+    focusService(ns, scope.service);
     m_telemetryLoader->setScope(scope);
 }
 
@@ -223,24 +290,27 @@ bool MeshPage::showsLiveData() const
     return m_graph->hasTraffic() && chartHasPoints;
 }
 
-void MeshPage::onTopology(const MeshTopology& topology)
+void MeshPage::onTopology(const MeshTopologies& topologies)
 {
-    m_topology = topology;
+    m_topologies = topologies;
     m_haveTopology = true;
-    m_split->setTopology(topology);
-    m_details->setTopology(topology);
+    m_graphPanel->setHiddenParts(topologies.hidden);
+    const MeshTopology* selected = topologies.find(m_selectedNamespace);
+    m_topology = selected ? *selected : MeshTopology{m_selectedNamespace, {}, {}, {}, {}, {}};
+    m_split->setTopology(m_topology);
+    m_details->setTopologies(topologies);
     showFaultChoices();
     rebuildGraph();
     // A selected edge stays selected; selecting its service's node would replace it.
     if (!m_telemetryLoader->scope().isEdge())
-        graphView()->selectService(m_selected);
+        showSelectedNode();
     if (m_selected.isEmpty()) {
         // Open on the most interesting service: the first one whose versions can be split.
-        for (const MeshService& service : topology.services) {
-            const MeshDestinationRule* rule = topology.destinationRuleFor(service.name);
-            if (rule && rule->subsets.size() > 1 && topology.workloadsOf(service.name).size() > 1) {
-                selectService(service.name);
-                break;
+        for (const MeshTopology& topology : topologies.namespaces) {
+            for (const MeshService& service : topology.services) {
+                const MeshDestinationRule* rule = topology.destinationRuleFor(service.name);
+                if (m_selected.isEmpty() && rule && rule->subsets.size() > 1 && topology.workloadsOf(service.name).size() > 1)
+                    selectService(topology.namespaceName, service.name);
             }
         }
     }
@@ -256,9 +326,21 @@ void MeshPage::onEdgeTelemetry(const EdgeTelemetry& telemetry)
     }
 }
 
+void MeshPage::checkTelemetryAccess(std::function<void(bool allowed)> apply)
+{
+    const QPointer<MeshPage> self(this);
+    m_session->checkAccess(QStringLiteral("get"), QString(), QStringLiteral("services/proxy"),
+                           QString::fromLatin1(AccessRestrictions::PrometheusNamespace),
+                           [self, apply = std::move(apply)](bool known, bool allowed, const QString&) {
+                               // A review that failed says nothing: the queries' own errors then speak.
+                               if (self)
+                                   apply(!known || allowed);
+                           });
+}
+
 void MeshPage::checkWriteAccess()
 {
-    const QString ns = m_topology.namespaceName.isEmpty() ? m_session->namespaceName() : m_topology.namespaceName;
+    const QString ns = m_selectedNamespace;
     const bool httpRoute = m_split->routeKind() == TrafficSplitModel::RouteKind::HTTPRoute;
     const QPointer<MeshPage> self(this);
     // Faults are always written to a VirtualService; the split to the service's own route kind.
@@ -301,5 +383,5 @@ GraphView* MeshPage::graphView() const
 void MeshPage::rebuildGraph()
 {
     if (m_haveTopology)
-        m_graph->setGraph(MeshGraphBuilder::build(m_topology, m_telemetry, m_graphPanel->options()));
+        m_graph->setGraph(MeshGraphBuilder::build(m_topologies, m_telemetry, m_graphPanel->options()));
 }

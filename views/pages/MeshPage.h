@@ -2,7 +2,7 @@
 #pragma once
 
 #include "models/graph/EdgeTelemetry.h"
-#include "models/mesh/MeshTopology.h"
+#include "models/mesh/MeshTopologies.h"
 
 #include <QWidget>
 
@@ -12,6 +12,7 @@ class AuditLog;
 class ClusterSession;
 class EdgeTelemetryLoader;
 class ExperimentRegistry;
+class ExperimentWatcher;
 class ExperimentRunner;
 class FaultPanel;
 class GraphDetailsPane;
@@ -19,6 +20,7 @@ class GraphPanel;
 class GraphView;
 class MeshGraphModel;
 class MeshTopologyLoader;
+class NamespaceListLoader;
 class QScrollArea;
 class QTabWidget;
 class RoutingEventTracker;
@@ -38,11 +40,15 @@ class MeshPage : public QWidget {
 public:
     MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent = nullptr);
 
+    // Selects the service of that name in the namespace shown that has one (the selected
+    // service's namespace first).
     void selectService(const QString& service);
+    void selectService(const QString& namespaceName, const QString& service);
     // Charts the traffic along one edge of the graph (by its id); its target's service becomes the
     // selected service. Selecting a service again charts all of its traffic.
     void selectEdge(const QString& edgeId);
     QString selectedService() const { return m_selected; }
+    QString selectedNamespace() const { return m_selectedNamespace; }
     // The graph has traffic edges and the chart has points: what a screenshot should wait for.
     bool showsLiveData() const;
 
@@ -56,6 +62,7 @@ public:
     GraphDetailsPane* detailsPane() const { return m_details; }
     FaultPanel* faultPanel() const { return m_faultPanel; }
     ExperimentRegistry* experimentRegistry() const { return m_experiments; }
+    ExperimentWatcher* experimentWatcher() const { return m_experimentWatcher; }
     ExperimentRunner* experimentRunner() const { return m_runner; }
 
 Q_SIGNALS:
@@ -63,10 +70,16 @@ Q_SIGNALS:
     void liveDataChanged();
 
 private:
-    void onTopology(const MeshTopology& topology);
+    void onTopology(const MeshTopologies& topologies);
     void onEdgeTelemetry(const EdgeTelemetry& telemetry);
-    void focusService(const QString& service);
+    void focusService(const QString& namespaceName, const QString& service);
+    // The graph's selection follows the selected service (its node, in its namespace).
+    void showSelectedNode();
     void checkWriteAccess();
+    // Prometheus is behind the API server's service proxy: a user who may not use it would see every
+    // query fail. Asked once (the session remembers the answer), so that is said once, quietly, and
+    // the loaders stop asking; the status bar's limited-access badge lists it with the rest.
+    void checkTelemetryAccess(std::function<void(bool allowed)> apply);
     // Asks the cluster whether the operator may patch `resource` in `ns`; `apply` gets the verdict
     // and the reason to show when not (an access review that failed counts as allowed: the
     // server's answer to the write then speaks).
@@ -83,6 +96,7 @@ private:
 
     ClusterSession* m_session;
     MeshTopologyLoader* m_topologyLoader;
+    NamespaceListLoader* m_namespaceLister;
     EdgeTelemetryLoader* m_edgeLoader;
     TelemetryLoader* m_telemetryLoader;
     MeshGraphModel* m_graph;
@@ -95,12 +109,15 @@ private:
     RoutingEventTracker* m_routingEvents;
     GraphDetailsPane* m_details;
     ExperimentRegistry* m_experiments;
+    ExperimentWatcher* m_experimentWatcher;
     ExperimentRunner* m_runner;
     FaultPanel* m_faultPanel;
     QScrollArea* m_faultTab;
     QTabWidget* m_side;
-    MeshTopology m_topology;
+    MeshTopologies m_topologies;
+    MeshTopology m_topology; // the selected service's namespace
     EdgeTelemetry m_telemetry;
     bool m_haveTopology = false;
     QString m_selected;
+    QString m_selectedNamespace;
 };
