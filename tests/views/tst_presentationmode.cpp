@@ -15,16 +15,22 @@
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTest>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace {
 
-// A window shaped like MeshDeck's: menus, a tool bar, a status bar, the graph and a side panel
-// side by side over a chart.
+// A window shaped like MeshDeck's: menus, a tool bar, a status bar, pages in tabs; on the first page
+// a tool bar of its own over the graph and a side panel side by side, over a chart.
 struct Window {
     QMainWindow window;
     TelemetrySeriesModel series;
+    QTabWidget* pages = new QTabWidget;
+    QWidget* page = new QWidget;
+    QToolBar* pageTools = new QToolBar;
     QSplitter* top = new QSplitter(Qt::Horizontal);
     QSplitter* main = new QSplitter(Qt::Vertical);
     GraphView* graph = new GraphView;
@@ -43,8 +49,15 @@ struct Window {
         top->addWidget(side);
         main->addWidget(top);
         main->addWidget(chart);
-        window.setCentralWidget(main);
+        pageTools->addAction(QStringLiteral("Fit"));
+        auto* layout = new QVBoxLayout(page);
+        layout->addWidget(pageTools);
+        layout->addWidget(main);
+        pages->addTab(page, QStringLiteral("Mesh"));
+        pages->addTab(new QLabel(QStringLiteral("audit")), QStringLiteral("Audit"));
+        window.setCentralWidget(pages);
         presentation.hidePanel(side);
+        presentation.arrange(main, {3, 2});
         window.setGeometry(100, 80, 900, 600);
         window.show();
         top->setSizes({600, 300});
@@ -60,6 +73,7 @@ private Q_SLOTS:
     void keyEntersAndLeaves_data();
     void keyEntersAndLeaves();
     void panelHiddenBeforeStaysHidden();
+    void panelOfANewPageGoesAtOnce();
 };
 
 void TestPresentationMode::keyEntersAndLeaves_data()
@@ -90,8 +104,13 @@ void TestPresentationMode::keyEntersAndLeaves()
     QVERIFY(w.tools->isHidden());
     QVERIFY(w.window.statusBar()->isHidden());
     QVERIFY(w.side->isHidden());
+    QVERIFY(w.pageTools->isHidden());
+    QVERIFY(w.pages->tabBar()->isHidden());
     QVERIFY(w.graph->isVisible());
     QVERIFY(w.chart->isVisible());
+    // The graph three fifths of the height, the chart two, whatever they were before.
+    QTRY_VERIFY(std::abs(w.main->sizes().at(0) * 2 - w.main->sizes().at(1) * 3) <= 10);
+    QVERIFY(w.main->sizes().at(0) > mainSizes.at(0));
     QCOMPARE(QApplication::font().pointSizeF(), font.pointSizeF() * ViewLook::PresentationFontScale);
     QVERIFY(w.chart->chart()->titleFont().pointSizeF() > chartLine);
     QVERIFY(ViewLook::instance()->isPresenting());
@@ -112,6 +131,8 @@ void TestPresentationMode::keyEntersAndLeaves()
     QVERIFY(w.tools->isVisible());
     QVERIFY(w.window.statusBar()->isVisible());
     QVERIFY(w.side->isVisible());
+    QVERIFY(w.pageTools->isVisible());
+    QVERIFY(w.pages->tabBar()->isVisible());
     QTRY_COMPARE(w.top->sizes(), topSizes);
     QTRY_COMPARE(w.main->sizes(), mainSizes);
     QCOMPARE(QApplication::font(), font);
@@ -130,6 +151,21 @@ void TestPresentationMode::panelHiddenBeforeStaysHidden()
     w.presentation.setActive(false);
     QVERIFY(w.window.statusBar()->isHidden());
     QVERIFY(w.window.menuBar()->isVisible());
+}
+
+// A context switch while presenting brings a new page: its side panel must not pop up on the
+// projector, and must be there once presenting ends.
+void TestPresentationMode::panelOfANewPageGoesAtOnce()
+{
+    Window w;
+    QVERIFY(QTest::qWaitForWindowExposed(&w.window));
+    w.presentation.setActive(true);
+    auto* newSide = new QLabel(QStringLiteral("traffic of the new context"));
+    w.top->addWidget(newSide);
+    w.presentation.hidePanel(newSide);
+    QVERIFY(newSide->isHidden());
+    w.presentation.setActive(false);
+    QVERIFY(newSide->isVisible());
 }
 
 QTEST_MAIN(TestPresentationMode)

@@ -3,6 +3,7 @@
 
 #include "views/graph/GraphPanel.h"
 #include "views/pages/MeshPage.h"
+#include "views/shell/ThemeController.h"
 #include "views/shell/WindowShell.h"
 #include "views/shell/WindowStateStore.h"
 #include "views/telemetry/TelemetryPanel.h"
@@ -123,8 +124,8 @@ void TestWindowStateStore::preferencesPerContext()
     QSettings settings(settingsFile(), QSettings::IniFormat);
     WindowStateStore store(settings);
     QCOMPARE(store.preferences(context).graphKind, QStringLiteral("versioned-app")); // defaults
-    store.savePreferences(context, {QStringLiteral("workload"), 4, 3600});
-    store.savePreferences(QStringLiteral("other"), {QStringLiteral("service"), 2, 900});
+    store.savePreferences(context, {QStringLiteral("workload"), 4, 3600, {QStringLiteral("bookinfo"), QStringLiteral("shop")}});
+    store.savePreferences(QStringLiteral("other"), {QStringLiteral("service"), 2, 900, {}});
     settings.sync();
 
     QSettings reread(settingsFile(), QSettings::IniFormat);
@@ -132,6 +133,7 @@ void TestWindowStateStore::preferencesPerContext()
     QCOMPARE(mine.graphKind, QStringLiteral("workload"));
     QCOMPARE(mine.edgeLabel, 4);
     QCOMPARE(mine.chartWindowSeconds, 3600);
+    QCOMPARE(mine.graphNamespaces, QStringList({QStringLiteral("bookinfo"), QStringLiteral("shop")}));
     QCOMPARE(WindowStateStore(reread).preferences(QStringLiteral("other")).graphKind, QStringLiteral("service"));
 }
 
@@ -181,6 +183,7 @@ void TestWindowStateStore::noSecretIsWritten()
         auto* page = new MeshPage(&session, &audit);
         window.setCentralWidget(page);
         WindowShell shell(&window, page, session.contextName(), &settings);
+        shell.themeController()->choose(Theme::Dark); // remembered too
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         window.close(); // saves, as on quitting
@@ -197,10 +200,12 @@ void TestWindowStateStore::noSecretIsWritten()
     // And nothing but the keys the store is made to write.
     QSettings settings(settingsFile(), QSettings::IniFormat);
     static const QRegularExpression allowed(QStringLiteral(
-        "^(window/(geometry|state)|panels/(splitter|tabs)\\d+|contexts/[^/]+/(graphKind|edgeLabel|chartWindowSeconds))$"));
+        "^(window/(geometry|state)|appearance/theme|panels/(splitter|tabs)\\d+|"
+        "contexts/[^/]+/(graphKind|edgeLabel|chartWindowSeconds|graphNamespaces))$"));
     const QStringList keys = settings.allKeys();
     QVERIFY(keys.contains(QStringLiteral("window/geometry")));
     QVERIFY(keys.contains(QStringLiteral("contexts/prod%2Fadmin/graphKind")));
+    QVERIFY(keys.contains(QStringLiteral("appearance/theme")));
     for (const QString& key : keys)
         QVERIFY2(allowed.match(key).hasMatch(), qPrintable(key));
 }

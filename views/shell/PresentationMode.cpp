@@ -9,7 +9,11 @@
 #include <QScreen>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QToolBar>
+
+#include <numeric>
 
 PresentationMode::PresentationMode(QMainWindow* window)
     : QObject(window)
@@ -27,6 +31,46 @@ void PresentationMode::hidePanel(QWidget* panel)
 {
     m_panels.removeAll(nullptr); // the panels of pages that are gone (another context's)
     m_panels.append(panel);
+    if (m_active)
+        hide(panel);
+}
+
+void PresentationMode::arrange(QSplitter* splitter, const QList<int>& proportions)
+{
+    m_arrangements.removeIf([](const auto& arrangement) { return !arrangement.first; });
+    m_arrangements.append({splitter, proportions});
+    if (m_active)
+        applyArrangements();
+}
+
+void PresentationMode::hide(QWidget* widget)
+{
+    if (widget->isVisibleTo(m_window)) {
+        m_hidden.append(widget);
+        widget->hide();
+    }
+}
+
+void PresentationMode::applyArrangements()
+{
+    // From the event loop: the splitters must have their full-screen length first.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (!m_active)
+                return;
+            for (const auto& [splitter, proportions] : std::as_const(m_arrangements)) {
+                if (!splitter)
+                    continue;
+                const int length = splitter->orientation() == Qt::Horizontal ? splitter->width() : splitter->height();
+                const int total = std::accumulate(proportions.cbegin(), proportions.cend(), 0);
+                QList<int> sizes;
+                for (int share : proportions)
+                    sizes.append(total > 0 ? length * share / total : 0);
+                splitter->setSizes(sizes);
+            }
+        },
+        Qt::QueuedConnection);
 }
 
 void PresentationMode::setActive(bool active)
@@ -52,25 +96,23 @@ void PresentationMode::enter()
     for (QSplitter* splitter : m_window->findChildren<QSplitter*>())
         m_splitters.insert(splitter, splitter->saveState());
 
-    // Chrome: the menu bar, the window's own tool bars and docks, the status bar, then the panels.
+    // Chrome: the menu bar, every tool bar and the status bar, the tab bars, then the panels.
     QList<QWidget*> chrome;
     if (QWidget* menu = m_window->menuWidget())
         chrome.append(menu);
-    for (QToolBar* bar : m_window->findChildren<QToolBar*>(Qt::FindDirectChildrenOnly))
+    for (QToolBar* bar : m_window->findChildren<QToolBar*>())
         chrome.append(bar);
     if (auto* status = m_window->findChild<QStatusBar*>(QString(), Qt::FindDirectChildrenOnly))
         chrome.append(status);
+    for (QTabWidget* tabs : m_window->findChildren<QTabWidget*>())
+        chrome.append(tabs->tabBar());
     for (const QPointer<QWidget>& panel : std::as_const(m_panels)) {
         if (panel)
             chrome.append(panel);
     }
     m_hidden.clear();
-    for (QWidget* widget : std::as_const(chrome)) {
-        if (widget->isVisibleTo(m_window)) {
-            m_hidden.append(widget);
-            widget->hide();
-        }
-    }
+    for (QWidget* widget : std::as_const(chrome))
+        hide(widget);
 
     QFont large = m_font;
     large.setPointSizeF(m_font.pointSizeF() * ViewLook::PresentationFontScale);
@@ -81,6 +123,7 @@ void PresentationMode::enter()
     // Without a window manager (a bare X server driving a projector) nobody acts on the full-screen
     // request: cover the screen ourselves.
     m_window->setGeometry(m_window->screen()->geometry());
+    applyArrangements();
 }
 
 void PresentationMode::leave()

@@ -1,31 +1,53 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ThemeController.h"
 
+#include "views/style/FusionContrastStyle.h"
 #include "views/style/ViewLook.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QEvent>
+#include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
 
-ThemeController::ThemeController(QObject* parent)
+namespace {
+
+const QString ThemeKey = QStringLiteral("appearance/theme");
+
+std::optional<Theme> themeNamed(const QString& name)
+{
+    if (name == u"light")
+        return Theme::Light;
+    if (name == u"dark")
+        return Theme::Dark;
+    return std::nullopt;
+}
+
+} // namespace
+
+ThemeController::ThemeController(QSettings* settings, QObject* parent)
     : QObject(parent)
+    , m_settings(settings)
     , m_desktopPalette(QApplication::palette())
     , m_desktopStyle(QApplication::style()->name())
     , m_desktopTheme(themeOf(m_desktopPalette))
     , m_theme(m_desktopTheme)
     , m_group(new QActionGroup(this))
+    , m_follow(new QAction(tr("&Follow the desktop"), m_group))
     , m_light(new QAction(tr("&Light theme"), m_group))
     , m_dark(new QAction(tr("&Dark theme"), m_group))
 {
-    m_light->setCheckable(true);
-    m_dark->setCheckable(true);
+    for (QAction* action : {m_follow, m_light, m_dark})
+        action->setCheckable(true);
     m_light->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     m_dark->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
-    connect(m_light, &QAction::triggered, this, [this] { setTheme(Theme::Light); });
-    connect(m_dark, &QAction::triggered, this, [this] { setTheme(Theme::Dark); });
-    apply();
+    connect(m_follow, &QAction::triggered, this, [this] { choose(std::nullopt); });
+    connect(m_light, &QAction::triggered, this, [this] { choose(Theme::Light); });
+    connect(m_dark, &QAction::triggered, this, [this] { choose(Theme::Dark); });
+    QApplication::instance()->installEventFilter(this);
+    apply(m_settings ? themeNamed(m_settings->value(ThemeKey).toString()) : std::nullopt);
 }
 
 Theme ThemeController::themeOf(const QPalette& palette)
@@ -65,13 +87,20 @@ QPalette ThemeController::darkPalette()
     return palette;
 }
 
+void ThemeController::choose(std::optional<Theme> theme)
+{
+    if (m_settings) {
+        if (theme)
+            m_settings->setValue(ThemeKey, *theme == Theme::Dark ? QStringLiteral("dark") : QStringLiteral("light"));
+        else
+            m_settings->remove(ThemeKey);
+    }
+    apply(theme);
+}
+
 void ThemeController::setTheme(Theme theme)
 {
-    if (theme == m_theme)
-        return;
-    m_theme = theme;
-    apply();
-    Q_EMIT themeChanged(theme);
+    apply(theme);
 }
 
 QList<QAction*> ThemeController::actions() const
@@ -79,17 +108,46 @@ QList<QAction*> ThemeController::actions() const
     return m_group->actions();
 }
 
-void ThemeController::apply()
+void ThemeController::apply(std::optional<Theme> choice)
 {
-    (m_theme == Theme::Dark ? m_dark : m_light)->setChecked(true);
+    const Theme before = m_theme;
+    m_choice = choice;
+    m_theme = choice.value_or(m_desktopTheme);
+    (!choice ? m_follow : m_theme == Theme::Dark ? m_dark : m_light)->setChecked(true);
+    m_applying = true;
     if (m_theme == m_desktopTheme) {
-        if (QApplication::style()->name() != m_desktopStyle)
+        if (m_ownStyle)
             QApplication::setStyle(m_desktopStyle);
+        m_ownStyle = false;
+        // The palette as the desktop gave it: one Qt fills in from the platform theme stays live.
         QApplication::setPalette(m_desktopPalette);
     } else {
-        if (QApplication::style()->name() != u"fusion")
-            QApplication::setStyle(QStringLiteral("Fusion"));
+        if (!m_ownStyle)
+            QApplication::setStyle(new FusionContrastStyle); // the application takes it
+        m_ownStyle = true;
         QApplication::setPalette(m_theme == Theme::Dark ? darkPalette() : lightPalette());
     }
+    m_applying = false;
     ViewLook::instance()->setDark(m_theme == Theme::Dark);
+    if (m_theme != before)
+        Q_EMIT themeChanged(m_theme);
+}
+
+void ThemeController::desktopPaletteChanged()
+{
+    m_desktopPalette = QApplication::palette();
+    m_desktopTheme = themeOf(m_desktopPalette);
+    // Following, the new desktop theme becomes ours; a choice stays, drawn with Fusion once the
+    // desktop no longer matches it.
+    if (m_desktopTheme != m_theme)
+        apply(m_choice);
+}
+
+bool ThemeController::eventFilter(QObject* watched, QEvent* event)
+{
+    // Only the application's own notice: every widget gets one too.
+    if (event->type() == QEvent::ApplicationPaletteChange && watched == QApplication::instance() && !m_applying
+        && !m_ownStyle)
+        desktopPaletteChanged();
+    return QObject::eventFilter(watched, event);
 }

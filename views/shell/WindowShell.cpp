@@ -16,6 +16,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
+#include <QSplitter>
 
 #include <array>
 
@@ -34,7 +35,7 @@ WindowShell::WindowShell(QMainWindow* window, MeshPage* page, const QString& con
     , m_window(window)
     , m_settings(settings ? settings : new QSettings)
     , m_ownsSettings(!settings)
-    , m_theme(new ThemeController(this))
+    , m_theme(new ThemeController(m_settings, this))
     , m_presentation(new PresentationMode(window))
     , m_overlay(new ShortcutOverlay(window))
 {
@@ -65,6 +66,10 @@ void WindowShell::setPage(MeshPage* page, const QString& context)
     if (!page)
         return;
     m_presentation->hidePanel(page->sidePanel());
+    // The page's outer splitter holds the graph above the charts: on a projector the graph keeps
+    // most of the height, the charts enough to read from the back of the room.
+    if (auto* stage = page->findChild<QSplitter*>(QString(), Qt::FindDirectChildrenOnly))
+        m_presentation->arrange(stage, {3, 2});
     restorePage();
 }
 
@@ -89,6 +94,7 @@ void WindowShell::savePage()
         }
         preferences.edgeLabel = int(m_page->graphPanel()->edgeLabel());
         preferences.chartWindowSeconds = m_page->telemetryPanel()->windowSeconds();
+        preferences.graphNamespaces = m_page->graphPanel()->namespaces();
         store.savePreferences(m_context, preferences);
     }
     m_settings->sync();
@@ -107,6 +113,10 @@ void WindowShell::restorePage()
         m_page->graphPanel()->setEdgeLabel(EdgeLabel(preferences.edgeLabel));
     if (preferences.chartWindowSeconds > 0)
         m_page->telemetryPanel()->setWindowSeconds(preferences.chartWindowSeconds);
+    // The namespaces shown last time come back with the namespace they were shown from; a switch to
+    // another namespace starts from that one alone.
+    if (preferences.graphNamespaces.contains(m_page->graphPanel()->namespaces().value(0)))
+        m_page->graphPanel()->setNamespaces(preferences.graphNamespaces);
 }
 
 bool WindowShell::eventFilter(QObject* watched, QEvent* event)

@@ -13,7 +13,8 @@ class ShortcutOverlay;
 class ThemeController;
 
 // What a main window needs to be pleasant to work in and to present from, installed with one call:
-// a View menu with the light and dark themes and presentation mode, the `?` shortcut overlay, and
+// a View menu with the themes (following the desktop, or the operator's remembered choice) and
+// presentation mode, the `?` shortcut overlay, and
 // the window's layout and each context's preferences (graph kind, edge labels, chart window) put
 // back when a page appears and written when it goes or the window closes.
 class WindowShell : public QObject {
