@@ -6,10 +6,13 @@
 #include "ScreenshotTaker.h"
 
 #include "views/connect/WelcomePage.h"
+#include "views/graph/GraphPanel.h"
 #include "views/pages/MeshPage.h"
+#include "views/shell/FirstPaintReporter.h"
 #include "views/shell/PresentationMode.h"
 #include "views/shell/ThemeController.h"
 #include "views/shell/WindowShell.h"
+#include "views/telemetry/TelemetryPanel.h"
 
 #include "models/audit/AuditLog.h"
 #include "models/session/ClusterSession.h"
@@ -47,7 +50,8 @@ int runHeadless(const CommandLine& line)
         options.kind = GraphKind::Service;
     else if (line.graphKind == u"workload")
         options.kind = GraphKind::Workload;
-    GraphExportCommand command(&session, line.exportGraph, options);
+    options.showIdle = line.showIdle;
+    GraphExportCommand command(&session, line.exportGraph, options, line.namespaces);
     return QApplication::exec();
 }
 
@@ -69,6 +73,7 @@ int main(int argc, char** argv)
 
     // No kubeconfig anywhere: the welcome page. One that fails to load, or a context that cannot be
     // used: the welcome page with the reason, never a modal error.
+    FirstPaintReporter::installIfWanted();
     AuditLog audit(AuditLog::defaultFile());
     MainWindow window(&audit);
     if (ContextCatalog::anyKubeconfigExists(line.kubeconfig) && window.openKubeconfig(line.kubeconfig))
@@ -79,8 +84,16 @@ int main(int argc, char** argv)
                   qPrintable(problem.isEmpty() ? QStringLiteral("no kubeconfig (--kubeconfig, $KUBECONFIG or ~/.kube/config)") : problem));
         return 1;
     }
+    // The session is the first namespace's; the graph shows them all (over what the context remembered).
+    if (window.meshPage() && line.namespaces.size() > 1)
+        window.meshPage()->graphPanel()->setNamespaces(line.namespaces);
     if (window.meshPage() && !line.selectService.isEmpty())
         window.meshPage()->selectService(line.selectService);
+    // After the context's remembered chart window, which the command line overrides.
+    if (window.meshPage() && line.chartWindowSeconds > 0)
+        window.meshPage()->telemetryPanel()->setWindowSeconds(line.chartWindowSeconds);
+    if (window.meshPage() && !line.compareBaseline.isEmpty())
+        window.meshPage()->telemetryPanel()->setComparison(line.compareBaseline, line.compareCanary);
     if (!line.theme.isEmpty())
         window.shell()->themeController()->setTheme(line.theme == u"dark" ? Theme::Dark : Theme::Light);
     window.show();
@@ -88,6 +101,8 @@ int main(int argc, char** argv)
 
     std::unique_ptr<ScreenshotTaker> screenshot;
     if (!line.screenshot.isEmpty())
-        screenshot = std::make_unique<ScreenshotTaker>(&window, window.meshPage(), line.screenshot);
+        screenshot = std::make_unique<ScreenshotTaker>(
+            line.screenshotOf == u"telemetry" ? static_cast<QWidget*>(window.meshPage()->telemetryPanel()) : &window,
+            window.meshPage(), line.screenshot, line.screenshotAfterSeconds);
     return QApplication::exec();
 }

@@ -55,9 +55,12 @@ void TelemetryLoader::setScope(const TelemetryScope& scope)
 
 void TelemetryLoader::setWindow(const TelemetryWindow& window)
 {
-    if (window == m_window)
-        return;
+    // The queries depend on the range and the step only: a plot a few pixels wider asks anew only
+    // when its step changes.
+    const bool sameQueries = window.rangeSeconds == m_window.rangeSeconds && window.stepSeconds() == m_window.stepSeconds();
     m_window = window;
+    if (sameQueries)
+        return;
     m_lastTime = 0;
     cancelPending();
     refresh();

@@ -4,6 +4,7 @@
 #include "views/graph/EdgeItem.h"
 #include "views/graph/GraphView.h"
 #include "views/pages/MeshPage.h"
+#include "views/style/VersionPalette.h"
 #include "views/telemetry/MetricChart.h"
 #include "views/telemetry/TelemetryPanel.h"
 
@@ -20,6 +21,8 @@
 #include <QDir>
 #include <QFile>
 #include <QGraphicsScene>
+#include <QImage>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -42,6 +45,7 @@ private Q_SLOTS:
     void outageShowsABannerAGapAndRecovers();
     void pageOpensWithTheHistoryFromBeforeIt();
     void selectedEdgeIsCharted();
+    void appPicturesACanaryAgainstItsBaseline();
     void cleanupTestCase();
 
 private:
@@ -102,6 +106,17 @@ pid_t prometheusPid(const QString& url)
             return pid;
     }
     return -1;
+}
+
+bool hasPixelOf(const QImage& image, const QColor& color)
+{
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x) {
+            if (image.pixel(x, y) == color.rgb())
+                return true;
+        }
+    }
+    return false;
 }
 
 // Sends SIGCONT on the way out, whatever happened, so a failed check never leaves Prometheus frozen.
@@ -295,7 +310,7 @@ void TestTelemetryCharts::selectedEdgeIsCharted()
     page.resize(1400, 800);
     page.show();
     page.selectService(QStringLiteral("reviews"));
-    const QString id = QStringLiteral("wl:productpage-v1->svc:reviews");
+    const QString id = QStringLiteral("wl:bookinfo/productpage-v1->svc:bookinfo/reviews");
     QTRY_VERIFY_WITH_TIMEOUT(page.graphView()->edgeItem(id) != nullptr, 60000);
 
     // The operator selects the edge from productpage to reviews in the graph.
@@ -312,6 +327,38 @@ void TestTelemetryCharts::selectedEdgeIsCharted()
     page.graphView()->scene()->clearSelection();
     page.graphView()->selectService(QStringLiteral("reviews"));
     QVERIFY(!page.telemetryLoader()->scope().isEdge());
+}
+
+void TestTelemetryCharts::appPicturesACanaryAgainstItsBaseline()
+{
+    // What scripts/screenshot does for the README's canary picture, on this cluster: MeshDeck itself,
+    // told the service, the pair and the window, saves its telemetry charts once they are live.
+    QTemporaryDir home;
+    const QString picture = home.filePath(QStringLiteral("canary.png"));
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+    QProcess meshdeck;
+    meshdeck.setProcessEnvironment(environment);
+    meshdeck.start(QStringLiteral(MESHDECK_APP_BIN),
+                   {QStringLiteral("--kubeconfig"), m_cluster->kubeconfigPath(), QStringLiteral("--select"),
+                    QStringLiteral("reviews"), QStringLiteral("--compare"), QStringLiteral("v2,v3"),
+                    QStringLiteral("--chart-window"), QStringLiteral("15m"), QStringLiteral("--screenshot"), picture,
+                    QStringLiteral("--screenshot-of"), QStringLiteral("telemetry"), QStringLiteral("--screenshot-after"),
+                    QStringLiteral("3s")});
+    QVERIFY2(meshdeck.waitForFinished(180000), "meshdeck did not exit");
+    const QString err = QString::fromUtf8(meshdeck.readAllStandardError());
+    QCOMPARE(meshdeck.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(meshdeck.exitCode() == 0, qPrintable(err));
+    const QImage image(picture);
+    QVERIFY2(!image.isNull(), qPrintable(err));
+    // The telemetry charts, not the window (900 pixels tall at least).
+    QVERIFY2(image.width() > 1000 && image.height() < 600, qPrintable(QStringLiteral("%1 x %2").arg(image.width()).arg(image.height())));
+    // Only the compared pair is drawn, in their colours: the third version that has traffic is not.
+    QVERIFY(hasPixelOf(image, VersionPalette::colorFor(QStringLiteral("v2"))));
+    QVERIFY(hasPixelOf(image, VersionPalette::colorFor(QStringLiteral("v3"))));
+    QVERIFY(!hasPixelOf(image, VersionPalette::colorFor(QStringLiteral("v1"))));
 }
 
 QTEST_MAIN(TestTelemetryCharts)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "UnreachableCluster.h"
 
+#include "views/style/VersionPalette.h"
 #include "views/telemetry/MetricChart.h"
 #include "views/telemetry/TelemetryPanel.h"
 
@@ -12,12 +13,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QApplication>
 #include <QBuffer>
+#include <QChart>
 #include <QComboBox>
 #include <QDateTime>
+#include <QImage>
+#include <QInputDialog>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+#include <QToolButton>
 
 #include <cmath>
 
@@ -32,6 +39,13 @@ private Q_SLOTS:
     void marksFaultsAndTrafficSeenInTheVirtualService();
     void comparesCanaryWithBaseline();
     void refreshIntervalIsConfigurable();
+    void hoverSaysWhatHappenedAtAMarker();
+    void zoomsToADraggedRangeUntilReset();
+    void pausesAndResumesLiveUpdates();
+    void chartsNotOnScreenAreNotUpdated();
+    void customWindowFromTheDialog();
+    void fetchesNoMorePointsThanThePlotHasColumns();
+    void exportsPng();
 };
 
 namespace {
@@ -61,6 +75,21 @@ struct Fixture {
                     && !panel.chartFor(TelemetryMetric::LatencyP95)->drawnVersions().isEmpty());
     }
 };
+
+QToolButton* toolButton(const QWidget& panel, const QString& text)
+{
+    for (QToolButton* button : panel.findChildren<QToolButton*>()) {
+        if (button->text() == text)
+            return button;
+    }
+    return nullptr;
+}
+
+// Widget coordinates of a time and value on a chart's plot.
+QPoint positionOf(const MetricChart* chart, double timeMs, double value)
+{
+    return chart->chart()->mapToPosition(QPointF(timeMs, value)).toPoint();
+}
 
 MeshTopology reviewsTopology(const char* resourceVersion, bool fault)
 {
@@ -246,6 +275,180 @@ void TestTelemetryPanel::refreshIntervalIsConfigurable()
     refresh->setCurrentIndex(refresh->findData(5000));
     Q_EMIT refresh->activated(refresh->currentIndex());
     QCOMPARE(f.loader.interval(), 5000);
+}
+
+void TestTelemetryPanel::hoverSaysWhatHappenedAtAMarker()
+{
+    Fixture f;
+    AuditEntry entry;
+    entry.time = QDateTime::fromMSecsSinceEpoch(qint64(1764140000500.0), Qt::UTC);
+    entry.user = QStringLiteral("alice");
+    entry.service = QStringLiteral("reviews");
+    entry.action = QStringLiteral("traffic split");
+    entry.summary = QStringLiteral("v1 80 %, v2 20 %");
+    QVERIFY(f.audit.append(entry));
+    MetricChart* rates = f.panel.chartFor(TelemetryMetric::RequestRate);
+    QTRY_VERIFY(rates->timeRange().first <= 1764140000000.0);
+
+    // On the marker: the values there and what happened, by whom.
+    const QString atMarker = rates->hoverText(positionOf(rates, 1764140000500.0, 1));
+    QVERIFY2(atMarker.contains(QStringLiteral("traffic split by alice: v1 80 %, v2 20 %")), qPrintable(atMarker));
+    QVERIFY2(atMarker.contains(QStringLiteral("v2 requests/s:")), qPrintable(atMarker));
+    // Far from it: the values only. Outside the plot: nothing.
+    const QString away = rates->hoverText(positionOf(rates, 1764140009000.0, 1));
+    QVERIFY2(away.contains(QStringLiteral("v1 requests/s: 14")) && !away.contains(QStringLiteral("alice")), qPrintable(away));
+    QCOMPARE(rates->hoverText(QPointF(1, 1)), QString());
+}
+
+void TestTelemetryPanel::zoomsToADraggedRangeUntilReset()
+{
+    Fixture f;
+    MetricChart* rates = f.panel.chartFor(TelemetryMetric::RequestRate);
+    QVERIFY(QTest::qWaitForWindowExposed(&f.panel));
+    QTRY_VERIFY(rates->timeRange().first <= 1764140000000.0);
+    const auto [from, to] = rates->timeRange();
+    const QRectF plot = rates->chart()->plotArea();
+    // Drag across the middle third of the plot.
+    const int y = int(plot.center().y());
+    const QPoint start(int(plot.left() + plot.width() / 3), y);
+    const QPoint end(int(plot.left() + 2 * plot.width() / 3), y);
+    QTest::mousePress(rates->viewport(), Qt::LeftButton, {}, start);
+    QTest::mouseMove(rates->viewport(), QPoint((start.x() + end.x()) / 2, y));
+    QTest::mouseMove(rates->viewport(), end);
+    QTest::mouseRelease(rates->viewport(), Qt::LeftButton, {}, end);
+    QVERIFY(rates->isZoomed());
+    const auto [zoomedFrom, zoomedTo] = rates->timeRange();
+    QVERIFY2(zoomedFrom > from && zoomedTo < to && zoomedTo - zoomedFrom < (to - from) / 2,
+             qPrintable(QStringLiteral("%1..%2 within %3..%4").arg(zoomedFrom).arg(zoomedTo).arg(from).arg(to)));
+
+    // Live data a minute later does not move a zoomed axis, but is drawn.
+    const double later = 1764140070000.0;
+    f.model.addBatch({QStringLiteral("reviews"), 1, {{TelemetryMetric::RequestRate, QStringLiteral("v2"), {{later, 7}}}}}, false);
+    QTRY_COMPARE(rates->lastPoint(TelemetryMetric::RequestRate, QStringLiteral("v2")).y(), 7.0);
+    QCOMPARE(rates->timeRange().first, zoomedFrom);
+    QCOMPARE(rates->timeRange().second, zoomedTo);
+
+    // Reset zoom: back to following live data, the new point inside the axis again.
+    QToolButton* reset = toolButton(f.panel, QStringLiteral("Reset zoom"));
+    QVERIFY(reset);
+    reset->click();
+    QVERIFY(!rates->isZoomed());
+    QTRY_VERIFY(rates->timeRange().second >= later);
+}
+
+void TestTelemetryPanel::pausesAndResumesLiveUpdates()
+{
+    Fixture f;
+    QSignalSpy failed(&f.loader, &TelemetryLoader::failed);
+    // The session's API server refuses connections: every refresh (each second) fails at once.
+    f.loader.setInterval(1000);
+    f.loader.setService(QStringLiteral("bookinfo"), QStringLiteral("reviews"));
+    QTRY_VERIFY_WITH_TIMEOUT(failed.count() >= 1, 15000);
+    QToolButton* pause = toolButton(f.panel, QStringLiteral("Pause"));
+    QVERIFY(pause);
+    pause->click();
+    QVERIFY(f.loader.isPaused());
+    QTest::qWait(2000); // a request already on its way still answers
+    failed.clear();
+    QTest::qWait(3000);
+    QCOMPARE(failed.count(), 0); // nothing is asked while paused
+    pause->click();
+    QVERIFY(!f.loader.isPaused());
+    QTRY_VERIFY_WITH_TIMEOUT(failed.count() >= 1, 15000);
+}
+
+void TestTelemetryPanel::chartsNotOnScreenAreNotUpdated()
+{
+    Fixture f;
+    MetricChart* rates = f.panel.chartFor(TelemetryMetric::RequestRate);
+    QTRY_COMPARE(rates->lastPoint(TelemetryMetric::RequestRate, QStringLiteral("v2")).y(), 5.0);
+    QSignalSpy replaced(rates, &MetricChart::linesReplaced);
+    rates->hide();
+    f.model.addBatch({QStringLiteral("reviews"), 1, {{TelemetryMetric::RequestRate, QStringLiteral("v2"), {{1764140002000.0, 6}}}}},
+                     false);
+    // A chart on screen takes the batch; the hidden one does not prepare or swap anything.
+    MetricChart* latency = f.panel.chartFor(TelemetryMetric::LatencyP95);
+    QSignalSpy latencyReplaced(latency, &MetricChart::linesReplaced);
+    f.model.addBatch({QStringLiteral("reviews"), 1, {{TelemetryMetric::LatencyP95, QStringLiteral("v2"), {{1764140002000.0, 60}}}}},
+                     false);
+    QTRY_COMPARE(latency->lastPoint(TelemetryMetric::LatencyP95, QStringLiteral("v2")).y(), 60.0);
+    QVERIFY(latencyReplaced.count() >= 1);
+    QCOMPARE(replaced.count(), 0);
+    QCOMPARE(rates->lastPoint(TelemetryMetric::RequestRate, QStringLiteral("v2")).y(), 5.0);
+    // Shown again, it catches up at once.
+    rates->show();
+    QTRY_COMPARE(rates->lastPoint(TelemetryMetric::RequestRate, QStringLiteral("v2")).y(), 6.0);
+}
+
+void TestTelemetryPanel::customWindowFromTheDialog()
+{
+    Fixture f;
+    QComboBox* window = nullptr;
+    for (QComboBox* box : f.panel.findChildren<QComboBox*>()) {
+        if (box->findData(300) >= 0)
+            window = box;
+    }
+    QVERIFY(window);
+    // The operator picks "Custom…" and types 20 minutes into the dialog.
+    QTimer answer;
+    connect(&answer, &QTimer::timeout, &answer, [&answer] {
+        if (auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget())) {
+            answer.stop();
+            dialog->setIntValue(20);
+            dialog->accept();
+        }
+    });
+    answer.start(20);
+    const int custom = window->count() - 1;
+    window->setCurrentIndex(custom);
+    Q_EMIT window->activated(custom);
+    QCOMPARE(f.panel.windowSeconds(), 1200);
+    QCOMPARE(f.loader.window().rangeSeconds, 1200);
+    QCOMPARE(f.model.windowMs(), 1200000.0);
+    QCOMPARE(window->currentIndex(), custom);
+    // A preset chosen by code shows as that preset.
+    f.panel.setWindowSeconds(3600);
+    QCOMPARE(window->currentData().toInt(), 3600);
+}
+
+void TestTelemetryPanel::fetchesNoMorePointsThanThePlotHasColumns()
+{
+    Fixture f;
+    for (int width : {1400, 900}) {
+        f.panel.resize(width, 400);
+        int narrowest = 100000;
+        QTRY_VERIFY([&] {
+            narrowest = 100000;
+            for (const MetricChart* chart : f.panel.charts())
+                narrowest = std::min(narrowest, int(chart->chart()->plotArea().width()));
+            return f.loader.window().maxPoints == std::max(60, narrowest);
+        }());
+        // The plot, not the widget: axes and margins take their share of the chart's width.
+        for (const MetricChart* chart : f.panel.charts())
+            QVERIFY(f.loader.window().maxPoints < chart->width());
+    }
+}
+
+void TestTelemetryPanel::exportsPng()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(&f.panel));
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("charts.png"));
+    QVERIFY(f.panel.exportPng(file));
+    QImage image(file);
+    QVERIFY(!image.isNull());
+    QVERIFY(image.width() > 1000 && image.height() > 200);
+    // The lines are in it, in their versions' colours.
+    for (const QString& version : {QStringLiteral("v1"), QStringLiteral("v2")}) {
+        const QRgb wanted = VersionPalette::colorFor(version).rgb();
+        bool found = false;
+        for (int y = 0; y < image.height() && !found; ++y) {
+            for (int x = 0; x < image.width() && !found; ++x)
+                found = image.pixel(x, y) == wanted;
+        }
+        QVERIFY2(found, qPrintable(version));
+    }
 }
 
 QTEST_MAIN(TestTelemetryPanel)

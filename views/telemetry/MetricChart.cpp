@@ -59,6 +59,11 @@ MetricChart::MetricChart(TelemetrySeriesModel* model, const QString& title, QLis
         refreshLines();
     });
     connect(model, &TelemetrySeriesModel::pointsChanged, this, &MetricChart::refreshLines);
+    // The lines are thinned to the plot's pixel columns: a wider or narrower plot thins them again.
+    connect(chart(), &QChart::plotAreaChanged, this, [this](const QRectF& plot) {
+        if (int(plot.width()) != m_thinnedWidth)
+            refreshLines();
+    });
     applyLook();
     connect(ViewLook::instance(), &ViewLook::changed, this, [this] {
         applyLook();
@@ -163,9 +168,12 @@ QPen MetricChart::penFor(TelemetryMetric metric, const QString& version, qsizety
     static const Qt::PenStyle styles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine};
     constexpr qsizetype DenseLines = 6;
     const qsizetype position = m_metrics.indexOf(metric);
-    // Many lines are hairlines (fastest to stroke), except while presenting, where they must carry.
+    // One-pixel cosmetic pens take the raster engine's fast path; wider or dashed-wide pens are
+    // stroked into polygons first (bench_telemetry: the whole default panel paints in about a
+    // quarter of the time). Only while presenting must lines be wide enough to carry.
     const double scale = ViewLook::instance()->lineScale();
-    QPen pen(VersionPalette::colorFor(version), lineCount > DenseLines ? (scale > 1 ? scale : 0) : 2 * scale);
+    QPen pen(VersionPalette::colorFor(version), scale > 1 ? (lineCount > DenseLines ? scale : 2 * scale) : 1);
+    pen.setCosmetic(true);
     // With three metrics on a chart (p50, p95, p99) the middle one is the solid one.
     const qsizetype styleIndex = m_metrics.size() == 3 ? (position + 2) % 3 : position;
     pen.setStyle(styles[std::clamp<qsizetype>(styleIndex, 0, 2)]);
@@ -293,6 +301,7 @@ void MetricChart::refreshLines()
     request.fromMs = m_zoomed ? double(m_time->min().toMSecsSinceEpoch()) : m_axisEnd - m_model->windowMs() * 1.1;
     request.toMs = m_zoomed ? double(m_time->max().toMSecsSinceEpoch()) : m_axisEnd;
     request.columns = plotWidth();
+    m_thinnedWidth = int(chart()->plotArea().width());
     request.baseline = m_baseline;
     request.canary = m_canary;
     request.bandMetrics = {solidMetric()};
@@ -330,8 +339,6 @@ void MetricChart::swapIn(const ChartFrame& frame)
         it = m_lines.erase(it);
     }
 
-    // Dense charts get hairlines: a one-pixel cosmetic pen takes the rasterizer's fast path,
-    // where wider pens are stroked into polygons first.
     const qsizetype lineCount = frame.lines.size();
     for (const ChartLine& drawn : frame.lines) {
         Line& line = lineFor(drawn.metric, drawn.version);
@@ -461,24 +468,31 @@ QString MetricChart::readoutAt(double time) const
     return lines.join(u'\n');
 }
 
-void MetricChart::mouseMoveEvent(QMouseEvent* event)
+QString MetricChart::hoverText(const QPointF& position) const
 {
-    QChartView::mouseMoveEvent(event);
-    const QPointF value = chart()->mapToValue(event->position());
-    if (!chart()->plotArea().contains(event->position()))
-        return;
-    QString text = readoutAt(value.x());
+    if (!chart()->plotArea().contains(position))
+        return {};
+    const double time = chart()->mapToValue(position).x();
+    QString text = readoutAt(time);
     // A marker within a few pixels of the cursor says what happened there.
     for (const ChartMarker& m : visibleMarkers()) {
         const double x = chart()->mapToPosition(QPointF(m.timeMs, m_values->min())).x();
-        if (std::abs(x - event->position().x()) <= 4)
+        if (std::abs(x - position.x()) <= 4)
             text += u'\n' + m.text;
     }
     for (const ChartWindow& w : visibleWindows(double(QDateTime::currentMSecsSinceEpoch()))) {
-        if (value.x() >= w.startMs && value.x() <= w.endMs)
+        if (time >= w.startMs && time <= w.endMs)
             text += u'\n' + w.text;
     }
-    QToolTip::showText(event->globalPosition().toPoint(), text, this);
+    return text;
+}
+
+void MetricChart::mouseMoveEvent(QMouseEvent* event)
+{
+    QChartView::mouseMoveEvent(event);
+    const QString text = hoverText(event->position());
+    if (!text.isEmpty())
+        QToolTip::showText(event->globalPosition().toPoint(), text, this);
 }
 
 void MetricChart::mouseReleaseEvent(QMouseEvent* event)

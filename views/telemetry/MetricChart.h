@@ -65,6 +65,10 @@ public:
     QList<ChartWindow> visibleWindows(double nowMs) const;
     // Text of the hover readout at a time (ms since the epoch): every line's value there.
     QString readoutAt(double time) const;
+    // What the tooltip says with the cursor at a point of the chart (widget coordinates): the
+    // readout at that time, markers within a few pixels and the windows around it; empty outside
+    // the plot.
+    QString hoverText(const QPointF& position) const;
     // Baseline and canary to compare; both empty: every version.
     void setComparison(const QString& baseline, const QString& canary);
     // Shaded pieces between the compared versions' lines of a metric.
@@ -118,6 +122,7 @@ private:
     QString m_canary;
     double m_axisEnd = 0; // ms since the epoch; the time axis holds still until data passes it
     double m_lastSwapMs = 0;
+    int m_thinnedWidth = 0; // the plot width the lines were last thinned for
     quint64 m_generation = 0; // frames prepared for an older generation are dropped
     bool m_axisMoved = false;
     bool m_preparing = false;

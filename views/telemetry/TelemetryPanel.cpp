@@ -95,6 +95,8 @@ TelemetryPanel::TelemetryPanel(TelemetrySeriesModel* model, TelemetryLoader* loa
     };
     for (const auto& [title, metrics] : layout) {
         auto* chart = new MetricChart(model, title, metrics, m_chartArea);
+        // The plot's width is known once the chart has laid itself out, after the widget resized.
+        connect(chart->chart(), &QChart::plotAreaChanged, this, &TelemetryPanel::fitPointsToPlots);
         charts->addWidget(chart);
         m_charts.append(chart);
     }
@@ -123,6 +125,8 @@ TelemetryPanel::TelemetryPanel(TelemetrySeriesModel* model, TelemetryLoader* loa
     });
     connect(exportButton, &QToolButton::clicked, this, &TelemetryPanel::exportWithDialog);
     connect(loader, &TelemetryLoader::failed, this, [this](const QString& reason) {
+        if (m_unavailable)
+            return;
         showProblem(tr("Prometheus cannot answer: %1. The charts show a gap until it recovers; "
                        "MeshDeck keeps retrying.")
                         .arg(reason),
@@ -259,6 +263,13 @@ QString TelemetryPanel::legendText() const
     return m_legend->text();
 }
 
+void TelemetryPanel::setUnavailable(const QString& reason)
+{
+    m_unavailable = true;
+    m_pause->setEnabled(false);
+    showProblem(tr("Telemetry is not shown: %1.").arg(reason), false);
+}
+
 void TelemetryPanel::showProblem(const QString& text, bool isError)
 {
     m_banner->setText(text);
@@ -296,10 +307,9 @@ void TelemetryPanel::setWindowSeconds(int seconds)
     m_loader->setWindow(window);
 }
 
-void TelemetryPanel::resizeEvent(QResizeEvent* event)
+void TelemetryPanel::fitPointsToPlots()
 {
-    QWidget::resizeEvent(event);
-    // Fetch no more points than the narrowest chart can show.
+    // Fetch no more points than the narrowest chart's plot has pixel columns.
     int width = 100000;
     for (const MetricChart* chart : std::as_const(m_charts))
         width = std::min(width, chart->plotWidth());

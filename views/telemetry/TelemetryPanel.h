@@ -42,16 +42,19 @@ public:
     // Two versions overlaid with the difference shaded; empty strings show every version again.
     void setComparison(const QString& baseline, const QString& canary);
 
+    // The user may not reach Prometheus: says so quietly, once, instead of a failure per query
+    // (the caller pauses the loader). `reason` names the missing permission.
+    void setUnavailable(const QString& reason);
+
     bool exportPng(const QString& file);
     // Every point of every series: time (ISO 8601, UTC), metric, version, value.
     void writeCsv(QIODevice& out) const;
 
-protected:
-    void resizeEvent(QResizeEvent* event) override;
-
 private:
     void chooseWindow(int index);
     void showProblem(const QString& text, bool isError);
+    void fitPointsToPlots();
+    bool m_unavailable = false;
     void updateLegend();
     void updateMarkers();
     void updateComparisonChoices();
