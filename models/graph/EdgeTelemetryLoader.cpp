@@ -11,7 +11,7 @@
 EdgeTelemetryLoader::EdgeTelemetryLoader(ClusterSession* session, QObject* parent)
     : QObject(parent)
     , m_session(session)
-    , m_namespace(session->namespaceName())
+    , m_namespaces{session->namespaceName()}
 {
     connect(&m_timer, &QTimer::timeout, this, &EdgeTelemetryLoader::refresh);
 }
@@ -21,9 +21,16 @@ EdgeTelemetryLoader::~EdgeTelemetryLoader()
     cancelPending();
 }
 
-void EdgeTelemetryLoader::setNamespace(const QString& namespaceName)
+void EdgeTelemetryLoader::setNamespaces(const QStringList& namespaces)
 {
-    m_namespace = namespaceName;
+    QStringList wanted = namespaces;
+    wanted.removeAll(QString());
+    wanted.removeDuplicates();
+    if (wanted.isEmpty() && m_session)
+        wanted = {m_session->namespaceName()};
+    if (wanted == m_namespaces)
+        return;
+    m_namespaces = wanted;
     refresh();
 }
 
@@ -69,7 +76,7 @@ void EdgeTelemetryLoader::refresh()
         Q_EMIT self->telemetryAvailable(EdgeTelemetry::fromPrometheus(*answers->requests, latency));
     };
     m_pendingRequests = m_session->prometheus().query(
-        EdgeTelemetry::requestsQuery(m_namespace, m_window).toStdString(),
+        EdgeTelemetry::requestsQuery(m_namespaces, m_window).toStdString(),
         [self, generation, answers, complete](kube::PromResult result) {
             if (!self || self->m_generation != generation)
                 return; // a newer refresh replaced this one
@@ -78,7 +85,7 @@ void EdgeTelemetryLoader::refresh()
             complete();
         });
     m_pendingLatency = m_session->prometheus().query(
-        EdgeTelemetry::latencyQuery(m_namespace, m_window).toStdString(),
+        EdgeTelemetry::latencyQuery(m_namespaces, m_window).toStdString(),
         [self, generation, answers, complete](kube::PromResult result) {
             if (!self || self->m_generation != generation)
                 return;

@@ -7,14 +7,15 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QStringList>
 #include <QTimer>
 
 #include <memory>
 
 class ClusterSession;
 
-// Asks Prometheus for the namespace's edge rates and latencies on every refresh: two queries sent
-// together, one answer emitted when both are in. One refresh in flight at a time: a refresh that
+// Asks Prometheus for the edge rates and latencies into the namespaces shown on every refresh: two
+// queries sent together, one answer emitted when both are in. One refresh in flight at a time: a refresh that
 // finds the previous one still running cancels it (latest wins).
 class EdgeTelemetryLoader : public QObject {
     Q_OBJECT
@@ -22,7 +23,8 @@ public:
     explicit EdgeTelemetryLoader(ClusterSession* session, QObject* parent = nullptr);
     ~EdgeTelemetryLoader() override;
 
-    void setNamespace(const QString& namespaceName);
+    // The namespaces whose services' incoming traffic is asked for; empty: the session's namespace.
+    void setNamespaces(const QStringList& namespaces);
     void setWindow(const QString& promDuration) { m_window = promDuration; }
     void setInterval(int milliseconds);
 
@@ -37,7 +39,7 @@ private:
     void cancelPending();
 
     QPointer<ClusterSession> m_session;
-    QString m_namespace;
+    QStringList m_namespaces;
     QString m_window = QStringLiteral("15s");
     QTimer m_timer;
     kube::RequestId m_pendingRequests = 0;
