@@ -325,7 +325,7 @@ void TestTelemetryCharts::selectedEdgeIsCharted()
 
     // Selecting the service again charts all of its traffic.
     page.graphView()->scene()->clearSelection();
-    page.graphView()->selectService(QStringLiteral("reviews"));
+    page.graphView()->selectNode(QStringLiteral("svc:bookinfo/reviews"));
     QVERIFY(!page.telemetryLoader()->scope().isEdge());
 }
 

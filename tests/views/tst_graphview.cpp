@@ -54,8 +54,8 @@ void TestGraphView::drawsTheModel()
     model.setGraph(MeshGraphBuilder::build(topology, traffic(9), {GraphKind::VersionedApp, true}));
     QCOMPARE(view.scene()->items(), itemsBefore);
 
-    // A click on a workload selects its service.
-    QSignalSpy selected(&view, &GraphView::serviceSelected);
+    // A click on a workload selects that workload's node.
+    QSignalSpy selected(&view, &GraphView::nodeSelected);
     NodeItem* target = nullptr;
     for (QGraphicsItem* item : view.scene()->items()) {
         auto* node = dynamic_cast<NodeItem*>(item);
@@ -66,7 +66,7 @@ void TestGraphView::drawsTheModel()
     const QPoint at = view.mapFromScene(target->mapToScene(target->boundingRect().center()));
     QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, at);
     QCOMPARE(selected.count(), 1);
-    QCOMPARE(selected.first().first().toString(), QStringLiteral("reviews"));
+    QCOMPARE(selected.first().first().toString(), QStringLiteral("wl:bookinfo/reviews-v2"));
 }
 
 void TestGraphView::clickOnAnEdgeSelectsIt()
@@ -85,13 +85,13 @@ void TestGraphView::clickOnAnEdgeSelectsIt()
 
     // The curve's middle, where its label sits, is on the edge and on no node.
     QSignalSpy edgeSpy(&view, &GraphView::edgeSelected);
-    QSignalSpy serviceSpy(&view, &GraphView::serviceSelected);
+    QSignalSpy nodeSpy(&view, &GraphView::nodeSelected);
     const QPoint at = view.mapFromScene(edge->mapToScene(edge->pointAt(0.5)));
     QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, at);
     QCOMPARE(edgeSpy.count(), 1);
     QCOMPARE(edgeSpy.first().first().toString(), id);
     QVERIFY(edge->isSelected());
-    QCOMPARE(serviceSpy.count(), 0);
+    QCOMPARE(nodeSpy.count(), 0);
 }
 
 void TestGraphView::detailsFollowSelectionAndRefreshes()

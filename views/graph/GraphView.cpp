@@ -221,12 +221,10 @@ void GraphView::zoomBy(double factor)
     updateAnimationState();
 }
 
-void GraphView::selectService(const QString& service)
+void GraphView::selectNode(const QString& id)
 {
-    for (NodeItem* item : std::as_const(m_nodes)) {
-        const GraphNode& node = item->node();
-        item->setSelected(node.kind == GraphNodeKind::Service && node.name == service);
-    }
+    for (NodeItem* item : std::as_const(m_nodes))
+        item->setSelected(item->node().id == id);
 }
 
 QString GraphView::selectedNodeId() const
@@ -310,7 +308,6 @@ void GraphView::onSelectionChanged()
     for (QGraphicsItem* item : selected) {
         if (auto* node = qgraphicsitem_cast<NodeItem*>(item)) {
             Q_EMIT nodeSelected(node->node().id);
-            Q_EMIT serviceSelected(node->node().service);
             return;
         }
         if (auto* edge = qgraphicsitem_cast<EdgeItem*>(item)) {

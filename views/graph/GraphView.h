@@ -26,8 +26,8 @@ public:
     ~GraphView() override;
 
     void setModel(MeshGraphModel* model);
-    // Selects the service node of that name, as a click on it would.
-    void selectService(const QString& service);
+    // Selects the node with that id (ids carry the namespace), as a click on it would.
+    void selectNode(const QString& id);
     int nodeItemCount() const { return int(m_nodes.size()); }
     int edgeItemCount() const { return int(m_edges.size()); }
     NodeItem* nodeItem(const QString& id) const { return m_nodes.value(id); }
@@ -55,8 +55,6 @@ public Q_SLOTS:
     void zoomBy(double factor);
 
 Q_SIGNALS:
-    // The service the selection belongs to (a workload selects its service); empty when cleared.
-    void serviceSelected(const QString& service);
     void nodeSelected(const QString& id);
     // A click on an edge selects it instead of a node.
     void edgeSelected(const QString& id);
