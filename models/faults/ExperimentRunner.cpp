@@ -23,8 +23,10 @@ namespace {
 // enough that a guard trips within seconds of the damage.
 constexpr int GuardWindowSeconds = 15;
 // A caller that makes at least this many calls to a service per request of its own depends on it
-// for every request (retries push the ratio above 1, sampling noise a little below).
-constexpr double EveryRequest = 0.98;
+// for (nearly) every request. Retries push the ratio above 1; below 1 it is pulled by rate()'s
+// extrapolation, which differs per series while series are young: a bookinfo 40 s old measured
+// 0.97 for productpage → reviews, which calls reviews on every request.
+constexpr double EveryRequest = 0.9;
 
 QString quoted(QString value) {
     value.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
@@ -169,6 +171,13 @@ void ExperimentRunner::assess(const Request& request, std::function<void(const A
                                                                            kube::PromResult callerResult) {
                 if (!self)
                     return;
+                if (!callerResult.error.ok()) {
+                    assessment->confirmations.append(
+                        QStringLiteral("Prometheus could not tell which services every request depends on (%1)")
+                            .arg(QString::fromStdString(callerResult.error.describe())));
+                    answer(*assessment);
+                    return;
+                }
                 std::map<std::string, double> callsBy;
                 for (const kube::PromSeries& series : callerResult.series) {
                     const auto caller = series.labels.find("source_canonical_service");
@@ -189,7 +198,7 @@ void ExperimentRunner::assess(const Request& request, std::function<void(const A
                     } else if (share >= EveryRequest) {
                         assessment->confirmations.append(
                             QStringLiteral(
-                                "every request of the entry service %1 calls %2 (%3 calls per request)")
+                                "nearly every request of the entry service %1 calls %2 (%3 calls per request)")
                                 .arg(entry, service, QString::number(share, 'f', 2)));
                     }
                 }

@@ -140,6 +140,12 @@ void TestFaultExperiments::init() {
 }
 
 void TestFaultExperiments::cleanup() {
+    // A case that failed half-way leaves no fault or user mix behind for the next one to trip over.
+    if (QTest::currentTestFailed()) {
+        m_runner->revertAllBlocking(10000);
+        kubectl({QStringLiteral("delete"), QStringLiteral("configmap"), QStringLiteral("meshdeck-demo-traffic"),
+                 QStringLiteral("--ignore-not-found")});
+    }
     m_runner.reset();
     m_watcher.reset();
     m_registry.reset();
@@ -378,9 +384,23 @@ void TestFaultExperiments::blastRadius() {
     QVERIFY(assess(wideRequest).confirmations.isEmpty());
     const ExperimentRunner::Assessment reviews =
         assess(request("reviews", FaultSpec::Kind::Delay, 100, 10, 60));
+    // On failure, say what Prometheus saw: productpage's requests and its calls to reviews.
+    const auto perRequest = [this, &reviews] {
+        return QStringLiteral("confirmations: [%1]; Prometheus: productpage %2 requests/s, %3 calls/s to reviews")
+            .arg(reviews.confirmations.join(QStringLiteral("; ")),
+                 QString::number(prometheus(QStringLiteral(
+                                                "sum(rate(istio_requests_total{reporter=\"destination\", "
+                                                "destination_service_name=\"productpage\"}[1m]))"))
+                                     .value_or(-1)),
+                 QString::number(prometheus(QStringLiteral(
+                                                "sum(rate(istio_requests_total{reporter=\"source\", "
+                                                "source_canonical_service=\"productpage\", "
+                                                "destination_service_name=\"reviews\"}[1m]))"))
+                                     .value_or(-1)));
+    };
     QVERIFY2(reviews.confirmations.join(u'\n').contains(
                  QStringLiteral("every request of the entry service productpage calls reviews")),
-             qPrintable(reviews.confirmations.join(u'\n')));
+             qPrintable(perRequest()));
     const ExperimentRunner::Assessment entry =
         assess(request("productpage", FaultSpec::Kind::Delay, 100, 10, 60));
     QVERIFY2(entry.confirmations.join(u'\n').contains(QStringLiteral("productpage is the entry service")),
