@@ -2,9 +2,13 @@
 // The mesh graph at scale, offscreen with Qt's software rendering: for generated meshes of 100 to
 // 5,000 services, the time to build, lay out, create the items and paint the first frame at
 // fit-to-window, frame times while zooming and panning (the viewport rendered into a QImage per
-// frame; zoom frames also one by one with their scale, pan frames also apart at 1:1 and at an
-// overview scale), the time to refresh every number (at an overview scale, at 1:1, and in the model
-// alone), and resident memory. Prints every figure: wall time, and beside it the process's CPU time,
+// frame), the time to refresh every number (at an overview scale, at 1:1, and in the model alone),
+// and resident memory. Frames come in two kinds, printed apart: interactive frames, made while a
+// wheel zoom or a drag is in progress from the last full picture (scrolled, with the strip that
+// came into view painted by the items, or scaled, with the margin a zoom out brings drawn by the
+// overview), and settle renders, the full crisp paint by the items
+// once input has rested for GraphView::SettleMs (one per zoom scale, also one by one with its
+// scale, and one after each pan). Prints every figure: wall time, and beside it the process's CPU time,
 // which says what the work costs when other processes share the cores.
 #include "GeneratedMesh.h"
 
@@ -16,6 +20,7 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QImage>
 #include <QPainter>
@@ -88,34 +93,61 @@ Cost renderFrame(GraphView& view, QImage& image)
     });
 }
 
+// Lets the view's settle timer fire, as the event loop would once the user stops.
+void waitUntilSettled(GraphView& view)
+{
+    while (view.isInteracting())
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+}
+
 struct Frames {
-    std::vector<Cost> zoom;
-    std::vector<double> zoomScales; // the scale of each zoom frame, for the per-scale line
-    std::vector<Cost> pan;
-    std::vector<Cost> panAtOne;      // the first half of `pan`: 1:1, labels and curves
-    std::vector<Cost> panOverview;   // the second half: an overview scale, blocks and lines
+    std::vector<Cost> zoomIn;      // interactive, one wheel gesture from fit-to-window to 1:1
+    std::vector<Cost> zoomOut;     // interactive, one gesture back out: the overview draws the margin
+    std::vector<Cost> settle;      // the full paint once input rests, at each zoom-in scale
+    std::vector<double> settleScales;
+    std::vector<Cost> pan;         // interactive, both scales
+    std::vector<Cost> panAtOne;    // 1:1, labels and curves
+    std::vector<Cost> panOverview; // an overview scale, blocks and lines
+    std::vector<Cost> settleAfterPan;
 };
 
 Frames measureFrames(GraphView& view, QImage& image)
 {
     Frames frames;
     view.fitToWindow();
+    renderFrame(view, image);
     const double fit = view.transform().m11();
     const QPointF centre = view.sceneRect().center();
-    // Zoom in from fit-to-window to 1:1 around the middle, as a wheel would, in 20 steps.
+    // Zoom in from fit-to-window to 1:1 around the middle, as a wheel would, in 20 steps, then out
+    // again; each gesture without a pause, so every frame comes from the picture it started with.
     constexpr int ZoomSteps = 20;
+    const double step = std::pow(1.0 / fit, 1.0 / ZoomSteps);
     for (int i = 1; i <= ZoomSteps; ++i) {
-        const double scale = fit * std::pow(1.0 / fit, double(i) / ZoomSteps);
-        view.setTransform(QTransform::fromScale(scale, scale));
+        view.zoomBy(step);
         view.centerOn(centre);
-        frames.zoom.push_back(renderFrame(view, image));
-        frames.zoomScales.push_back(scale);
+        frames.zoomIn.push_back(renderFrame(view, image));
+    }
+    waitUntilSettled(view);
+    renderFrame(view, image);
+    for (int i = 1; i <= ZoomSteps; ++i) {
+        view.zoomBy(1 / step);
+        view.centerOn(centre);
+        frames.zoomOut.push_back(renderFrame(view, image));
+    }
+    // What the user waits for after each wheel step: the crisp paint at that scale.
+    for (int i = 1; i <= ZoomSteps; ++i) {
+        view.zoomBy(step);
+        view.centerOn(centre);
+        waitUntilSettled(view);
+        frames.settle.push_back(renderFrame(view, image));
+        frames.settleScales.push_back(view.transform().m11());
     }
     // Pan by dragging at 1:1 and at an overview scale, 20 frames of 60 px each.
     for (double scale : {1.0, 0.35}) {
         view.setTransform(QTransform::fromScale(scale, scale));
         view.centerOn(centre);
-        renderFrame(view, image); // the first frame at a new scale fills the item caches
+        waitUntilSettled(view);
+        renderFrame(view, image);
         for (int i = 0; i < 20; ++i) {
             QScrollBar* bar = i % 10 < 5 ? view.horizontalScrollBar() : view.verticalScrollBar();
             bar->setValue(bar->value() + (i < 10 ? 60 : -60));
@@ -123,6 +155,8 @@ Frames measureFrames(GraphView& view, QImage& image)
             frames.pan.push_back(ms);
             (scale == 1.0 ? frames.panAtOne : frames.panOverview).push_back(ms);
         }
+        waitUntilSettled(view);
+        frames.settleAfterPan.push_back(renderFrame(view, image));
     }
     return frames;
 }
@@ -170,6 +204,7 @@ void run(int services, QGraphicsScene::ItemIndexMethod index, GraphKind kind = G
     // invalidate (above, the view was left at an overview scale).
     view.setTransform(QTransform());
     view.centerOn(view.sceneRect().center());
+    waitUntilSettled(view); // the paints after refreshes are full paints, not interactive frames
     renderFrame(view, image);
     std::vector<Cost> refreshAtOne;
     for (int i = 0; i < 6; ++i) {
@@ -202,14 +237,20 @@ void run(int services, QGraphicsScene::ItemIndexMethod index, GraphKind kind = G
     std::printf("   => laid out and painted      %.1f (%.1f) ms   (build+setGraph+paint %.1f (%.1f) ms)\n",
                 modelMs.wall + firstPaintMs.wall, modelMs.cpu + firstPaintMs.cpu, buildMs.wall + modelMs.wall + firstPaintMs.wall,
                 buildMs.cpu + modelMs.cpu + firstPaintMs.cpu);
-    std::printf("   zoom frames  p50 %s  p95 %s  max %s ms\n", both(frames.zoom, 0.5).constData(),
-                both(frames.zoom, 0.95).constData(), both(frames.zoom, 1).constData());
-    std::printf("   pan frames   p50 %s  p95 %s  max %s ms   (at 1:1 p95 %s, at 0.35 p95 %s)\n",
+    std::printf("   interactive zoom-in frames   p50 %s  p95 %s  max %s ms   (last full picture, scaled)\n",
+                both(frames.zoomIn, 0.5).constData(), both(frames.zoomIn, 0.95).constData(), both(frames.zoomIn, 1).constData());
+    std::printf("   interactive zoom-out frames  p50 %s  p95 %s  max %s ms   (scaled, the margin drawn by the overview)\n",
+                both(frames.zoomOut, 0.5).constData(), both(frames.zoomOut, 0.95).constData(), both(frames.zoomOut, 1).constData());
+    std::printf("   interactive pan frames       p50 %s  p95 %s  max %s ms   (at 1:1 p95 %s, at 0.35 p95 %s)\n",
                 both(frames.pan, 0.5).constData(), both(frames.pan, 0.95).constData(), both(frames.pan, 1).constData(),
                 both(frames.panAtOne, 0.95).constData(), both(frames.panOverview, 0.95).constData());
-    std::printf("   zoom frame by scale:");
-    for (size_t i = 0; i < frames.zoom.size(); ++i)
-        std::printf(" %.3f:%s", frames.zoomScales.at(i), both(frames.zoom.at(i)).constData());
+    std::printf("   settle render (crisp, %d ms after the last input) p50 %s  p95 %s  max %s ms;  after a pan at 1:1 %s, at 0.35 %s ms\n",
+                GraphView::SettleMs, both(frames.settle, 0.5).constData(), both(frames.settle, 0.95).constData(),
+                both(frames.settle, 1).constData(), both(frames.settleAfterPan.at(0)).constData(),
+                both(frames.settleAfterPan.at(1)).constData());
+    std::printf("   settle render by scale:");
+    for (size_t i = 0; i < frames.settle.size(); ++i)
+        std::printf(" %.3f:%s", frames.settleScales.at(i), both(frames.settle.at(i)).constData());
     std::printf(" ms\n");
     std::printf("   refresh all numbers (setGraph, items updated) median %s  max %s ms   (overview scale)\n",
                 both(refresh, 0.5).constData(), both(refresh, 1).constData());

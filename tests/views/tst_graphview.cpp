@@ -23,6 +23,8 @@ private Q_SLOTS:
     void detailsFollowSelectionAndRefreshes();
     void zoomedOutTheOverviewDrawsTheGraph();
     void refreshRedrawsOnlyChangedTexts();
+    void findPrefersExactNameThenNamespaceOrder_data();
+    void findPrefersExactNameThenNamespaceOrder();
 };
 
 namespace {
@@ -147,6 +149,9 @@ void TestGraphView::zoomedOutTheOverviewDrawsTheGraph()
     QSignalSpy selectionChanged(view.scene(), &QGraphicsScene::selectionChanged);
     view.zoomBy(0.2);
     QVERIFY(view.isOverview());
+    // While the wheel turns the last picture is scaled; once it rests the overview paints.
+    QVERIFY(view.isInteracting());
+    QTRY_VERIFY(!view.isInteracting());
     const QImage overview = view.grab().toImage();
     const QPoint centre = view.mapFromScene(reviews->sceneBoundingRect().center());
     QCOMPARE(QColor(overview.pixel(centre)), GraphStyle::SelectionColor);
@@ -218,6 +223,45 @@ void TestGraphView::refreshRedrawsOnlyChangedTexts()
     model.setGraph(MeshGraphBuilder::build(topology, traffic(5), {GraphKind::VersionedApp, true}));
     QCOMPARE(picture(nodeRect), nodeAt5);
     QCOMPARE(picture(labelRect), labelAt5);
+}
+
+void TestGraphView::findPrefersExactNameThenNamespaceOrder_data()
+{
+    QTest::addColumn<QStringList>("namespaces");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("found");
+    const QStringList ab{QStringLiteral("bookinfo"), QStringLiteral("shop")};
+    const QStringList ba{QStringLiteral("shop"), QStringLiteral("bookinfo")};
+    // "reviews" is a service in both namespaces and part of the names of their workloads.
+    QTest::newRow("exact, first namespace") << ab << QStringLiteral("reviews") << QStringLiteral("svc:bookinfo/reviews");
+    QTest::newRow("exact, other order") << ba << QStringLiteral("REVIEWS") << QStringLiteral("svc:shop/reviews");
+    QTest::newRow("partial, first name") << ab << QStringLiteral("ratings-v") << QStringLiteral("wl:bookinfo/ratings-v1");
+    QTest::newRow("partial, other order") << ba << QStringLiteral("ratings-v") << QStringLiteral("wl:shop/ratings-v1");
+}
+
+void TestGraphView::findPrefersExactNameThenNamespaceOrder()
+{
+    QFETCH(QStringList, namespaces);
+    QFETCH(QString, text);
+    QFETCH(QString, found);
+    MeshTopologies topologies;
+    for (const QString& ns : namespaces)
+        topologies.namespaces.append(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}}), ns));
+    MeshGraphModel model;
+    GraphView view;
+    view.resize(1000, 600);
+    view.setModel(&model);
+    model.setGraph(MeshGraphBuilder::build(topologies, EdgeTelemetry{}, {GraphKind::VersionedApp, true}));
+    QVERIFY(view.nodeItem(QStringLiteral("svc:bookinfo/reviews")));
+    QVERIFY(view.nodeItem(QStringLiteral("svc:shop/reviews")));
+
+    QSignalSpy selected(&view, &GraphView::nodeSelected);
+    // Asked twice, the same answer: it does not depend on the order of a hash either.
+    for (int i = 0; i < 2; ++i) {
+        QVERIFY(view.findNode(text));
+        QCOMPARE(view.selectedNodeId(), found);
+    }
+    QCOMPARE(selected.first().first().toString(), found);
 }
 
 QTEST_MAIN(TestGraphView)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "GraphView.h"
 
+#include "CellItem.h"
 #include "EdgeItem.h"
+#include "FrameViewport.h"
 #include "NodeItem.h"
 #include "OverviewItem.h"
 
@@ -13,6 +15,8 @@
 #include <QGraphicsRectItem>
 #include <QHelpEvent>
 #include <QMouseEvent>
+#include <QPaintEngine>
+#include <QPainter>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -20,13 +24,35 @@
 
 namespace {
 constexpr int AnimationFrameMs = 33;
+// The side of the smallest cells in scene units: about a viewport at 1:1.
+constexpr double CellSide = 800;
+
+// Nodes go to the square of their position; edges to a square of a size near theirs, around their
+// middle, so that one long edge does not make a cell of short ones large.
+quint64 cellKey(const QGraphicsItem* item)
+{
+    const bool node = item->type() == NodeItem::Type;
+    const QRectF bounds = item->boundingRect();
+    int sizeClass = 0;
+    if (!node) {
+        const double extent = std::max(bounds.width(), bounds.height()) / CellSide;
+        sizeClass = extent > 1 ? std::min(15, int(std::ceil(std::log2(extent)))) : 0;
+    }
+    const double side = CellSide * double(1 << sizeClass);
+    const QPointF at = node ? item->pos() : bounds.center();
+    const auto x = quint64(quint32(int(std::floor(at.x() / side))) & 0xFFFFFF);
+    const auto y = quint64(quint32(int(std::floor(at.y() / side))) & 0xFFFFFF);
+    return (x << 40) | (y << 16) | (quint64(sizeClass) << 1) | (node ? 1 : 0);
+}
 } // namespace
 
 GraphView::GraphView(QWidget* parent)
     : QGraphicsView(parent)
     , m_layer(new QGraphicsRectItem)
     , m_overview(new OverviewItem(&m_nodeRows, &m_edgeRows, m_layer))
+    , m_viewport(new FrameViewport)
 {
+    setViewport(m_viewport);
     // Measured (bench/graph, 2,000 services): building the BSP tree makes the first paint 4x slower,
     // and edges that span many rows intersect every view anyway, so the index saves no frame time.
     m_scene.setItemIndexMethod(QGraphicsScene::NoIndex);
@@ -38,6 +64,10 @@ GraphView::GraphView(QWidget* parent)
     m_scene.addItem(m_overview);
     setRenderHint(QPainter::Antialiasing);
     setDragMode(ScrollHandDrag);
+    // The graph pans by dragging, like Kiali's: no bars, which would take room from it and show
+    // whenever the scene's margin is a little larger than the view (as when presenting).
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setTransformationAnchor(AnchorUnderMouse);
     setViewportUpdateMode(SmartViewportUpdate);
     // Every item sets the pen, brush, font and hints it uses, so the view need not save and
@@ -48,6 +78,7 @@ GraphView::GraphView(QWidget* parent)
     connect(ViewLook::instance(), &ViewLook::changed, this, [this] {
         m_style.applyLook();
         setBackgroundBrush(m_style.colors.canvas);
+        m_whole = QPixmap(); // in the old colours
         m_overview->invalidate();
         m_scene.update();
         if (!m_userZoomed)
@@ -55,6 +86,9 @@ GraphView::GraphView(QWidget* parent)
     });
     connect(&m_scene, &QGraphicsScene::selectionChanged, this, &GraphView::onSelectionChanged);
     connect(&m_animationTimer, &QTimer::timeout, this, &GraphView::animate);
+    m_settleTimer.setSingleShot(true);
+    m_settleTimer.setInterval(SettleMs);
+    connect(&m_settleTimer, &QTimer::timeout, this, &GraphView::settle);
     m_clock.start();
 }
 
@@ -63,6 +97,9 @@ GraphView::~GraphView()
     // Edges detach from their nodes when deleted; the scene would delete items in any order.
     qDeleteAll(m_edges);
     qDeleteAll(m_nodes);
+    // Now, while the settle timer still lives: a scene leaving its view resets the scroll
+    // position, which scrollContentsBy() takes for a gesture.
+    setScene(nullptr);
 }
 
 void GraphView::setModel(MeshGraphModel* model)
@@ -95,10 +132,10 @@ void GraphView::addNodes(int first, int last)
     for (int i = first; i <= last; ++i) {
         const GraphNode& node = m_model->nodes()->row(i);
         auto* item = new NodeItem(node, &m_style);
-        item->setParentItem(m_layer);
         m_nodes.insert(node.id, item);
         m_nodeRows.insert(i, item);
     }
+    placeInCells(m_nodeRows.mid(first, last - first + 1));
     m_overview->invalidate();
     if (!m_focus.isEmpty())
         applyFocus();
@@ -137,11 +174,11 @@ void GraphView::addEdges(int first, int last)
         EdgeItem* item = nullptr;
         if (source && target) {
             item = new EdgeItem(edge, source, target, &m_style);
-            item->setParentItem(m_layer);
             m_edges.insert(edge.id, item);
         }
         m_edgeRows.insert(i, item);
     }
+    placeInCells(m_edgeRows.mid(first, last - first + 1));
     m_overview->invalidate();
     if (!m_focus.isEmpty())
         applyFocus();
@@ -167,8 +204,37 @@ void GraphView::updateEdges(int first, int last)
     viewport()->update();
 }
 
+template<typename Item>
+void GraphView::placeInCells(const QList<Item*>& items)
+{
+    QSet<CellItem*> changed;
+    for (Item* item : items) {
+        if (!item)
+            continue; // an edge whose ends are not drawn
+        const quint64 key = cellKey(item);
+        CellItem*& cell = m_cells[key];
+        if (!cell)
+            cell = new CellItem(m_layer);
+        if (item->parentItem() == cell)
+            continue;
+        if (auto* old = qgraphicsitem_cast<CellItem*>(item->parentItem()))
+            changed.insert(old);
+        item->setParentItem(cell);
+        cell->setZValue(item->zValue()); // nodes over edges, as without cells
+        changed.insert(cell);
+    }
+    for (CellItem* cell : std::as_const(changed))
+        cell->fit();
+}
+
 void GraphView::relayout()
 {
+    m_whole = QPixmap(); // shows the nodes where they were
+    // Moved items change cells, and the cells they stay in change bounds.
+    placeInCells(m_nodeRows);
+    placeInCells(m_edgeRows);
+    for (CellItem* cell : std::as_const(m_cells))
+        cell->fit();
     // The overview's bounds are the scene's: measured on the detail items alone.
     m_scene.setSceneRect(m_layer->childrenBoundingRect().adjusted(-40, -40, 40, 40));
     m_overview->setBounds(m_scene.sceneRect());
@@ -208,6 +274,7 @@ void GraphView::fitToWindow()
     m_userZoomed = false;
     applyLevelOfDetail();
     updateAnimationState();
+    settle(); // not a gesture: the fitted graph is painted crisp at once
 }
 
 void GraphView::zoomBy(double factor)
@@ -216,6 +283,7 @@ void GraphView::zoomBy(double factor)
     if (scale < 0.005 || scale > 8)
         return;
     this->scale(factor, factor);
+    noteInteraction();
     m_userZoomed = true;
     applyLevelOfDetail();
     updateAnimationState();
@@ -242,12 +310,13 @@ bool GraphView::findNode(const QString& text)
     if (text.isEmpty())
         return false;
     NodeItem* best = nullptr;
-    for (NodeItem* item : std::as_const(m_nodes)) {
+    // In the model's order, where nodes come namespace by namespace as they were asked for: an
+    // exact name beats a partial one, then the first name in alphabetical order, then the first
+    // namespace holding it; never hash order.
+    for (NodeItem* item : std::as_const(m_nodeRows)) {
         const QString& name = item->node().name;
         if (!name.contains(text, Qt::CaseInsensitive))
             continue;
-        // An exact name beats a partial one; otherwise the first name in alphabetical order, so
-        // the answer does not depend on hash order.
         const bool exact = name.compare(text, Qt::CaseInsensitive) == 0;
         const bool bestExact = best && best->node().name.compare(text, Qt::CaseInsensitive) == 0;
         if (!best || (exact && !bestExact) || (exact == bestExact && name < best->node().name))
@@ -267,6 +336,7 @@ bool GraphView::findNode(const QString& text)
     centerOn(best);
     applyLevelOfDetail();
     updateAnimationState();
+    settle();
     return true;
 }
 
@@ -339,6 +409,8 @@ void GraphView::updateAnimationState()
 
 void GraphView::animate()
 {
+    if (m_interacting)
+        return; // the frames come from a still picture until input rests
     m_style.phaseSeconds = double(m_clock.elapsed()) / 1000.0;
     const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
     const QList<QGraphicsItem*> items = m_scene.items(visible, Qt::IntersectsItemBoundingRect);
@@ -357,11 +429,17 @@ bool GraphView::viewportEvent(QEvent* event)
         if (m_overviewShown) {
             if (const NodeItem* node = nodeAt(help->pos()))
                 text = node->toolTipText();
-        } else if (QGraphicsItem* item = itemAt(help->pos())) {
-            if (auto* node = qgraphicsitem_cast<NodeItem*>(item))
-                text = node->toolTipText();
-            else if (auto* edge = qgraphicsitem_cast<EdgeItem*>(item))
-                text = edge->toolTipText();
+        } else {
+            // The topmost node or edge there: the cells that hold them are under the mouse too.
+            const QList<QGraphicsItem*> under = items(help->pos());
+            for (QGraphicsItem* item : under) {
+                if (auto* node = qgraphicsitem_cast<NodeItem*>(item))
+                    text = node->toolTipText();
+                else if (auto* edge = qgraphicsitem_cast<EdgeItem*>(item))
+                    text = edge->toolTipText();
+                if (!text.isEmpty())
+                    break;
+            }
         }
         if (text.isEmpty())
             QToolTip::hideText();
@@ -431,11 +509,110 @@ void GraphView::mouseReleaseEvent(QMouseEvent* event)
     }
 }
 
+void GraphView::noteInteraction()
+{
+    m_interacting = true;
+    m_settleTimer.start();
+}
+
+void GraphView::settle()
+{
+    m_settleTimer.stop();
+    m_interacting = false;
+    // Pieces painted while panning decided hairlines on what was shown then; all of it again.
+    m_frameValid = false;
+    viewport()->update();
+}
+
 void GraphView::paintEvent(QPaintEvent* event)
 {
     // Also here, for transforms set from outside (setTransform() is not virtual).
     applyLevelOfDetail();
-    QGraphicsView::paintEvent(event);
+    const qreal ratio = viewport()->devicePixelRatio();
+    const QSize pixels = (QSizeF(viewport()->size()) * ratio).toSize();
+    if (pixels.isEmpty())
+        return;
+    if (m_frame.size() != pixels) {
+        m_frame = QPixmap(pixels);
+        m_frame.setDevicePixelRatio(ratio);
+        m_frameValid = false;
+    }
+    const QTransform now = viewportTransform();
+    if (m_interacting && m_frameValid && now != m_frameTransform) {
+        paintMovedFrame(m_frameTransform.inverted() * now);
+        return;
+    }
+    // Settled: the items paint what changed, into the picture the next gesture starts from.
+    const bool full = !m_frameValid || now != m_frameTransform || event->region() == QRegion(viewport()->rect());
+    paintIntoFrame(full ? QRegion(viewport()->rect()) : event->region());
+    if (full && (m_whole.isNull() || now.m11() <= m_wholeTransform.m11())) {
+        m_whole = m_frame; // shares the pixels until the next paint
+        m_wholeTransform = now;
+    }
+    QPainter painter(viewport());
+    painter.setClipRegion(event->region());
+    painter.drawPixmap(0, 0, m_frame);
+}
+
+void GraphView::paintIntoFrame(const QRegion& region)
+{
+    // The base class paints m_frame exactly as it would paint the screen, clipped to `region` as
+    // the screen would be (an exposed region's background is its bounding rectangle).
+    m_frame.detach(); // the engine clipped below is the one the painter will use
+    QPaintEngine* engine = m_frame.paintEngine();
+    const qreal ratio = m_frame.devicePixelRatio();
+    engine->setSystemClip(QTransform::fromScale(ratio, ratio).map(region));
+    m_viewport->redirectTo(&m_frame);
+    QPaintEvent event(region);
+    QGraphicsView::paintEvent(&event);
+    m_viewport->redirectTo(nullptr);
+    engine->setSystemClip(QRegion());
+    m_frameTransform = viewportTransform();
+    m_frameValid = true;
+}
+
+void GraphView::paintMovedFrame(const QTransform& move)
+{
+    const QRect whole = viewport()->rect();
+    const qreal ratio = m_frame.devicePixelRatio();
+    auto wholePixels = [ratio](double v) { return std::abs(v * ratio - std::round(v * ratio)) < 0.01; };
+    const bool scrolled = std::abs(move.m11() - 1) < 1e-9 && std::abs(move.m22() - 1) < 1e-9 && move.m12() == 0
+        && move.m21() == 0 && wholePixels(move.dx()) && wholePixels(move.dy());
+    if (scrolled) {
+        // A pan: the picture moves and stays sharp; the items paint only the strip that came into
+        // view, and the picture is the new one the next pan step starts from.
+        const int dx = int(std::round(move.dx()));
+        const int dy = int(std::round(move.dy()));
+        m_frame.scroll(int(std::round(dx * ratio)), int(std::round(dy * ratio)), m_frame.rect());
+        paintIntoFrame(QRegion(whole) - QRegion(whole.translated(dx, dy)));
+        QPainter painter(viewport());
+        painter.drawPixmap(0, 0, m_frame);
+        return;
+    }
+    // A zoom: the last sharp picture, scaled, where it reaches. The picture itself is kept, so
+    // that scaling errors do not add up over the gesture. Zooming out brings in a margin that
+    // grows to nearly the whole viewport, which the items or even the overview's lines would take
+    // 60-200 ms to paint (bench/graph): the last picture of the whole graph fills it, scaled up.
+    const QRectF moved = move.mapRect(QRectF(whole));
+    const QRect covered = QRect(QPoint(int(std::ceil(moved.left())), int(std::ceil(moved.top()))),
+                                QPoint(int(std::floor(moved.right())) - 1, int(std::floor(moved.bottom())) - 1))
+        & whole;
+    const QRegion rest = QRegion(whole) - covered;
+    QPainter painter(viewport());
+    if (!rest.isEmpty()) {
+        painter.setClipRegion(rest);
+        painter.fillRect(whole, backgroundBrush());
+        if (!m_whole.isNull()) {
+            painter.setRenderHint(QPainter::SmoothPixmapTransform);
+            painter.setTransform(m_wholeTransform.inverted() * viewportTransform());
+            painter.drawPixmap(0, 0, m_whole);
+            painter.resetTransform();
+        }
+    }
+    painter.setClipRect(covered);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform);
+    painter.setTransform(move);
+    painter.drawPixmap(0, 0, m_frame);
 }
 
 void GraphView::drawBackground(QPainter* painter, const QRectF& rect)
@@ -450,7 +627,8 @@ void GraphView::drawBackground(QPainter* painter, const QRectF& rect)
 void GraphView::scrollContentsBy(int dx, int dy)
 {
     QGraphicsView::scrollContentsBy(dx, dy);
-    // A scroll would blit the old picture and paint only the new strip, but what is shown decides
-    // which edges are hairlines: the whole viewport is painted again.
+    // A drag, a scroll bar or a zoom's anchoring: paintMovedFrame() scrolls the picture itself and
+    // has the items paint only the strip that came into view.
+    noteInteraction();
     viewport()->update();
 }

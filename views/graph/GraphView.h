@@ -6,10 +6,13 @@
 #include <QElapsedTimer>
 #include <QGraphicsView>
 #include <QHash>
+#include <QPixmap>
 #include <QSet>
 #include <QTimer>
 
+class CellItem;
 class EdgeItem;
+class FrameViewport;
 class MeshGraphModel;
 class NodeItem;
 class OverviewItem;
@@ -19,6 +22,13 @@ class QGraphicsRectItem;
 // row notifications, so a refresh of the numbers repaints labels in place and never rebuilds the
 // scene. Wheel zooms, dragging pans; the items drop detail as the view zooms out, and below
 // GraphStyle::ShapeDetail one OverviewItem draws the whole graph in their place.
+//
+// Every paint goes through a picture of the viewport (m_frame). While a zoom or a pan is in
+// progress, frames are made from that picture: scrolled, with only the strip that came into view
+// painted by the items, or scaled, with the margin a zoom out brings filled from the last picture
+// of the whole graph. Once input has rested for SettleMs the items paint the whole viewport again,
+// crisp, at the new scale. The items sit in cells (CellItem), so that a paint of a strip visits
+// only the few cells it crosses.
 class GraphView : public QGraphicsView {
     Q_OBJECT
 public:
@@ -49,6 +59,9 @@ public:
     bool isAnimationRunning() const { return m_animationWanted; }
     // Zoomed out below GraphStyle::ShapeDetail: the overview draws, the node and edge items do not.
     bool isOverview() const { return m_overviewShown; }
+    // A zoom or pan is in progress: frames come from the last full picture until input rests.
+    bool isInteracting() const { return m_interacting; }
+    static constexpr int SettleMs = 150;
 
 public Q_SLOTS:
     void fitToWindow();
@@ -77,6 +90,10 @@ private:
     void removeEdges(int first, int last);
     void updateEdges(int first, int last);
     void relayout();
+    // Puts each item in the cell of its place and size (moving it if it moved), then fits the
+    // cells that changed.
+    template<typename Item>
+    void placeInCells(const QList<Item*>& items);
     void onSelectionChanged();
     void applyFocus();
     void animate();
@@ -84,15 +101,23 @@ private:
     void applyLevelOfDetail();
     bool isShown(const QGraphicsItem* item) const;
     NodeItem* nodeAt(const QPoint& viewportPos) const;
+    void noteInteraction();
+    void settle();
+    // Paints `region` of the viewport with the items into m_frame.
+    void paintIntoFrame(const QRegion& region);
+    // An interactive frame: m_frame moved by `move` (from its viewport to the current one).
+    void paintMovedFrame(const QTransform& move);
 
     MeshGraphModel* m_model = nullptr;
     QGraphicsScene m_scene;
     GraphStyle m_style;
-    // Every node and edge item is a child of this empty item; fully transparent, it takes them all
-    // out of painting at once (the scene skips its subtree) while their state, selection
-    // included, stays as it is.
+    // Every node and edge item is a grandchild of this empty item, in one of its cells; fully
+    // transparent, it takes them all out of painting at once (the scene skips its subtree) while
+    // their state, selection included, stays as it is.
     QGraphicsRectItem* m_layer;
+    QHash<quint64, CellItem*> m_cells;
     OverviewItem* m_overview;
+    FrameViewport* m_viewport;
     bool m_overviewShown = false;
     QPoint m_pressedAt; // tells a click from a drag in the overview
     QHash<QString, NodeItem*> m_nodes;
@@ -106,4 +131,14 @@ private:
     QTimer m_animationTimer;
     QElapsedTimer m_clock;
     bool m_animationWanted = false;
+    // The viewport as last painted by the items, and the viewport transform it was painted at.
+    QPixmap m_frame;
+    QTransform m_frameTransform;
+    bool m_frameValid = false;
+    // The last full picture at the smallest scale since the layout (fit-to-window, usually): while
+    // zooming out it fills the margin around the scaled picture until the items paint it.
+    QPixmap m_whole;
+    QTransform m_wholeTransform;
+    bool m_interacting = false;
+    QTimer m_settleTimer;
 };
