@@ -9,6 +9,7 @@
 //   context switch between two demo clusters to the new graph (goal < 1 s).
 //   bench_connect [MINUTES]      e.g. `bench_connect 30` for the full half hour
 #include "MainWindow.h"
+#include "ProcessMemory.h"
 
 #include "views/graph/EdgeItem.h"
 #include "views/graph/GraphView.h"
@@ -68,18 +69,6 @@ double coldStartMs(const QString& home)
         meshdeck.kill();
     meshdeck.waitForFinished(5000);
     return paintedAt;
-}
-
-double rssMb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
-    }
-    return -1;
 }
 
 bool graphHasLiveNumbers(MainWindow& window)
@@ -176,7 +165,7 @@ int main(int argc, char** argv)
     if (!QTest::qWaitFor([&] { return window.meshPage()->showsLiveData(); }, 60000))
         std::fprintf(stderr, "the charts never showed live data\n");
     QTest::qWait(10000); // settle: charts filled, caches warm
-    const double rssLive = rssMb();
+    const double rssLive = ProcessMemory::now().resident;
     print("resident memory with bookinfo live (graph + charts)", rssLive, "MB", 150);
 
     // A second cluster (a generated mesh of 12 services), its contexts renamed into one $KUBECONFIG.
@@ -226,7 +215,7 @@ int main(int argc, char** argv)
     }
 
     // The long run on bookinfo: RSS every 30 s.
-    const double rssStart = rssMb();
+    const double rssStart = ProcessMemory::now().resident;
     std::printf("live refresh on bookinfo for %d minute(s), RSS every 30 s:\n", minutes);
     std::printf("  %5.1f min  %7.1f MB\n", 0.0, rssStart);
     QElapsedTimer run;
@@ -234,7 +223,7 @@ int main(int argc, char** argv)
     double rssEnd = rssStart;
     while (run.elapsed() < qint64(minutes) * 60000) {
         QTest::qWait(30000);
-        rssEnd = rssMb();
+        rssEnd = ProcessMemory::now().resident;
         std::printf("  %5.1f min  %7.1f MB\n", run.elapsed() / 60000.0, rssEnd);
         std::fflush(stdout);
     }

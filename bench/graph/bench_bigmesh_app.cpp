@@ -6,6 +6,7 @@
 // files (libraries, fonts), at each step.
 //   bench_bigmesh_app [SERVICES] [DEMOCLUSTER_BINARY]
 #include "MainWindow.h"
+#include "ProcessMemory.h"
 
 #include "views/graph/EdgeItem.h"
 #include "views/graph/GraphView.h"
@@ -19,37 +20,20 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QGraphicsScene>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <malloc.h>
 
 #include <algorithm>
 #include <cstdio>
 
 namespace {
 
-// One line of /proc/self/status in MB.
-double statusMb(const QByteArray& field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : status.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(field.size()).trimmed().split(' ').value(0).toDouble() / 1024.0;
-    }
-    return -1;
-}
-
 void printMemory(const char* when)
 {
-    const struct mallinfo2 heap = mallinfo2();
-    std::printf("  %-44s RSS %7.1f MB = anonymous %7.1f (malloc in use %7.1f) + files %6.1f + shared %5.1f\n", when,
-                statusMb("VmRSS:"), statusMb("RssAnon:"), double(heap.uordblks) / 1048576.0, statusMb("RssFile:"),
-                statusMb("RssShmem:"));
+    const ProcessMemory memory = ProcessMemory::now();
+    std::printf("  %-44s RSS %7.1f MB = anonymous %7.1f (malloc in use %6.1f, free in its arenas %6.1f) + files %6.1f + shared %5.1f\n",
+                when, memory.resident, memory.anonymous, memory.mallocInUse, memory.mallocFree, memory.files, memory.shared);
     std::fflush(stdout);
 }
 
@@ -143,7 +127,7 @@ int main(int argc, char** argv)
     std::printf("  Prometheus' first edge answer                %8lld\n", firstTelemetry);
     std::printf("  ... the first one with traffic in it         %8lld\n", trafficIn);
     std::printf("  graph with live numbers                      %8lld\n", liveIn);
-    const double rss = statusMb("VmRSS:");
+    const double rss = ProcessMemory::now().resident;
     std::printf("resident memory of the whole app, %d services live: %.1f MB (goal < 250 MB)%s\n", services, rss,
                 rss < 250 ? "" : "  NOT MET");
     return live ? 0 : 1;

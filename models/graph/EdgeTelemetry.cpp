@@ -30,32 +30,42 @@ double lastValue(const kube::PromSeries& s)
     return s.samples.empty() ? std::nan("") : s.samples.back().value;
 }
 
-// `destination_service_namespace="bookinfo"`, or `=~"bookinfo|payments"` for several. Namespace
-// names are DNS labels, so nothing in them needs escaping in a regular expression.
-QString namespaceMatcher(const QStringList& namespaces)
+// `label="bookinfo"`, or `label=~"bookinfo|payments"` for several; `!=`, `!~` when negated.
+// Namespace names are DNS labels, so nothing in them needs escaping in a regular expression.
+QString namespaceMatcher(const char* label, const QStringList& namespaces, bool negated = false)
 {
-    if (namespaces.size() == 1)
-        return QStringLiteral("destination_service_namespace=\"%1\"").arg(namespaces.first());
-    return QStringLiteral("destination_service_namespace=~\"%1\"").arg(namespaces.join(u'|'));
+    const bool several = namespaces.size() > 1;
+    const char* op = negated ? (several ? "!~" : "!=") : (several ? "=~" : "=");
+    return QLatin1StringView(label) + QLatin1StringView(op) + u'"' + namespaces.join(u'|') + u'"';
+}
+
+// The series of `metric` summed by `by` for the edges the graph shows: traffic arriving in the
+// namespaces shown, or (the second half, disjoint from the first) leaving them for namespaces not
+// shown, which the graph ends at an outside node as Kiali does.
+QString edgeSeries(const char* metric, const QStringList& namespaces, const QString& window, const QString& by)
+{
+    const QString arriving = namespaceMatcher("destination_service_namespace", namespaces);
+    const QString leaving = namespaceMatcher("source_workload_namespace", namespaces) + QStringLiteral(", ")
+        + namespaceMatcher("destination_service_namespace", namespaces, true);
+    const QString part = QStringLiteral("sum by (%1) (rate(%2{reporter=\"destination\", %3}[%4]))");
+    return part.arg(by, QLatin1StringView(metric), arriving, window) + QStringLiteral(" or ")
+        + part.arg(by, QLatin1StringView(metric), leaving, window);
 }
 
 } // namespace
 
 QString EdgeTelemetry::requestsQuery(const QStringList& namespaces, const QString& window)
 {
-    return QStringLiteral("sum by (%3, destination_version, response_code) "
-                          "(rate(istio_requests_total{reporter=\"destination\", %1}[%2]))")
-        .arg(namespaceMatcher(namespaces), window, EdgeLabels);
+    return edgeSeries("istio_requests_total", namespaces, window, EdgeLabels + QStringLiteral(", destination_version, response_code"));
 }
 
 QString EdgeTelemetry::latencyQuery(const QStringList& namespaces, const QString& window)
 {
-    const QString buckets = QStringLiteral("sum by (le, %3) (rate(istio_request_duration_milliseconds_bucket{"
-                                           "reporter=\"destination\", %1}[%2]))")
-                                .arg(namespaceMatcher(namespaces), window, EdgeLabels);
+    const QString buckets = edgeSeries("istio_request_duration_milliseconds_bucket", namespaces, window,
+                                       QStringLiteral("le, ") + EdgeLabels);
     QStringList parts;
     for (const char* q : {"0.5", "0.95", "0.99"}) {
-        parts.append(QStringLiteral("label_replace(histogram_quantile(%1, %2), \"quantile\", \"%1\", \"\", \"\")")
+        parts.append(QStringLiteral("label_replace(histogram_quantile(%1, (%2)), \"quantile\", \"%1\", \"\", \"\")")
                          .arg(QLatin1StringView(q), buckets));
     }
     return parts.join(QStringLiteral(" or "));

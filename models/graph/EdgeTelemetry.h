@@ -30,9 +30,10 @@ struct EdgeSample {
 struct EdgeTelemetry {
     QList<EdgeSample> samples;
 
-    // The PromQL for the rates of traffic arriving at services of `namespaces` over `window`, one
-    // series per edge and response code. One query for all namespaces, where Kiali sends a set per
-    // namespace: the answer is the same, and Prometheus does the work once.
+    // The PromQL for the rates of traffic arriving at services of `namespaces`, or leaving them for
+    // other namespaces, over `window`, one series per edge and response code. One query for all
+    // namespaces, where Kiali sends a set per namespace: the answer is the same, and Prometheus does
+    // the work once.
     static QString requestsQuery(const QStringList& namespaces, const QString& window);
     // The PromQL for p50, p95 and p99 latency per edge over `window`: one query, three
     // histogram_quantile()s told apart by a "quantile" label.

@@ -5,12 +5,13 @@
 #include <QHash>
 #include <QList>
 
+#include <utility>
 #include <vector>
 
 // A list model of rows that have a stable `id`. setRows() turns a new snapshot into the smallest
 // set of notifications (runs of rows removed, runs changed in place, one append), so views update
-// incrementally instead of rebuilding on every refresh. A refresh that only changes numbers looks
-// ids up in the existing index and allocates nothing per row.
+// incrementally instead of rebuilding on every refresh. A refresh that only changes numbers
+// (updateRows()) takes the new rows over whole: no hashing, no copying, no allocation per row.
 template <typename Row>
 class KeyedListModel : public QAbstractListModel {
 public:
@@ -22,23 +23,15 @@ public:
     const Row& row(int i) const { return m_rows.at(i); }
     int rowOf(const QString& id) const { return m_index.value(id, -1); }
 
-    void setRows(const QList<Row>& rows)
+    void setRows(QList<Row> rows)
     {
         if (sameIdsInOrder(rows)) {
-            // The common refresh: same rows, new numbers. No hashing at all.
-            std::vector<char> changed(size_t(m_rows.size()), 0);
-            for (qsizetype i = 0; i < rows.size(); ++i) {
-                if (!(m_rows.at(i) == rows.at(i))) {
-                    m_rows[i] = rows.at(i);
-                    changed[size_t(i)] = 1;
-                }
-            }
-            emitChangedRuns(changed);
+            updateRows(std::move(rows));
             return;
         }
         std::vector<char> kept(size_t(m_rows.size()), 0);
         qsizetype matched = 0;
-        for (const Row& r : rows) {
+        for (const Row& r : std::as_const(rows)) {
             const auto it = m_index.constFind(r.id);
             if (it != m_index.cend()) {
                 kept[size_t(*it)] = 1;
@@ -52,12 +45,12 @@ public:
 
         std::vector<char> changed(size_t(m_rows.size()), 0);
         QList<Row> added;
-        for (const Row& r : rows) {
+        for (Row& r : rows) {
             const auto it = m_index.constFind(r.id);
             if (it == m_index.cend()) {
-                added.append(r);
+                added.append(std::move(r));
             } else if (!(m_rows.at(*it) == r)) {
-                m_rows[*it] = r;
+                m_rows[*it] = std::move(r);
                 changed[size_t(*it)] = 1;
             }
         }
@@ -65,14 +58,33 @@ public:
         if (!added.isEmpty()) {
             const int first = int(m_rows.size());
             beginInsertRows({}, first, first + int(added.size()) - 1);
-            m_rows.append(added);
+            m_rows.append(std::move(added));
             for (qsizetype i = first; i < m_rows.size(); ++i)
                 m_index.insert(m_rows.at(i).id, int(i));
             endInsertRows();
         }
     }
 
-    // The rows have the ids this model holds, in the same order: setRows() would only change numbers.
+    // The common refresh: `rows` has the ids this model holds, in the same order (sameIdsInOrder()),
+    // so only contents change. The index stays valid as it is; one dataChanged per run of changed rows.
+    void updateRows(QList<Row> rows)
+    {
+        Q_ASSERT(sameIdsInOrder(rows));
+        std::vector<std::pair<int, int>> runs; // first and last row of each run of changed rows
+        for (qsizetype i = 0; i < rows.size(); ++i) {
+            if (m_rows.at(i) == rows.at(i))
+                continue;
+            if (!runs.empty() && runs.back().second == int(i) - 1)
+                runs.back().second = int(i);
+            else
+                runs.emplace_back(int(i), int(i));
+        }
+        m_rows = std::move(rows);
+        for (const auto& [first, last] : runs)
+            Q_EMIT dataChanged(index(first), index(last));
+    }
+
+    // The rows have the ids this model holds, in the same order: setRows() would only change contents.
     bool sameIdsInOrder(const QList<Row>& rows) const
     {
         if (rows.size() != m_rows.size())

@@ -19,18 +19,17 @@ enum class GraphKind {
 enum class GraphNodeKind { Service, Workload, External };
 
 struct GraphNode {
-    // "svc:bookinfo/reviews", "wl:bookinfo/reviews-v2", "ext:istio-system/istio-ingressgateway",
-    // "ext:unknown": unique across the namespaces shown together.
-    QString id;
-    GraphNodeKind kind = GraphNodeKind::Service;
-    QString name;
-    QString namespaceName; // empty only for callers of unknown origin
-    // Several namespaces are shown, so the node's box names its namespace too.
-    bool namespaceShown = false;
-    QString service; // the service a workload serves (its app), or the service itself
-    QString version;
+    // Numbers first: a refresh changes them, and the defaulted == stops at the first difference,
+    // before it reaches the strings.
+    double requestsPerSecond = 0;    // arriving at this node
+    double serverErrorsPerSecond = 0; // 5xx among them
+    double clientErrorsPerSecond = 0; // 4xx among them
     int readyPods = 0;
     int desiredPods = 0;
+    QPointF position;
+    GraphNodeKind kind = GraphNodeKind::Service;
+    // Several namespaces are shown, so the node's box names its namespace too.
+    bool namespaceShown = false;
     // Badges: what the routing objects and pods say about this node.
     bool hasVirtualService = false;
     bool hasTrafficSplit = false;    // its VirtualService sends traffic to more than one destination
@@ -38,18 +37,19 @@ struct GraphNode {
     bool hasFaultInjection = false;  // a route injects delays or aborts for some requests
     bool hasCircuitBreaker = false;  // its DestinationRule limits connections or ejects outliers
     bool missingSidecar = false;     // a pod of the workload runs without istio-proxy
-    double requestsPerSecond = 0;    // arriving at this node
-    double serverErrorsPerSecond = 0; // 5xx among them
-    double clientErrorsPerSecond = 0; // 4xx among them
-    QPointF position;
+    // "svc:bookinfo/reviews", "wl:bookinfo/reviews-v2", "ext:istio-system/istio-ingressgateway",
+    // "ext:unknown": unique across the namespaces shown together.
+    QString id;
+    QString name;
+    QString namespaceName; // empty only for callers of unknown origin
+    QString service; // the service a workload serves (its app), or the service itself
+    QString version;
 
     bool operator==(const GraphNode&) const = default;
 };
 
 struct GraphEdge {
-    QString id; // "<source id>-><target id>"
-    QString source;
-    QString target;
+    // Numbers first, as in GraphNode.
     double requestsPerSecond = 0;
     double errorRatio = 0;       // 5xx share of the requests, 0..1
     double clientErrorRatio = 0; // 4xx share of the requests, 0..1
@@ -58,6 +58,9 @@ struct GraphEdge {
     double p50Ms = -1;
     double p95Ms = -1;
     double p99Ms = -1;
+    QString id; // "<source id>-><target id>"
+    QString source;
+    QString target;
 
     bool operator==(const GraphEdge&) const = default;
 };

@@ -127,8 +127,8 @@ void MeshGraphModel::setGraph(MeshGraph graph)
         // is known already, so nothing is hashed (bench/graph: most of a refresh's time at 2,000 services).
         for (qsizetype i = 0; i < graph.nodes.size(); ++i)
             graph.nodes[i].position = m_nodes.row(int(i)).position;
-        m_nodes.setRows(graph.nodes);
-        m_edges.setRows(graph.edges);
+        m_nodes.updateRows(std::move(graph.nodes));
+        m_edges.updateRows(std::move(graph.edges));
         return;
     }
     // Only links not seen before allocate: a refresh of the numbers finds them all.
@@ -154,8 +154,8 @@ void MeshGraphModel::publish(MeshGraph graph, bool laidOut)
     const bool placed = placeNewNodes(graph) || laidOut;
     for (GraphNode& node : graph.nodes)
         node.position = m_positions.value(node.id);
-    m_nodes.setRows(graph.nodes);
-    m_edges.setRows(graph.edges);
+    m_nodes.setRows(std::move(graph.nodes));
+    m_edges.setRows(std::move(graph.edges));
     if (placed)
         Q_EMIT layoutChanged();
 }

@@ -27,13 +27,11 @@ Labels labelsOf(const json& object)
     return labels;
 }
 
-const json& items(const RawObject& list)
+const json& items(const json& list)
 {
     static const json empty = json::array();
-    if (!list)
-        return empty;
-    const auto it = list->find("items");
-    return it != list->end() && it->is_array() ? *it : empty;
+    const auto it = list.is_object() ? list.find("items") : list.end();
+    return it != list.end() && it->is_array() ? *it : empty;
 }
 
 const json& at(const json& object, std::initializer_list<const char*> path)
@@ -79,24 +77,42 @@ bool podHasSidecar(const json& pod)
 
 MeshTopology MeshTopologyParser::parse(const QString& namespaceName, const Lists& lists)
 {
-    MeshTopology topology;
-    topology.namespaceName = namespaceName;
+    static const json none = json::object();
+    MeshTopologyParser parser(namespaceName);
+    parser.addServices(lists.services ? *lists.services : none);
+    parser.addDeployments(lists.deployments ? *lists.deployments : none);
+    parser.addPods(lists.pods ? *lists.pods : none);
+    parser.addVirtualServices(lists.virtualServices ? *lists.virtualServices : none);
+    parser.addDestinationRules(lists.destinationRules ? *lists.destinationRules : none);
+    parser.addHttpRoutes(lists.httpRoutes ? *lists.httpRoutes : none);
+    return parser.finish();
+}
 
-    for (const json& item : items(lists.services)) {
-        topology.services.append({str(at(item, {"metadata"}), "name"), labelsOf(at(item, {"spec", "selector"}))});
+MeshTopologyParser::MeshTopologyParser(const QString& namespaceName)
+{
+    m_topology.namespaceName = namespaceName;
+}
+
+void MeshTopologyParser::addServices(const json& list)
+{
+    for (const json& item : items(list))
+        m_topology.services.append({str(at(item, {"metadata"}), "name"), labelsOf(at(item, {"spec", "selector"}))});
+}
+
+void MeshTopologyParser::addPods(const json& list)
+{
+    for (const json& pod : items(list)) {
+        Pod summary{{}, podIsReady(pod), podHasSidecar(pod)};
+        if (summary.ready || !summary.sidecar) {
+            summary.labels = labelPairsOf(at(pod, {"metadata", "labels"}));
+            m_pods.append(std::move(summary));
+        }
     }
+}
 
-    QList<Labels> readyPodLabels;
-    QList<Labels> podLabelsWithoutSidecar;
-    for (const json& pod : items(lists.pods)) {
-        const Labels labels = labelsOf(at(pod, {"metadata", "labels"}));
-        if (podIsReady(pod))
-            readyPodLabels.append(labels);
-        if (!podHasSidecar(pod))
-            podLabelsWithoutSidecar.append(labels);
-    }
-
-    for (const json& item : items(lists.deployments)) {
+void MeshTopologyParser::addDeployments(const json& list)
+{
+    for (const json& item : items(list)) {
         MeshWorkload w;
         w.name = str(at(item, {"metadata"}), "name");
         w.podLabels = labelsOf(at(item, {"spec", "template", "metadata", "labels"}));
@@ -104,14 +120,14 @@ MeshTopology MeshTopologyParser::parse(const QString& namespaceName, const Lists
         w.version = w.podLabels.value(QStringLiteral("version"));
         const json& replicas = at(item, {"spec", "replicas"});
         w.desiredReplicas = replicas.is_number_integer() ? replicas.get<int>() : 1;
-        const Labels selector = labelsOf(at(item, {"spec", "selector", "matchLabels"}));
-        const auto selected = [&](const Labels& l) { return labelsMatch(selector, l); };
-        w.readyPods = int(std::count_if(readyPodLabels.cbegin(), readyPodLabels.cend(), selected));
-        w.podsWithoutSidecar = int(std::count_if(podLabelsWithoutSidecar.cbegin(), podLabelsWithoutSidecar.cend(), selected));
-        topology.workloads.append(w);
+        m_topology.workloads.append(w);
+        m_deploymentSelectors.append(labelPairsOf(at(item, {"spec", "selector", "matchLabels"})));
     }
+}
 
-    for (const json& item : items(lists.virtualServices)) {
+void MeshTopologyParser::addVirtualServices(const json& list)
+{
+    for (const json& item : items(list)) {
         MeshVirtualService vs;
         vs.name = str(at(item, {"metadata"}), "name");
         vs.resourceVersion = str(at(item, {"metadata"}), "resourceVersion");
@@ -120,10 +136,13 @@ MeshTopology MeshTopologyParser::parse(const QString& namespaceName, const Lists
                 vs.hosts.append(QString::fromStdString(host.get<std::string>()));
         }
         vs.raw = std::make_shared<const json>(item);
-        topology.virtualServices.append(vs);
+        m_topology.virtualServices.append(vs);
     }
+}
 
-    for (const json& item : items(lists.destinationRules)) {
+void MeshTopologyParser::addDestinationRules(const json& list)
+{
+    for (const json& item : items(list)) {
         MeshDestinationRule dr;
         dr.name = str(at(item, {"metadata"}), "name");
         dr.host = str(at(item, {"spec"}), "host");
@@ -131,10 +150,13 @@ MeshTopology MeshTopologyParser::parse(const QString& namespaceName, const Lists
             dr.subsets.append({str(subset, "name"), labelsOf(at(subset, {"labels"}))});
         }
         dr.raw = std::make_shared<const json>(item);
-        topology.destinationRules.append(dr);
+        m_topology.destinationRules.append(dr);
     }
+}
 
-    for (const json& item : items(lists.httpRoutes)) {
+void MeshTopologyParser::addHttpRoutes(const json& list)
+{
+    for (const json& item : items(list)) {
         MeshHttpRoute route;
         route.name = str(at(item, {"metadata"}), "name");
         route.resourceVersion = str(at(item, {"metadata"}), "resourceVersion");
@@ -144,11 +166,51 @@ MeshTopology MeshTopologyParser::parse(const QString& namespaceName, const Lists
                 route.parentServices.append(str(parent, "name"));
         }
         route.raw = std::make_shared<const json>(item);
-        topology.httpRoutes.append(route);
+        m_topology.httpRoutes.append(route);
     }
+}
 
+MeshTopologyParser::LabelPairs MeshTopologyParser::labelPairsOf(const json& object)
+{
+    LabelPairs labels;
+    if (!object.is_object())
+        return labels;
+    for (const auto& [key, value] : object.items()) {
+        if (value.is_string())
+            labels.append({QString::fromStdString(key), QString::fromStdString(value.get<std::string>())});
+    }
+    return labels;
+}
+
+bool MeshTopologyParser::selects(const LabelPairs& selector, const LabelPairs& labels)
+{
+    return std::all_of(selector.cbegin(), selector.cend(), [&](const auto& wanted) { return labels.contains(wanted); });
+}
+
+MeshTopology MeshTopologyParser::finish()
+{
+    // Pods by each of their labels: a selector's first label narrows the candidates to the few pods
+    // carrying it (matching every selector against every pod was quadratic: 25 million matches at
+    // 5,000 deployments).
+    QHash<std::pair<QString, QString>, QList<const Pod*>> podsByLabel;
+    for (const Pod& pod : std::as_const(m_pods)) {
+        for (const auto& label : pod.labels)
+            podsByLabel[label].append(&pod);
+    }
+    for (qsizetype i = 0; i < m_topology.workloads.size(); ++i) {
+        MeshWorkload& w = m_topology.workloads[i];
+        const LabelPairs& selector = m_deploymentSelectors.at(i);
+        if (selector.isEmpty())
+            continue; // selects nothing, as labelsMatch() has it
+        for (const Pod* pod : podsByLabel.value(selector.first())) {
+            if (!selects(selector, pod->labels))
+                continue;
+            w.readyPods += pod->ready ? 1 : 0;
+            w.podsWithoutSidecar += pod->sidecar ? 0 : 1;
+        }
+    }
     auto byName = [](const auto& a, const auto& b) { return a.name < b.name; };
-    std::sort(topology.services.begin(), topology.services.end(), byName);
-    std::sort(topology.workloads.begin(), topology.workloads.end(), byName);
-    return topology;
+    std::sort(m_topology.services.begin(), m_topology.services.end(), byName);
+    std::sort(m_topology.workloads.begin(), m_topology.workloads.end(), byName);
+    return std::move(m_topology);
 }

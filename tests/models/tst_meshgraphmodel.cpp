@@ -33,6 +33,8 @@ private Q_SLOTS:
     void twoNamespacesOfTheSamples_data();
     void twoNamespacesOfTheSamples();
     void outsideTheNamespacesShownIsOutside();
+    void trafficIntoANamespaceNotShown_data();
+    void trafficIntoANamespaceNotShown();
     void addingANamespaceMovesNothing();
     void documentsCarryNamespacesAndWhatIsHidden();
     void queriesAskForEveryNamespaceShown();
@@ -408,6 +410,88 @@ void TestMeshGraphModel::outsideTheNamespacesShownIsOutside()
     QVERIFY(!findNode(graph, QStringLiteral("ext:payments/checkout-v1"))); // it called only the copy
 }
 
+void TestMeshGraphModel::trafficIntoANamespaceNotShown_data()
+{
+    QTest::addColumn<int>("kindNumber");
+    QTest::addColumn<QString>("caller");
+    QTest::addColumn<QString>("outside");
+    QTest::addColumn<QString>("outsideName");
+    QTest::newRow("versioned app") << int(GraphKind::VersionedApp) << QStringLiteral("wl:bookinfo/reviews-v2")
+                                   << QStringLiteral("svc:payments/ratings") << QStringLiteral("ratings");
+    QTest::newRow("service") << int(GraphKind::Service) << QStringLiteral("svc:bookinfo/reviews")
+                             << QStringLiteral("svc:payments/ratings") << QStringLiteral("ratings");
+    QTest::newRow("workload") << int(GraphKind::Workload) << QStringLiteral("wl:bookinfo/reviews-v2")
+                              << QStringLiteral("ext:payments/ratings-v1") << QStringLiteral("ratings-v1");
+}
+
+void TestMeshGraphModel::trafficIntoANamespaceNotShown()
+{
+    QFETCH(int, kindNumber);
+    const auto kind = GraphKind(kindNumber);
+    QFETCH(QString, caller);
+    QFETCH(QString, outside);
+    QFETCH(QString, outsideName);
+    // Bookinfo shown, its reviews-v2 calling a ratings service of payments (same name as its own),
+    // and payments calling itself, which is no part of this graph.
+    const std::string body = R"({"status":"success","data":{"resultType":"vector","result":[)"
+        + sample("productpage-v1", "bookinfo", "reviews", "reviews-v2", "200", 10) + ","
+        + sample("reviews-v2", "bookinfo", "ratings", "ratings-v1", "200", 6) + ","
+        + sample("reviews-v2", "bookinfo", "ratings", "ratings-v1", "200", 3, "payments") + ","
+        + sample("reviews-v2", "bookinfo", "ratings", "ratings-v1", "503", 1, "payments") + ","
+        + sample("checkout-v1", "payments", "ratings", "ratings-v1", "200", 7, "payments") + "]}}";
+    const kube::PromResult result = kube::parsePrometheusResponse(200, body);
+    QVERIFY(result.error.ok());
+    const MeshTopologies shown{{sampleTopology(QStringLiteral("bookinfo"))}, {}};
+    const MeshGraph graph = MeshGraphBuilder::build(shown, EdgeTelemetry::fromPrometheus(result), {kind, false});
+
+    // Drawn as Kiali does: the destination as a node of its own namespace, marked as outside.
+    const GraphNode* node = findNode(graph, outside);
+    QVERIFY2(node, qPrintable(outside));
+    QCOMPARE(node->kind, GraphNodeKind::External);
+    QCOMPARE(node->name, outsideName);
+    QCOMPARE(node->namespaceName, QStringLiteral("payments"));
+    QCOMPARE(node->service, QStringLiteral("ratings"));
+    QCOMPARE(node->requestsPerSecond, 4.0);
+    const GraphEdge* edge = findEdge(graph, caller, outside);
+    QVERIFY(edge);
+    QCOMPARE(edge->requestsPerSecond, 4.0);
+    QCOMPARE(edge->errorRatio, 0.25);
+    // The same name in the namespace shown is another node with its own traffic.
+    const QString ownRatings = kind == GraphKind::Workload ? QStringLiteral("wl:bookinfo/ratings-v1") : QStringLiteral("svc:bookinfo/ratings");
+    QVERIFY(findNode(graph, ownRatings));
+    QCOMPARE(findEdge(graph, caller, ownRatings)->requestsPerSecond, 6.0);
+    // reviews' calls split 6 : 4 between its own namespace and the other.
+    QCOMPARE(edge->share, 0.4);
+    // payments' own traffic is not drawn: its caller is not a node, nothing arrives from it.
+    QVERIFY(!findNode(graph, QStringLiteral("ext:payments/checkout-v1")));
+    QCOMPARE(std::count_if(graph.edges.cbegin(), graph.edges.cend(), [&](const GraphEdge& e) { return e.target == outside; }), 1);
+    // A service links only to versions of its own namespace: nothing from bookinfo's ratings into payments.
+    for (const GraphEdge& e : graph.edges) {
+        if (e.source.startsWith(QStringLiteral("svc:bookinfo/")))
+            QVERIFY2(!e.target.contains(QStringLiteral("payments/")) || e.source == caller, qPrintable(e.id));
+    }
+
+    // Both exports carry it: the JSON with its namespace, kind and numbers; the DOT in payments' cluster.
+    const QJsonObject json = QJsonDocument::fromJson(GraphDocument::toJson(graph, {QStringLiteral("bookinfo")}, kind, {})).object();
+    const QJsonArray nodes = json.value(u"nodes").toArray();
+    const auto jsonNode = std::find_if(nodes.cbegin(), nodes.cend(), [&](const QJsonValue& n) { return n[u"id"].toString() == outside; });
+    QVERIFY(jsonNode != nodes.cend());
+    QCOMPARE((*jsonNode)[u"kind"].toString(), QStringLiteral("external"));
+    QCOMPARE((*jsonNode)[u"namespace"].toString(), QStringLiteral("payments"));
+    QCOMPARE((*jsonNode)[u"requestsPerSecond"].toDouble(), 4.0);
+    const QJsonArray edges = json.value(u"edges").toArray();
+    const auto jsonEdge = std::find_if(edges.cbegin(), edges.cend(), [&](const QJsonValue& e) {
+        return e[u"source"].toString() == caller && e[u"target"].toString() == outside;
+    });
+    QVERIFY(jsonEdge != edges.cend());
+    QCOMPARE((*jsonEdge)[u"requestsPerSecond"].toDouble(), 4.0);
+    const QString dot = QString::fromUtf8(GraphDocument::toDot(graph));
+    const qsizetype payments = dot.indexOf(QStringLiteral("label=\"payments\";"));
+    QVERIFY(payments > 0);
+    QVERIFY(dot.mid(payments, dot.indexOf(QStringLiteral("  }"), payments) - payments).contains(u'"' + outside + u'"'));
+    QVERIFY(dot.contains(QStringLiteral("  \"%1\" -> \"%2\" [label=\"4.0 rps\"];").arg(caller, outside)));
+}
+
 void TestMeshGraphModel::addingANamespaceMovesNothing()
 {
     MeshGraphModel model;
@@ -496,6 +580,12 @@ void TestMeshGraphModel::queriesAskForEveryNamespaceShown()
     QVERIFY(EdgeTelemetry::requestsQuery(two, QStringLiteral("15s")).contains(u"destination_service_namespace=~\"bookinfo|bookinfo-copy\""));
     QVERIFY(EdgeTelemetry::latencyQuery(two, QStringLiteral("15s")).count(u"destination_service_namespace=~\"bookinfo|bookinfo-copy\"") == 3);
     QVERIFY(EdgeTelemetry::requestsQuery({QStringLiteral("bookinfo")}, QStringLiteral("15s")).contains(u"destination_service_namespace=\"bookinfo\""));
+    // And what leaves them for namespaces not shown, disjoint from what arrives, so nothing counts twice.
+    QVERIFY(EdgeTelemetry::requestsQuery(two, QStringLiteral("15s"))
+                .contains(u"source_workload_namespace=~\"bookinfo|bookinfo-copy\", destination_service_namespace!~\"bookinfo|bookinfo-copy\""));
+    QVERIFY(EdgeTelemetry::latencyQuery(two, QStringLiteral("15s")).count(u"destination_service_namespace!~\"bookinfo|bookinfo-copy\"") == 3);
+    QVERIFY(EdgeTelemetry::requestsQuery({QStringLiteral("bookinfo")}, QStringLiteral("15s"))
+                .contains(u"source_workload_namespace=\"bookinfo\", destination_service_namespace!=\"bookinfo\""));
     // The same caller and service names in two namespaces are two edges, not one.
     const EdgeTelemetry t = twoNamespaceTraffic();
     QCOMPARE(t.samples.size(), 7);
