@@ -10,6 +10,7 @@
 #include "views/faults/ExperimentBanner.h"
 #include "views/pages/MeshPage.h"
 #include "views/shell/WindowShell.h"
+#include "views/shell/WindowStateStore.h"
 
 #include "models/faults/ExperimentRegistry.h"
 #include "models/faults/ExperimentRunner.h"
@@ -22,10 +23,12 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QInputDialog>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -48,6 +51,7 @@ MainWindow::MainWindow(AuditLog* audit, QWidget* parent)
     , m_auditPage(new AuditPage(audit, m_pages))
     , m_sessionArea(new QVBoxLayout)
     , m_haltAll(new QAction(tr("&Halt all experiments"), this))
+    , m_prometheusUrlAction(new QAction(tr("Set &Prometheus URL…"), this))
     , m_connectionBar(new QToolBar(tr("Connection"), this))
     , m_switcher(new ContextSwitcher(m_catalog, m_connectionBar))
     , m_status(new ConnectionStatus(this))
@@ -79,6 +83,12 @@ MainWindow::MainWindow(AuditLog* audit, QWidget* parent)
         ->setShortcut(QKeySequence::Open);
     cluster->addAction(tr("Start the &demo cluster"), this, &MainWindow::startDemoCluster);
     cluster->addAction(tr("&Disconnect"), this, [this] { showWelcome(); });
+    m_prometheusUrlAction->setToolTip(tr("Query a Prometheus you can reach (a port-forward, an ingress) instead of the "
+                                         "one behind the API server's service proxy"));
+    m_prometheusUrlAction->setEnabled(false);
+    connect(m_prometheusUrlAction, &QAction::triggered, this, &MainWindow::askPrometheusUrl);
+    connect(m_status, &ConnectionStatus::prometheusUrlRequested, m_prometheusUrlAction, &QAction::trigger);
+    cluster->addAction(m_prometheusUrlAction);
     cluster->addSeparator();
     m_haltAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H));
     m_haltAll->setToolTip(tr("Revert every fault experiment MeshDeck started in this context (%1)")
@@ -163,7 +173,7 @@ bool MainWindow::connectTo(const QString& context, const QString& namespaceName)
         return true;
 
     closeSession();
-    m_session = std::make_unique<ClusterSession>(*connection);
+    m_session = std::make_unique<ClusterSession>(*connection, prometheusUrlFor(name));
     ClusterSession* session = m_session.get();
     const QString ns = session->namespaceName();
     m_meshPage = new MeshPage(session, m_audit, m_pages);
@@ -189,6 +199,8 @@ void MainWindow::watchConnection(const kube::ClusterConnection& connection)
     ClusterSession* session = m_session.get();
     const QString name = session->contextName();
     m_status->setContext(name, session->namespaceName(), connection.insecureSkipTlsVerify);
+    m_status->setPrometheusUrl(session->prometheusUrl());
+    m_prometheusUrlAction->setEnabled(true);
     connect(session, &ClusterSession::identityChanged, m_status, &ConnectionStatus::setIdentity);
     m_probe = new ReachabilityProbe(session, this);
     m_probe->setInterval(ReprobeMs);
@@ -238,6 +250,57 @@ void MainWindow::closeSession()
     m_session.reset();
     m_activity->finish();
     m_status->clear();
+    m_prometheusUrlAction->setEnabled(false);
+}
+
+void MainWindow::setPrometheusUrlForRun(const QString& context, const QString& url)
+{
+    m_prometheusUrlsForRun.insert(context.isEmpty() ? m_catalog->currentContext() : context, url);
+}
+
+QString MainWindow::prometheusUrlFor(const QString& context) const
+{
+    QSettings settings;
+    return m_prometheusUrlsForRun.value(context, WindowStateStore(settings).prometheusUrl(context));
+}
+
+QString MainWindow::rememberPrometheusUrl(const QString& url)
+{
+    if (!m_session)
+        return tr("not connected");
+    const QString trimmed = url.trimmed();
+    if (!trimmed.isEmpty()) {
+        if (const QString problem = ClusterSession::prometheusUrlProblem(trimmed); !problem.isEmpty())
+            return problem;
+    }
+    const QString context = m_session->contextName();
+    const QString ns = m_session->namespaceName();
+    QSettings settings;
+    WindowStateStore(settings).setPrometheusUrl(context, trimmed);
+    m_prometheusUrlsForRun.remove(context); // what was just set wins over the command line's
+    // The session's clients are fixed at construction: a new session queries the new Prometheus.
+    closeSession();
+    connectTo(context, ns);
+    return {};
+}
+
+void MainWindow::askPrometheusUrl()
+{
+    if (!m_session)
+        return;
+    auto* dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Prometheus for %1").arg(m_session->contextName()));
+    dialog->setLabelText(
+        tr("A Prometheus URL MeshDeck can reach for this context, such as http://127.0.0.1:9090 after\n"
+           "kubectl port-forward -n istio-system svc/prometheus 9090. Remembered for the context;\n"
+           "no credentials. Empty: through the API server's service proxy."));
+    dialog->setTextValue(m_session->prometheusUrl());
+    connect(dialog, &QInputDialog::textValueSelected, this, [this](const QString& url) {
+        if (const QString problem = rememberPrometheusUrl(url); !problem.isEmpty())
+            statusBar()->showMessage(tr("Prometheus URL not used: %1").arg(problem), 10000);
+    });
+    dialog->open();
 }
 
 void MainWindow::showWelcome(const QString& problem)

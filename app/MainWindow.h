@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 
@@ -56,6 +57,17 @@ public:
     // the window goes away.
     void startDemoCluster();
     void openContextPicker();
+    // `--prometheus-url`: the Prometheus `context` (empty: the kubeconfig's current one) queries
+    // directly, for this run only; it wins over the URL remembered for the context.
+    void setPrometheusUrlForRun(const QString& context, const QString& url);
+    // Where the next session of `context` queries Prometheus: this run's URL, else the one remembered
+    // for it; empty: through the API server's service proxy.
+    QString prometheusUrlFor(const QString& context) const;
+    // Remembers `url` (empty: none, the proxy again) for the session's context and reconnects to use
+    // it. The reason when the URL cannot be used (nothing changes then), else empty.
+    QString rememberPrometheusUrl(const QString& url);
+    // "Set Prometheus URL…": asks for the URL in a dialog (the status bar's link does the same).
+    QAction* prometheusUrlAction() const { return m_prometheusUrlAction; }
 
     ClusterSession* session() const { return m_session.get(); }
     // Null while no session is open.
@@ -89,6 +101,7 @@ private:
     // The status bar's account of the session: reachability (re-probed), identity, restrictions.
     void watchConnection(const kube::ClusterConnection& connection);
     void watchFirstLoad();
+    void askPrometheusUrl();
 
     AuditLog* m_audit;
     ContextCatalog* m_catalog;
@@ -98,6 +111,8 @@ private:
     AuditPage* m_auditPage;
     QVBoxLayout* m_sessionArea;
     QAction* m_haltAll;
+    QAction* m_prometheusUrlAction;
+    QHash<QString, QString> m_prometheusUrlsForRun; // by context
     QToolBar* m_connectionBar;
     ContextSwitcher* m_switcher;
     ConnectionStatus* m_status;

@@ -237,6 +237,11 @@ RequestId PrometheusClient::queryRange(const std::string& promql, double start, 
                std::move(callback));
 }
 
+void PrometheusClient::cancel(RequestId id)
+{
+    m_client.cancel(id);
+}
+
 RequestId PrometheusClient::run(const std::string& pathAndQuery, Callback callback)
 {
     HttpRequest request;

@@ -61,6 +61,9 @@ public:
 
     RequestId query(const std::string& promql, Callback callback);
     RequestId queryRange(const std::string& promql, double start, double end, double step, Callback callback);
+    // After it returns the query's callback is not run. A query's id is this client's: in direct mode
+    // the API server's client knows nothing of it (and may have a request of the same number).
+    void cancel(RequestId id);
 
 private:
     RequestId run(const std::string& pathAndQuery, Callback callback);

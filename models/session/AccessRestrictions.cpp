@@ -3,6 +3,7 @@
 
 #include "ClusterSession.h"
 
+#include <algorithm>
 #include <memory>
 
 namespace {
@@ -37,6 +38,8 @@ void AccessRestrictions::check()
         {"list", "", "pods", Where::SessionNamespace, QT_TR_NOOP("Pods: sidecar badges and ready versions")},
         {"list", "networking.istio.io", "virtualservices", Where::SessionNamespace,
          QT_TR_NOOP("VirtualServices: routing and splits")},
+        {"list", "networking.istio.io", "destinationrules", Where::SessionNamespace,
+         QT_TR_NOOP("DestinationRules: the subsets a split moves traffic between, and circuit breakers")},
         {"patch", "networking.istio.io", "virtualservices", Where::SessionNamespace,
          QT_TR_NOOP("Traffic changes and fault experiments (read-only)")},
     };
@@ -45,9 +48,14 @@ void AccessRestrictions::check()
     const int round = ++m_round; // answers to an earlier round are dropped
     const QString ns = m_session->namespaceName();
     const QString user = m_session->identity();
-    auto outstanding = std::make_shared<int>(int(std::size(questions)));
+    // Prometheus at a URL of its own is not behind the API server: its service proxy is not needed.
+    const bool direct = !m_session->prometheusUrl().isEmpty();
+    const auto asked = [direct](const Question& q) { return !direct || q.where != Where::PrometheusNamespace; };
+    auto outstanding = std::make_shared<int>(int(std::count_if(std::begin(questions), std::end(questions), asked)));
     const QPointer<AccessRestrictions> self(this);
     for (const Question& q : questions) {
+        if (!asked(q))
+            continue;
         const QString resource = QString::fromLatin1(q.resource);
         const QString verb = QString::fromLatin1(q.verb);
         const QString where = q.where == Where::Cluster       ? QString()

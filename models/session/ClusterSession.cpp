@@ -7,20 +7,27 @@
 #include "kubeclient/PrometheusClient.h"
 
 #include <QMetaObject>
+#include <QUrl>
 
-ClusterSession::ClusterSession(const kube::ClusterConnection& connection, QObject* parent)
+ClusterSession::ClusterSession(const kube::ClusterConnection& connection, const QString& prometheusUrl, QObject* parent)
     : QObject(parent)
+    , m_prometheusUrl(prometheusUrl)
 {
+    auto deliver = [this](std::function<void()> task) { QMetaObject::invokeMethod(this, std::move(task), Qt::QueuedConnection); };
     // Live views poll about a dozen requests a second through the API server (lists, and the
     // Prometheus queries behind its service proxy); client-go's controller default of 5 QPS would
     // queue them without end. kubectl allows itself 50 QPS for discovery; so does MeshDeck.
     kube::ClientOptions options;
     options.qps = 50;
     options.burst = 100;
-    m_kube = std::make_unique<kube::KubeClient>(
-        connection, [this](std::function<void()> task) { QMetaObject::invokeMethod(this, std::move(task), Qt::QueuedConnection); },
-        options);
-    m_prometheus = std::make_unique<kube::PrometheusClient>(*m_kube);
+    m_kube = std::make_unique<kube::KubeClient>(connection, deliver, options);
+    if (m_prometheusUrl.isEmpty()) {
+        m_prometheus = std::make_unique<kube::PrometheusClient>(*m_kube);
+    } else {
+        kube::PrometheusEndpoint endpoint;
+        endpoint.url = QUrl(m_prometheusUrl).adjusted(QUrl::StripTrailingSlash).toString().toStdString();
+        m_prometheus = std::make_unique<kube::PrometheusClient>(endpoint, deliver);
+    }
     m_access = std::make_unique<kube::AccessReviewCache>(*m_kube);
     kube::requestIdentity(*m_kube, [this](const kube::UserIdentity& identity) {
         if (!identity.error.ok() || identity.username.empty())
@@ -73,4 +80,17 @@ void ClusterSession::checkAccess(const QString& verb, const QString& group, cons
                     [answer = std::move(answer)](const kube::AccessDecision& decision) {
                         answer(decision.error.ok(), decision.allowed, QString::fromStdString(decision.reason));
                     });
+}
+
+QString ClusterSession::prometheusUrlProblem(const QString& url)
+{
+    const QUrl parsed(url, QUrl::StrictMode);
+    if (!parsed.isValid() || (parsed.scheme() != u"http" && parsed.scheme() != u"https") || parsed.host().isEmpty())
+        return tr("'%1' is not an http or https URL such as http://127.0.0.1:9090").arg(url);
+    if (!parsed.userInfo().isEmpty())
+        // Not repeated back: it would put the password on the screen or in a terminal's history view.
+        return tr("the URL carries a user name or password: MeshDeck keeps no Prometheus credentials");
+    if (parsed.hasQuery() || parsed.hasFragment())
+        return tr("'%1' has a query or fragment: give Prometheus' base URL, such as http://127.0.0.1:9090").arg(url);
+    return {};
 }

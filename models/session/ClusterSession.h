@@ -16,12 +16,18 @@ class PrometheusClient;
 } // namespace kube
 
 // The connection to one kubeconfig context, seen from the GUI thread: the Kubernetes client and the
-// Prometheus client behind the API server's service proxy. Every callback they run is delivered on
-// this object's thread. Loaders borrow the session; they never own it.
+// Prometheus client, behind the API server's service proxy or, when the operator names one, at a URL
+// of its own (a port-forward, an ingress: what a user who may not use the proxy in istio-system
+// reaches). Every callback they run is delivered on this object's thread. Loaders borrow the
+// session; they never own it.
 class ClusterSession : public QObject {
     Q_OBJECT
 public:
-    explicit ClusterSession(const kube::ClusterConnection& connection, QObject* parent = nullptr);
+    // `prometheusUrl` empty: Prometheus through the API server's service proxy. Otherwise an http or
+    // https URL that prometheusUrlProblem() accepts, queried directly (without the cluster's
+    // credentials: they are not Prometheus').
+    explicit ClusterSession(const kube::ClusterConnection& connection, const QString& prometheusUrl = {},
+                            QObject* parent = nullptr);
     ~ClusterSession() override;
 
     kube::KubeClient& kube() const { return *m_kube; }
@@ -42,12 +48,18 @@ public:
     // audit entries record; the kubeconfig user name until that answer arrives or when the server
     // cannot tell (older servers, or the review is forbidden).
     QString identity() const;
+    // Where Prometheus is queried directly; empty when through the API server's service proxy.
+    QString prometheusUrl() const { return m_prometheusUrl; }
+    // Why `url` cannot name a Prometheus (empty when it can): an absolute http or https URL with a
+    // host, and no user name or password, which would end up in the settings file.
+    static QString prometheusUrlProblem(const QString& url);
 
 Q_SIGNALS:
     void identityChanged(const QString& identity);
 
 private:
     QString m_identity;
+    QString m_prometheusUrl;
     // Declared last so they are destroyed first: the I/O thread stops before this QObject goes away,
     // so nothing is posted to a dead receiver.
     std::unique_ptr<kube::KubeClient> m_kube;

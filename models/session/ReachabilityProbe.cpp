@@ -18,7 +18,8 @@ constexpr int Parts = 4; // version, identity, Prometheus, namespaces
 struct ReachabilityProbe::Round {
     Reachability result;
     QElapsedTimer clock;
-    std::vector<kube::RequestId> requests;
+    std::vector<kube::RequestId> requests; // the API server's
+    kube::RequestId prometheusQuery = 0;   // Prometheus' client's, which may be another (direct)
     int outstanding = Parts;
 };
 
@@ -64,6 +65,8 @@ void ReachabilityProbe::cancelRound()
     if (m_ownKube || m_session) {
         for (kube::RequestId id : m_round->requests)
             m_kube->cancel(id);
+        if (m_round->prometheusQuery != 0)
+            m_prometheus->cancel(m_round->prometheusQuery);
     }
     m_round.reset();
 }
@@ -103,12 +106,12 @@ void ReachabilityProbe::probe()
         round->result.identity = QString::fromStdString(identity.username);
         finishPart(round);
     }));
-    round->requests.push_back(m_prometheus->query("vector(1)", [this, round](const kube::PromResult& answer) {
+    round->prometheusQuery = m_prometheus->query("vector(1)", [this, round](const kube::PromResult& answer) {
         round->result.prometheusReachable = answer.error.ok();
         round->result.prometheusForbidden = answer.error.httpStatus == 403;
         round->result.prometheusError = answer.error.ok() ? QString() : QString::fromStdString(answer.error.describe());
         finishPart(round);
-    }));
+    });
     round->requests.push_back(kube::listNamespacesOrFallback(*m_kube, [this, round](const kube::NamespaceChoice& choice) {
         for (const std::string& name : choice.names)
             round->result.namespaces.append(QString::fromStdString(name));

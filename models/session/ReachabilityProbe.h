@@ -20,7 +20,8 @@ class PrometheusClient;
 class ClusterSession;
 
 // Asks a context's API server, in the background, whether it answers (GET /version, timed), who we
-// are (SelfSubjectReview), whether Prometheus answers through its service proxy and which namespaces
+// are (SelfSubjectReview), whether Prometheus answers (through its service proxy, or at the URL the
+// session was given) and which namespaces
 // we may list. Deleting the probe cancels whatever is in flight.
 class ReachabilityProbe : public QObject {
     Q_OBJECT

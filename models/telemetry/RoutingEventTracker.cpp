@@ -82,9 +82,22 @@ RoutingEventTracker::RoutingEventTracker(QObject* parent)
 {
 }
 
-void RoutingEventTracker::observe(const MeshTopology& topology, const QDateTime& seenAt)
+void RoutingEventTracker::observe(const MeshTopologies& topologies, const QDateTime& seenAt)
 {
     qsizetype recorded = 0;
+    const QStringList shown = topologies.namespaceNames();
+    m_states.removeIf([&](const auto& entry) { return !shown.contains(entry.key()); });
+    for (const MeshTopology& topology : topologies.namespaces)
+        observeNamespace(topology, seenAt, recorded);
+    if (m_events.size() > MaxEvents)
+        m_events.remove(0, m_events.size() - MaxEvents);
+    if (recorded > 0)
+        Q_EMIT eventsChanged();
+}
+
+void RoutingEventTracker::observeNamespace(const MeshTopology& topology, const QDateTime& seenAt, qsizetype& recorded)
+{
+    QHash<QString, State>& states = m_states[topology.namespaceName];
     for (const MeshService& service : topology.services) {
         const MeshVirtualService* vs = topology.virtualServiceFor(service.name);
         State state;
@@ -97,12 +110,12 @@ void RoutingEventTracker::observe(const MeshTopology& topology, const QDateTime&
                 state.weights = describeWeights(http);
             }
         }
-        const auto previous = m_states.constFind(service.name);
-        if (previous != m_states.cend() && previous->resourceVersion != state.resourceVersion) {
+        const auto previous = states.constFind(service.name);
+        if (previous != states.cend() && previous->resourceVersion != state.resourceVersion) {
             const QString manager = vs && vs->raw ? lastManager(*vs->raw) : QString();
             const QString who = manager.isEmpty() ? QString() : tr(" by %1").arg(manager);
             auto record = [&](const QString& what) {
-                m_events.append({seenAt, service.name, what + who, state.resourceVersion});
+                m_events.append({seenAt, topology.namespaceName, service.name, what + who, state.resourceVersion});
                 ++recorded;
             };
             for (qsizetype i = 0; i < std::max(state.faults.size(), previous->faults.size()); ++i) {
@@ -118,19 +131,15 @@ void RoutingEventTracker::observe(const MeshTopology& topology, const QDateTime&
             if (previous->weights != state.weights && !state.weights.isEmpty())
                 record(tr("traffic of %1: %2").arg(service.name, state.weights));
         }
-        m_states.insert(service.name, state);
+        states.insert(service.name, state);
     }
-    if (m_events.size() > MaxEvents)
-        m_events.remove(0, m_events.size() - MaxEvents);
-    if (recorded > 0)
-        Q_EMIT eventsChanged();
 }
 
-QList<RoutingEvent> RoutingEventTracker::events(const QString& service) const
+QList<RoutingEvent> RoutingEventTracker::events(const QString& namespaceName, const QString& service) const
 {
     QList<RoutingEvent> result;
     for (const RoutingEvent& e : m_events) {
-        if (e.service == service)
+        if (e.service == service && e.namespaceName == namespaceName)
             result.append(e);
     }
     return result;

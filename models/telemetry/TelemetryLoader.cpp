@@ -85,7 +85,7 @@ void TelemetryLoader::cancelPending()
 {
     if (m_pending && m_session) {
         for (kube::RequestId id : m_pending->requests)
-            m_session->kube().cancel(id);
+            m_session->prometheus().cancel(id);
     }
     m_pending.reset();
 }

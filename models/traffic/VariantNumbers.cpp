@@ -5,7 +5,7 @@
 
 #include <QMap>
 
-QList<VariantNumbers> VariantNumbers::of(const EdgeTelemetry& telemetry, const QString& service)
+QList<VariantNumbers> VariantNumbers::of(const EdgeTelemetry& telemetry, const QString& namespaceName, const QString& service)
 {
     struct Sum {
         double rate = 0;
@@ -15,7 +15,8 @@ QList<VariantNumbers> VariantNumbers::of(const EdgeTelemetry& telemetry, const Q
     };
     QMap<QString, Sum> sums;
     for (const EdgeSample& sample : telemetry.samples) {
-        if (sample.destinationService != service || sample.destinationVersion.isEmpty())
+        if (sample.destinationService != service || sample.destinationNamespace != namespaceName
+            || sample.destinationVersion.isEmpty())
             continue;
         Sum& sum = sums[sample.destinationVersion];
         sum.rate += sample.requestsPerSecond;

@@ -14,8 +14,9 @@ struct VariantNumbers {
     double errorRatio = 0; // 5xx share, 0..1
     double p95Ms = -1;     // negative when unknown
 
-    // Per version of `service` from the edges arriving at it, versions in name order. p95 is the
-    // rate-weighted mean of the callers' p95s, a close reading when callers see similar latency
-    // (the telemetry charts hold the exact per-version quantile).
-    static QList<VariantNumbers> of(const EdgeTelemetry& telemetry, const QString& service);
+    // Per version of `service` in `namespaceName` from the edges arriving at it, versions in name
+    // order: two namespaces may each hold a service of that name, and their numbers stay apart. p95
+    // is the rate-weighted mean of the callers' p95s, a close reading when callers see similar
+    // latency (the telemetry charts hold the exact per-version quantile).
+    static QList<VariantNumbers> of(const EdgeTelemetry& telemetry, const QString& namespaceName, const QString& service);
 };

@@ -99,6 +99,9 @@ void TestRestrictedUser::restrictionsAgreeWithKubectl_data()
     QTest::newRow("bookinfo lists namespaces") << bookinfo << listNs << QStringLiteral("Other namespaces");
     QTest::newRow("bookinfo lists pods") << bookinfo << listPods << QStringLiteral("Pods");
     QTest::newRow("bookinfo lists virtualservices") << bookinfo << listVs << QStringLiteral("VirtualServices");
+    const QStringList listDr{QStringLiteral("list"), QStringLiteral("destinationrules.networking.istio.io"),
+                             QStringLiteral("-n"), QStringLiteral("bookinfo")};
+    QTest::newRow("bookinfo lists destinationrules") << bookinfo << listDr << QStringLiteral("DestinationRules");
     QTest::newRow("bookinfo lists every virtualservice") << bookinfo << listVsEverywhere
                                                          << QStringLiteral("Fault experiments in other namespaces");
     QTest::newRow("bookinfo reaches prometheus") << bookinfo << prometheus << QStringLiteral("Telemetry");

@@ -95,6 +95,7 @@ private Q_SLOTS:
     void watchGoneIsApiError();
     void watchCancelledMidStream();
     void prometheusProxyStatusIsApiError();
+    void directPrometheusCancelsOnlyItsOwnQuery();
     void logPath_data();
     void logPath();
     void logStreamsTextAsItArrives();
@@ -705,6 +706,52 @@ void TestKubeClient::prometheusProxyStatusIsApiError()
     QCOMPARE(result->error.method, std::string("GET"));
     QVERIFY(result->series.empty());
     QVERIFY(!cancelledCalled);
+}
+
+void TestKubeClient::directPrometheusCancelsOnlyItsOwnQuery()
+{
+    // A Prometheus reached directly has a client of its own, numbering its requests apart from the
+    // API server's: cancelling a query must reach that client and leave the API server's requests,
+    // which may carry the same number, alone.
+    TaskQueue queue;
+    Gate gate;
+    Seen seen;
+    auto prometheusServer = std::make_unique<httplib::Server>();
+    prometheusServer->Get("/api/v1/query", [&](const httplib::Request& request, httplib::Response& response) {
+        seen.record(request);
+        gate.wait();
+        response.set_content(R"({"status":"success","data":{"resultType":"vector","result":[]}})", "application/json");
+    });
+    auto apiServer = std::make_unique<httplib::Server>();
+    apiServer->Get("/version", [&](const httplib::Request&, httplib::Response& response) {
+        gate.wait();
+        response.set_content(R"({"gitVersion":"v1.32.0"})", "application/json");
+    });
+    LocalServer prometheusRunning(std::move(prometheusServer));
+    LocalServer apiRunning(std::move(apiServer));
+    const auto release = qScopeGuard([&] { gate.open(); });
+
+    KubeClient client(plainConnection(apiRunning.port()), queue.executor());
+    kube::PrometheusEndpoint endpoint;
+    endpoint.url = "http://127.0.0.1:" + std::to_string(prometheusRunning.port());
+    kube::PrometheusClient prometheus(endpoint, queue.executor());
+    bool versionAnswered = false;
+    bool queryAnswered = false;
+    client.get("/version", [&](JsonResult r) { versionAnswered = r.error.ok(); });
+    const kube::RequestId query = prometheus.query("up", [&](kube::PromResult) { queryAnswered = true; });
+    QVERIFY(queue.runUntil([&] {
+        std::lock_guard lock(seen.mutex);
+        return seen.count == 1;
+    }));
+    prometheus.cancel(query);
+    gate.open();
+
+    QVERIFY(queue.runUntil([&] { return versionAnswered; }));
+    // A later query completes, so the cancelled one had every chance to be delivered.
+    bool laterAnswered = false;
+    prometheus.query("up", [&](kube::PromResult r) { laterAnswered = r.error.ok(); });
+    QVERIFY(queue.runUntil([&] { return laterAnswered; }));
+    QVERIFY(!queryAnswered);
 }
 
 void TestKubeClient::watchStreamsEventsAsTheyArrive()

@@ -180,7 +180,7 @@ void TestMatchRoutes::variantsSideBySide()
          QStringLiteral("details"), QStringLiteral("details-v1"),
          QStringLiteral("v1"), 20, 0, 0, 5, 9, 12},
     };
-    const QList<VariantNumbers> variants = VariantNumbers::of(telemetry, QStringLiteral("reviews"));
+    const QList<VariantNumbers> variants = VariantNumbers::of(telemetry, QStringLiteral("bookinfo"), QStringLiteral("reviews"));
     QCOMPARE(variants.size(), 2);
     QCOMPARE(variants[0].version, QStringLiteral("v2"));
     QCOMPARE(variants[0].requestsPerSecond, 4.0);

@@ -13,17 +13,21 @@ private Q_SLOTS:
     void faultsStartAndStop();
     void trafficMovesWithWhoMovedIt();
     void unchangedObjectsRecordNothing();
+    void namespacesWithTheSameServiceStayApart_data();
+    void namespacesWithTheSameServiceStayApart();
+    void namespaceShownAgainStartsFromABaseline();
 };
 
 namespace {
 
 const QDateTime T0 = QDateTime::fromSecsSinceEpoch(1764140000, Qt::UTC);
 
-// bookinfo's reviews with a VirtualService holding `http` at `resourceVersion`.
-MeshTopology topology(const char* resourceVersion, const nlohmann::json& http, const nlohmann::json& metadata = nlohmann::json::object())
+// reviews (with a VirtualService holding `http` at `resourceVersion`) and ratings in `namespaceName`.
+MeshTopology namespaceTopology(const QString& namespaceName, const char* resourceVersion, const nlohmann::json& http,
+                               const nlohmann::json& metadata = nlohmann::json::object())
 {
     MeshTopology t;
-    t.namespaceName = QStringLiteral("bookinfo");
+    t.namespaceName = namespaceName;
     t.services = {{QStringLiteral("reviews"), {}}, {QStringLiteral("ratings"), {}}};
     nlohmann::json raw = {{"metadata", metadata}, {"spec", {{"hosts", {"reviews"}}, {"http", http}}}};
     raw["metadata"]["resourceVersion"] = resourceVersion;
@@ -31,6 +35,21 @@ MeshTopology topology(const char* resourceVersion, const nlohmann::json& http, c
                           std::make_shared<const nlohmann::json>(raw)}};
     return t;
 }
+
+// bookinfo alone, as the graph shows one namespace.
+MeshTopologies topology(const char* resourceVersion, const nlohmann::json& http, const nlohmann::json& metadata = nlohmann::json::object())
+{
+    return {{namespaceTopology(QStringLiteral("bookinfo"), resourceVersion, http, metadata)}, {}};
+}
+
+MeshTopologies both(const MeshTopology& a, const MeshTopology& b)
+{
+    return {{a, b}, {}};
+}
+
+const QString Bookinfo = QStringLiteral("bookinfo");
+const QString TeamB = QStringLiteral("team-b");
+const QString Reviews = QStringLiteral("reviews");
 
 nlohmann::json split(int v1, int v3)
 {
@@ -52,7 +71,7 @@ void TestRoutingEventTracker::firstTopologyIsTheBaseline()
     RoutingEventTracker tracker;
     QSignalSpy changed(&tracker, &RoutingEventTracker::eventsChanged);
     tracker.observe(topology("1", withDelay(split(80, 20))), T0);
-    QVERIFY(tracker.events(QStringLiteral("reviews")).isEmpty());
+    QVERIFY(tracker.events(Bookinfo, Reviews).isEmpty());
     QCOMPARE(changed.count(), 0);
 }
 
@@ -63,14 +82,14 @@ void TestRoutingEventTracker::faultsStartAndStop()
     tracker.observe(topology("1", split(80, 20)), T0);
     tracker.observe(topology("2", withDelay(split(80, 20))), T0.addSecs(2));
     tracker.observe(topology("3", split(80, 20)), T0.addSecs(4));
-    const QList<RoutingEvent> events = tracker.events(QStringLiteral("reviews"));
+    const QList<RoutingEvent> events = tracker.events(Bookinfo, Reviews);
     QCOMPARE(events.size(), 2);
     QCOMPARE(events[0].text, QStringLiteral("fault started on reviews: delay 2s for 50 %"));
     QCOMPARE(events[0].time, T0.addSecs(2));
     QCOMPARE(events[0].resourceVersion, QStringLiteral("2"));
     QCOMPARE(events[1].text, QStringLiteral("fault stopped on reviews (was delay 2s for 50 %)"));
     QCOMPARE(changed.count(), 2);
-    QVERIFY(tracker.events(QStringLiteral("ratings")).isEmpty());
+    QVERIFY(tracker.events(Bookinfo, QStringLiteral("ratings")).isEmpty());
 }
 
 void TestRoutingEventTracker::trafficMovesWithWhoMovedIt()
@@ -81,7 +100,7 @@ void TestRoutingEventTracker::trafficMovesWithWhoMovedIt()
                                      {{{"manager", "kubectl-client-side-apply"}, {"time", "2025-11-26T06:00:00Z"}},
                                       {{"manager", "kubectl-patch"}, {"time", "2025-11-26T07:13:20Z"}}}}};
     tracker.observe(topology("2", split(0, 100), managed), T0.addSecs(2));
-    const QList<RoutingEvent> events = tracker.events(QStringLiteral("reviews"));
+    const QList<RoutingEvent> events = tracker.events(Bookinfo, Reviews);
     QCOMPARE(events.size(), 1);
     QCOMPARE(events[0].text, QStringLiteral("traffic of reviews: v1 0 %, v3 100 % by kubectl-patch"));
 }
@@ -93,7 +112,52 @@ void TestRoutingEventTracker::unchangedObjectsRecordNothing()
     tracker.observe(topology("1", withDelay(split(80, 20))), T0.addSecs(2));
     // A new resourceVersion that changes neither faults nor weights (say, a label) is no event either.
     tracker.observe(topology("2", withDelay(split(80, 20))), T0.addSecs(4));
-    QVERIFY(tracker.events(QStringLiteral("reviews")).isEmpty());
+    QVERIFY(tracker.events(Bookinfo, Reviews).isEmpty());
+}
+
+void TestRoutingEventTracker::namespacesWithTheSameServiceStayApart_data()
+{
+    QTest::addColumn<QString>("changedNamespace");
+    QTest::addColumn<QString>("quietNamespace");
+    QTest::newRow("bookinfo's reviews changes") << Bookinfo << TeamB;
+    QTest::newRow("team-b's reviews changes") << TeamB << Bookinfo;
+}
+
+void TestRoutingEventTracker::namespacesWithTheSameServiceStayApart()
+{
+    QFETCH(QString, changedNamespace);
+    QFETCH(QString, quietNamespace);
+    RoutingEventTracker tracker;
+    QSignalSpy changed(&tracker, &RoutingEventTracker::eventsChanged);
+    // Both namespaces' VirtualServices carry resourceVersion "1": versions are per object, and equal
+    // ones in two namespaces must not be taken for one object.
+    tracker.observe(both(namespaceTopology(changedNamespace, "1", split(80, 20)), namespaceTopology(quietNamespace, "1", split(80, 20))), T0);
+    tracker.observe(both(namespaceTopology(changedNamespace, "2", withDelay(split(80, 20))),
+                         namespaceTopology(quietNamespace, "1", split(80, 20))),
+                    T0.addSecs(2));
+    const QList<RoutingEvent> events = tracker.events(changedNamespace, Reviews);
+    QCOMPARE(events.size(), 1);
+    QCOMPARE(events[0].namespaceName, changedNamespace);
+    QCOMPARE(events[0].text, QStringLiteral("fault started on reviews: delay 2s for 50 %"));
+    QVERIFY(tracker.events(quietNamespace, Reviews).isEmpty());
+    QCOMPARE(changed.count(), 1);
+}
+
+void TestRoutingEventTracker::namespaceShownAgainStartsFromABaseline()
+{
+    RoutingEventTracker tracker;
+    const MeshTopology bookinfo = namespaceTopology(Bookinfo, "1", split(80, 20));
+    tracker.observe(both(bookinfo, namespaceTopology(TeamB, "1", split(80, 20))), T0);
+    // team-b is unticked; its fault starts while it is not shown.
+    tracker.observe({{bookinfo}, {}}, T0.addSecs(2));
+    tracker.observe(both(bookinfo, namespaceTopology(TeamB, "2", withDelay(split(80, 20)))), T0.addSecs(60));
+    QVERIFY(tracker.events(TeamB, Reviews).isEmpty());
+    // From then on its changes are seen again.
+    tracker.observe(both(bookinfo, namespaceTopology(TeamB, "3", split(80, 20))), T0.addSecs(62));
+    const QList<RoutingEvent> events = tracker.events(TeamB, Reviews);
+    QCOMPARE(events.size(), 1);
+    QCOMPARE(events[0].text, QStringLiteral("fault stopped on reviews (was delay 2s for 50 %)"));
+    QCOMPARE(events[0].time, T0.addSecs(62));
 }
 
 QTEST_GUILESS_MAIN(TestRoutingEventTracker)

@@ -91,20 +91,27 @@ QPoint positionOf(const MetricChart* chart, double timeMs, double value)
     return chart->chart()->mapToPosition(QPointF(timeMs, value)).toPoint();
 }
 
-MeshTopology reviewsTopology(const char* resourceVersion, bool fault)
+// bookinfo's reviews beside team-b's, each with a VirtualService at `resourceVersion`; `faultIn` names
+// the namespace whose reviews has a fault (empty: neither).
+MeshTopologies reviewsTopologies(const char* resourceVersion, const QString& faultIn)
 {
-    nlohmann::json http = nlohmann::json::array(
-        {{{"route", {{{"destination", {{"host", "reviews"}, {"subset", "v1"}}}, {"weight", 80}},
-                     {{"destination", {{"host", "reviews"}, {"subset", "v2"}}}, {"weight", 20}}}}}});
-    if (fault)
-        http[0]["fault"] = {{"abort", {{"httpStatus", 503}, {"percentage", {{"value", 10}}}}}};
-    MeshTopology t;
-    t.namespaceName = QStringLiteral("bookinfo");
-    t.services = {{QStringLiteral("reviews"), {}}};
-    const nlohmann::json raw = {{"metadata", {{"resourceVersion", resourceVersion}}}, {"spec", {{"hosts", {"reviews"}}, {"http", http}}}};
-    t.virtualServices = {{QStringLiteral("reviews"), QString::fromUtf8(resourceVersion), {QStringLiteral("reviews")},
-                          std::make_shared<const nlohmann::json>(raw)}};
-    return t;
+    MeshTopologies topologies;
+    for (const QString& ns : {QStringLiteral("bookinfo"), QStringLiteral("team-b")}) {
+        nlohmann::json http = nlohmann::json::array(
+            {{{"route", {{{"destination", {{"host", "reviews"}, {"subset", "v1"}}}, {"weight", 80}},
+                         {{"destination", {{"host", "reviews"}, {"subset", "v2"}}}, {"weight", 20}}}}}});
+        if (ns == faultIn)
+            http[0]["fault"] = {{"abort", {{"httpStatus", 503}, {"percentage", {{"value", 10}}}}}};
+        MeshTopology t;
+        t.namespaceName = ns;
+        t.services = {{QStringLiteral("reviews"), {}}};
+        const nlohmann::json raw = {{"metadata", {{"resourceVersion", resourceVersion}}},
+                                    {"spec", {{"hosts", {"reviews"}}, {"http", http}}}};
+        t.virtualServices = {{QStringLiteral("reviews"), QString::fromUtf8(resourceVersion), {QStringLiteral("reviews")},
+                              std::make_shared<const nlohmann::json>(raw)}};
+        topologies.namespaces.append(t);
+    }
+    return topologies;
 }
 
 } // namespace
@@ -217,8 +224,10 @@ void TestTelemetryPanel::marksFaultsAndTrafficSeenInTheVirtualService()
     RoutingEventTracker tracker;
     f.panel.setRoutingEvents(&tracker);
     const QDateTime t = QDateTime::fromMSecsSinceEpoch(qint64(1764140000000.0), Qt::UTC);
-    tracker.observe(reviewsTopology("10", false), t);
-    tracker.observe(reviewsTopology("11", true), t.addMSecs(500));
+    // The charts show bookinfo's reviews; team-b's reviews is another service of the same name.
+    f.loader.setService(QStringLiteral("bookinfo"), QStringLiteral("reviews"));
+    tracker.observe(reviewsTopologies("10", QString()), t);
+    tracker.observe(reviewsTopologies("11", QStringLiteral("bookinfo")), t.addMSecs(500));
     MetricChart* rates = f.panel.chartFor(TelemetryMetric::RequestRate);
     QCOMPARE(rates->markers().size(), 1);
     QVERIFY2(rates->markers().first().text.contains(QStringLiteral("fault started on reviews: abort 503 for 10 %")),
@@ -234,13 +243,14 @@ void TestTelemetryPanel::marksFaultsAndTrafficSeenInTheVirtualService()
     entry.summary = QStringLiteral("abort stopped");
     entry.after = R"({"metadata":{"resourceVersion":"12"}})";
     QVERIFY(f.audit.append(entry));
-    tracker.observe(reviewsTopology("12", false), t.addSecs(1));
+    tracker.observe(reviewsTopologies("12", QStringLiteral("team-b")), t.addSecs(1));
     QCOMPARE(rates->markers().size(), 2);
     QStringList texts;
     for (const ChartMarker& m : rates->markers())
         texts.append(m.text);
     QCOMPARE(texts.filter(QStringLiteral("fault by alice: abort stopped")).size(), 1);
     QCOMPARE(texts.filter(QStringLiteral("fault stopped")).size(), 0);
+    QCOMPARE(texts.filter(QStringLiteral("fault started")).size(), 1); // bookinfo's; team-b's is not here
 }
 
 void TestTelemetryPanel::comparesCanaryWithBaseline()

@@ -126,6 +126,10 @@ void TestWindowStateStore::preferencesPerContext()
     QCOMPARE(store.preferences(context).graphKind, QStringLiteral("versioned-app")); // defaults
     store.savePreferences(context, {QStringLiteral("workload"), 4, 3600, {QStringLiteral("bookinfo"), QStringLiteral("shop")}});
     store.savePreferences(QStringLiteral("other"), {QStringLiteral("service"), 2, 900, {}});
+    QCOMPARE(store.prometheusUrl(context), QString());
+    store.setPrometheusUrl(context, QStringLiteral("http://127.0.0.1:9090"));
+    // The window writes a context's preferences whole on leaving its page: the URL stays.
+    store.savePreferences(context, {QStringLiteral("workload"), 4, 3600, {QStringLiteral("bookinfo"), QStringLiteral("shop")}});
     settings.sync();
 
     QSettings reread(settingsFile(), QSettings::IniFormat);
@@ -135,6 +139,10 @@ void TestWindowStateStore::preferencesPerContext()
     QCOMPARE(mine.chartWindowSeconds, 3600);
     QCOMPARE(mine.graphNamespaces, QStringList({QStringLiteral("bookinfo"), QStringLiteral("shop")}));
     QCOMPARE(WindowStateStore(reread).preferences(QStringLiteral("other")).graphKind, QStringLiteral("service"));
+    QCOMPARE(WindowStateStore(reread).prometheusUrl(context), QStringLiteral("http://127.0.0.1:9090"));
+    QCOMPARE(WindowStateStore(reread).prometheusUrl(QStringLiteral("other")), QString());
+    WindowStateStore(reread).setPrometheusUrl(context, QString());
+    QVERIFY(!reread.allKeys().join(u' ').contains(u"prometheusUrl"));
 }
 
 void TestWindowStateStore::shellRestoresWhatItSaved()
@@ -201,7 +209,7 @@ void TestWindowStateStore::noSecretIsWritten()
     QSettings settings(settingsFile(), QSettings::IniFormat);
     static const QRegularExpression allowed(QStringLiteral(
         "^(window/(geometry|state)|appearance/theme|panels/(splitter|tabs)\\d+|"
-        "contexts/[^/]+/(graphKind|edgeLabel|chartWindowSeconds|graphNamespaces))$"));
+        "contexts/[^/]+/(graphKind|edgeLabel|chartWindowSeconds|graphNamespaces|prometheusUrl))$"));
     const QStringList keys = settings.allKeys();
     QVERIFY(keys.contains(QStringLiteral("window/geometry")));
     QVERIFY(keys.contains(QStringLiteral("contexts/prod%2Fadmin/graphKind")));

@@ -31,6 +31,7 @@ ConnectionStatus::ConnectionStatus(QWidget* parent)
     m_restrictions->setPopupMode(QToolButton::InstantPopup);
     m_restrictions->setAutoRaise(true);
     m_restrictions->setMenu(new QMenu(m_restrictions));
+    connect(m_prometheus, &QLabel::linkActivated, this, &ConnectionStatus::prometheusUrlRequested);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     for (QWidget* w : std::initializer_list<QWidget*>{m_restrictions, m_insecure, m_context, m_identity, m_api, m_prometheus})
@@ -44,6 +45,7 @@ void ConnectionStatus::clear()
     m_identity->clear();
     m_api->clear();
     m_prometheus->clear();
+    m_prometheusUrl.clear();
     m_insecure->hide();
     m_restrictions->hide();
 }
@@ -57,6 +59,11 @@ void ConnectionStatus::setContext(const QString& context, const QString& namespa
     m_prometheus->setText(dot("#888888") + tr("Prometheus: checking…"));
     m_insecure->setVisible(insecureSkipTlsVerify);
     m_restrictions->hide();
+}
+
+void ConnectionStatus::setPrometheusUrl(const QString& url)
+{
+    m_prometheusUrl = url;
 }
 
 void ConnectionStatus::setIdentity(const QString& identity)
@@ -76,16 +83,19 @@ void ConnectionStatus::setReachability(const Reachability& result)
         m_api->setText(dot("#b3261e") + tr("API unreachable"));
         m_api->setToolTip(result.error);
     }
+    const QString where = m_prometheusUrl.isEmpty() ? tr("through the API server's service proxy") : tr("at %1").arg(m_prometheusUrl);
+    // Where it does not answer, the way to one that does (a port-forward, an ingress).
+    const QString setUrl = QStringLiteral(" · <a href=\"prometheus-url\">%1</a>").arg(m_prometheusUrl.isEmpty() ? tr("Set URL…") : tr("Change URL…"));
     if (result.prometheusReachable) {
-        m_prometheus->setText(dot("#2e7d32") + tr("Prometheus"));
-        m_prometheus->setToolTip(tr("Prometheus answers through the API server's service proxy"));
+        m_prometheus->setText(dot("#2e7d32") + (m_prometheusUrl.isEmpty() ? tr("Prometheus") : tr("Prometheus (direct)")));
+        m_prometheus->setToolTip(tr("Prometheus answers %1").arg(where));
     } else if (result.prometheusForbidden) {
         // Not a fault to alarm about: the limited-access badge says what it leaves out.
-        m_prometheus->setText(dot("#888888") + tr("Prometheus not permitted"));
-        m_prometheus->setToolTip(result.prometheusError);
+        m_prometheus->setText(dot("#888888") + tr("Prometheus not permitted") + setUrl);
+        m_prometheus->setToolTip(tr("Asked %1: %2").arg(where, result.prometheusError));
     } else {
-        m_prometheus->setText(dot("#b3261e") + tr("Prometheus unreachable"));
-        m_prometheus->setToolTip(result.prometheusError);
+        m_prometheus->setText(dot("#b3261e") + tr("Prometheus unreachable") + setUrl);
+        m_prometheus->setToolTip(tr("Asked %1: %2").arg(where, result.prometheusError));
     }
 }
 

@@ -113,11 +113,8 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
             });
     connect(m_telemetryLoader, &TelemetryLoader::batchAvailable, m_series, &TelemetrySeriesModel::addBatch);
     connect(m_telemetryLoader, &TelemetryLoader::batchAvailable, this, &MeshPage::liveDataChanged);
-    // The tracker knows services by name: it follows the context's own namespace, where names are unique.
-    connect(m_topologyLoader, &MeshTopologyLoader::topologyAvailable, m_routingEvents, [this](const MeshTopologies& topologies) {
-        if (const MeshTopology* own = topologies.find(m_session->namespaceName()))
-            m_routingEvents->observe(*own);
-    });
+    connect(m_topologyLoader, &MeshTopologyLoader::topologyAvailable, m_routingEvents,
+            [this](const MeshTopologies& topologies) { m_routingEvents->observe(topologies); });
     connect(graphView(), &GraphView::nodeSelected, this, [this](const QString& id) {
         const int row = m_graph->nodes()->rowOf(id);
         if (row >= 0)
@@ -156,7 +153,8 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
         // Without traffic numbers every node is idle: show them, or the graph would stay empty.
         m_graphPanel->setShowIdle(true);
         m_telemetryPanel->setUnavailable(
-            tr("%1 may not reach Prometheus through the API server (get services/proxy in namespace %2)")
+            tr("%1 may not reach Prometheus through the API server (get services/proxy in namespace %2): "
+               "Cluster → Set Prometheus URL… names one it can reach, such as a port-forward")
                 .arg(m_session->identity(), QString::fromLatin1(AccessRestrictions::PrometheusNamespace)));
     });
     m_topologyLoader->refresh();
@@ -253,10 +251,7 @@ void MeshPage::showFaultChoices()
 
 void MeshPage::showVariants()
 {
-    // Only the selected namespace's traffic: another namespace may have a service of the same name.
-    EdgeTelemetry here = m_telemetry;
-    here.samples.removeIf([this](const EdgeSample& s) { return s.destinationNamespace != m_selectedNamespace; });
-    m_trafficPanel->matchRoutesEditor()->setVariantNumbers(VariantNumbers::of(here, m_selected));
+    m_trafficPanel->matchRoutesEditor()->setVariantNumbers(VariantNumbers::of(m_telemetry, m_selectedNamespace, m_selected));
 }
 
 void MeshPage::selectEdge(const QString& edgeId)
@@ -328,6 +323,11 @@ void MeshPage::onEdgeTelemetry(const EdgeTelemetry& telemetry)
 
 void MeshPage::checkTelemetryAccess(std::function<void(bool allowed)> apply)
 {
+    // Prometheus at a URL of its own is not behind the API server: nothing to ask it.
+    if (!m_session->prometheusUrl().isEmpty()) {
+        apply(true);
+        return;
+    }
     const QPointer<MeshPage> self(this);
     m_session->checkAccess(QStringLiteral("get"), QString(), QStringLiteral("services/proxy"),
                            QString::fromLatin1(AccessRestrictions::PrometheusNamespace),

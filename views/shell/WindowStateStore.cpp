@@ -92,6 +92,20 @@ ContextPreferences WindowStateStore::preferences(const QString& context) const
     return preferences;
 }
 
+QString WindowStateStore::prometheusUrl(const QString& context) const
+{
+    return m_settings.value(contextGroup(context) + u"/prometheusUrl").toString();
+}
+
+void WindowStateStore::setPrometheusUrl(const QString& context, const QString& url)
+{
+    const QString key = contextGroup(context) + u"/prometheusUrl";
+    if (url.isEmpty())
+        m_settings.remove(key);
+    else
+        m_settings.setValue(key, url);
+}
+
 QString WindowStateStore::contextGroup(const QString& context)
 {
     return u"contexts/" + QString::fromLatin1(QUrl::toPercentEncoding(context));

@@ -35,6 +35,11 @@ public:
 
     void savePreferences(const QString& context, const ContextPreferences& preferences);
     ContextPreferences preferences(const QString& context) const;
+    // The Prometheus URL set for a context (see ClusterSession); empty: through the API server. Kept
+    // apart from ContextPreferences, which the window writes whole each time it leaves a page.
+    QString prometheusUrl(const QString& context) const;
+    // Empty forgets it.
+    void setPrometheusUrl(const QString& context, const QString& url);
 
 private:
     // QSettings treats "/" as a group separator and "\" specially: keep a context's name opaque.

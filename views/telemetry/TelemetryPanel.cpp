@@ -182,7 +182,7 @@ void TelemetryPanel::updateMarkers()
         audited.append(QString::fromUtf8(e.after));
     }
     if (m_events) {
-        for (const RoutingEvent& e : m_events->events(m_model->service())) {
+        for (const RoutingEvent& e : m_events->events(m_loader->scope().namespaceName, m_model->service())) {
             const QString written = QStringLiteral("\"resourceVersion\":\"%1\"").arg(e.resourceVersion);
             if (std::any_of(audited.cbegin(), audited.cend(), [&](const QString& after) { return after.contains(written); }))
                 continue;
