@@ -3,6 +3,7 @@
 #include "FaultCommand.h"
 
 #include "models/mesh/MeshTopologies.h"
+#include "models/session/ClusterSession.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -40,6 +41,12 @@ CommandLine CommandLine::parse(const QCoreApplication& app)
                                 QCoreApplication::translate("main", "Namespace to show (default: the context's); "
                                                                     "several, comma-separated, are shown together."),
                                 QStringLiteral("names"));
+    const QCommandLineOption prometheusUrl(
+        QStringLiteral("prometheus-url"),
+        QCoreApplication::translate("main", "Query this Prometheus directly (a port-forward, an ingress) instead of the one "
+                                            "behind the API server's service proxy, for this run (default: the URL set for "
+                                            "the context, else the proxy)."),
+        QStringLiteral("url"));
     const QCommandLineOption select(QStringLiteral("select"),
                                     QCoreApplication::translate("main", "Service to select at start."),
                                     QStringLiteral("service"));
@@ -53,8 +60,9 @@ CommandLine CommandLine::parse(const QCoreApplication& app)
         QStringLiteral("duration"), QStringLiteral("20s"));
     const QCommandLineOption screenshotOf(
         QStringLiteral("screenshot-of"),
-        QCoreApplication::translate("main", "--screenshot: the whole window (default) or only the telemetry charts."),
-        QStringLiteral("window|telemetry"), QStringLiteral("window"));
+        QCoreApplication::translate("main", "--screenshot: the whole window (default), only the telemetry charts, "
+                                            "or only the graph (waiting for its live numbers alone)."),
+        QStringLiteral("window|telemetry|graph"), QStringLiteral("window"));
     const QCommandLineOption compare(
         QStringLiteral("compare"),
         QCoreApplication::translate("main", "Chart a canary against its baseline, the difference shaded (versions of the "
@@ -99,7 +107,7 @@ CommandLine CommandLine::parse(const QCoreApplication& app)
                                  QCoreApplication::translate("main", "--fault: go ahead when the blast radius asks for confirmation."));
     const QCommandLineOption reap(QStringLiteral("reap-experiments"),
                                   QCoreApplication::translate("main", "Revert every expired fault experiment in the context, then exit."));
-    parser.addOptions({kubeconfig, context, ns, select, screenshot, exportGraph, graphKind, showIdle, theme, presentation, screenshotAfter, screenshotOf, compare, chartWindow, fault, delay, abort,
+    parser.addOptions({kubeconfig, context, ns, prometheusUrl, select, screenshot, exportGraph, graphKind, showIdle, theme, presentation, screenshotAfter, screenshotOf, compare, chartWindow, fault, delay, abort,
                        abortGrpc, percent, header, route, duration, yes, reap});
     // parse() rather than process(): process() exits with status 1 on a bad argument.
     if (!parser.parse(app.arguments()))
@@ -123,6 +131,11 @@ CommandLine CommandLine::parse(const QCoreApplication& app)
         }
         line.namespaceName = line.namespaces.first();
     }
+    line.prometheusUrl = parser.value(prometheusUrl);
+    if (parser.isSet(prometheusUrl)) {
+        if (const QString problem = ClusterSession::prometheusUrlProblem(line.prometheusUrl); !problem.isEmpty())
+            rejectArguments(QStringLiteral("--prometheus-url: %1").arg(problem));
+    }
     line.selectService = parser.value(select);
     line.screenshot = parser.value(screenshot);
     const auto after = FaultCommand::parseDuration(parser.value(screenshotAfter));
@@ -130,8 +143,8 @@ CommandLine CommandLine::parse(const QCoreApplication& app)
         rejectArguments(QStringLiteral("--screenshot-after '%1' is not a duration such as 20s or 2m").arg(parser.value(screenshotAfter)));
     line.screenshotAfterSeconds = int(std::max<qint64>(1, after->count() / 1000));
     line.screenshotOf = parser.value(screenshotOf);
-    if (line.screenshotOf != u"window" && line.screenshotOf != u"telemetry")
-        rejectArguments(QStringLiteral("--screenshot-of '%1' is not one of window, telemetry").arg(line.screenshotOf));
+    if (line.screenshotOf != u"window" && line.screenshotOf != u"telemetry" && line.screenshotOf != u"graph")
+        rejectArguments(QStringLiteral("--screenshot-of '%1' is not one of window, telemetry, graph").arg(line.screenshotOf));
     if (parser.isSet(compare)) {
         const QStringList pair = parser.value(compare).split(u',');
         if (pair.size() != 2 || pair[0].trimmed().isEmpty() || pair[1].trimmed().isEmpty() || pair[0].trimmed() == pair[1].trimmed())

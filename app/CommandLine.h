@@ -12,10 +12,11 @@ struct CommandLine {
     QString context;    // empty: the kubeconfig's current context
     QString namespaceName;  // the first of namespaces: the session's
     QStringList namespaces; // --namespace a,b,c: shown together in the graph
+    QString prometheusUrl;  // --prometheus-url: queried directly instead of through the API server
     QString selectService;
     QString screenshot; // write a picture once live data shows, then exit
     int screenshotAfterSeconds = 20; // --screenshot-after: how long live data shows before the picture
-    QString screenshotOf;            // --screenshot-of: window (default) or telemetry
+    QString screenshotOf;            // --screenshot-of: window (default), telemetry or graph
     QString compareBaseline, compareCanary; // --compare: a canary charted against its baseline
     int chartWindowSeconds = 0;             // --chart-window; 0: the remembered or default window
     QString exportGraph; // write the graph to a file without showing a window, then exit

@@ -12,6 +12,7 @@
 #include "views/shell/PresentationMode.h"
 #include "views/shell/ThemeController.h"
 #include "views/shell/WindowShell.h"
+#include "views/shell/WindowStateStore.h"
 #include "views/telemetry/TelemetryPanel.h"
 
 #include "models/audit/AuditLog.h"
@@ -21,6 +22,7 @@
 #include "kubeclient/Kubeconfig.h"
 
 #include <QApplication>
+#include <QSettings>
 
 #include <variant>
 
@@ -42,7 +44,12 @@ int runHeadless(const CommandLine& line)
     if (!line.namespaceName.isEmpty())
         cluster.namespaceName = line.namespaceName.toStdString();
 
-    ClusterSession session(cluster);
+    // Guards and exported numbers come from the Prometheus the window would use for the context.
+    QSettings settings;
+    const QString prometheusUrl = line.prometheusUrl.isEmpty()
+        ? WindowStateStore(settings).prometheusUrl(QString::fromStdString(cluster.contextName))
+        : line.prometheusUrl;
+    ClusterSession session(cluster, prometheusUrl);
     if (FaultCommand::isWanted(line))
         return FaultCommand::run(&session, line);
     GraphOptions options;
@@ -76,8 +83,11 @@ int main(int argc, char** argv)
     FirstPaintReporter::installIfWanted();
     AuditLog audit(AuditLog::defaultFile());
     MainWindow window(&audit);
-    if (ContextCatalog::anyKubeconfigExists(line.kubeconfig) && window.openKubeconfig(line.kubeconfig))
+    if (ContextCatalog::anyKubeconfigExists(line.kubeconfig) && window.openKubeconfig(line.kubeconfig)) {
+        if (!line.prometheusUrl.isEmpty())
+            window.setPrometheusUrlForRun(line.context, line.prometheusUrl);
         window.connectTo(line.context, line.namespaceName);
+    }
     if (!line.screenshot.isEmpty() && !window.meshPage()) {
         const QString problem = window.welcomePage()->problem();
         qCritical("meshdeck: no screenshot: %s",
@@ -101,8 +111,7 @@ int main(int argc, char** argv)
 
     std::unique_ptr<ScreenshotTaker> screenshot;
     if (!line.screenshot.isEmpty())
-        screenshot = std::make_unique<ScreenshotTaker>(
-            line.screenshotOf == u"telemetry" ? static_cast<QWidget*>(window.meshPage()->telemetryPanel()) : &window,
-            window.meshPage(), line.screenshot, line.screenshotAfterSeconds);
+        screenshot = std::make_unique<ScreenshotTaker>(&window, window.meshPage(), line.screenshotOf, line.screenshot,
+                                                       line.screenshotAfterSeconds);
     return QApplication::exec();
 }

@@ -37,9 +37,9 @@ std::string CommandLineOptions::usage()
            "  --resources DIR       the resources folder (default: the installed one, else the source tree's)\n"
            "  --scenario NAME       resources/scenarios/NAME.yaml (default bookinfo)\n"
            "  --services N          a generated mesh of N services (scenario generated unless --scenario\n"
-           "                        names another generated one); Prometheus scrapes every second, a\n"
-           "                        second more per 400 services, and above 500 services the sidecars\n"
-           "                        report no client-side or size histograms\n"
+           "                        names another generated one); Prometheus scrapes every second up\n"
+           "                        to 400 services, every 2 s up to 500; above 500 services every 15 s,\n"
+           "                        and the sidecars report only the labels and histograms MeshDeck reads\n"
            "  --state-dir DIR       keep the cluster's objects in DIR across restarts (default: in memory)\n";
 }
 

@@ -33,9 +33,9 @@ namespace {
 // The simulator's tick: fine enough for 1 s scrapes, coarse enough to cost nothing.
 constexpr std::chrono::milliseconds Tick{100};
 constexpr std::chrono::seconds PrometheusReadyTimeout{30};
-// Prometheus looks at its targets only every 5 s after it starts, so the first scrape comes 5 to 6 s
-// in; the second a second later.
-constexpr std::chrono::seconds FirstScrapesTimeout{30};
+// Prometheus looks at its targets only every 5 s after it starts, so the first scrape comes 5 s in
+// plus up to one interval (Prometheus spreads targets over it); the second one interval later.
+constexpr std::chrono::seconds FirstScrapesSlack{25};
 
 long long millisecondsSince(std::chrono::steady_clock::time_point start)
 {
@@ -45,9 +45,10 @@ long long millisecondsSince(std::chrono::steady_clock::time_point start)
 // rate() needs two samples of a counter: until Prometheus has scraped the sidecars twice, every rate
 // MeshDeck asks for is empty, and a cluster that calls itself ready then shows a graph without
 // numbers. So "ready" waits for two successful scrapes. Throws std::runtime_error naming `logFile`.
-void waitForTwoScrapes(int prometheusPort, const std::filesystem::path& logFile)
+void waitForTwoScrapes(int prometheusPort, std::chrono::seconds scrapeInterval, const std::filesystem::path& logFile)
 {
-    const auto deadline = std::chrono::steady_clock::now() + FirstScrapesTimeout;
+    const auto timeout = FirstScrapesSlack + 2 * scrapeInterval;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     httplib::Client client("127.0.0.1", prometheusPort);
     client.set_connection_timeout(1);
     client.set_read_timeout(2);
@@ -61,7 +62,7 @@ void waitForTwoScrapes(int prometheusPort, const std::filesystem::path& logFile)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     throw std::runtime_error("Prometheus did not scrape the simulated sidecars twice in "
-                             + std::to_string(FirstScrapesTimeout.count()) + " s; see " + logFile.string());
+                             + std::to_string(timeout.count()) + " s; see " + logFile.string());
 }
 
 } // namespace
@@ -158,7 +159,7 @@ std::string DemoCluster::start()
 
     logInfo("API server at " + serverUrl + " after " + std::to_string(millisecondsSince(started)) + " ms");
     if (m_prometheus) {
-        waitForTwoScrapes(m_prometheus->port(), m_prometheus->logFile());
+        waitForTwoScrapes(m_prometheus->port(), m_prometheus->scrapeInterval(), m_prometheus->logFile());
         logInfo("Prometheus has scraped the sidecars twice after " + std::to_string(millisecondsSince(started)) + " ms");
     }
 

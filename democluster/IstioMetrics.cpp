@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <span>
 #include <utility>
 
 namespace democluster {
@@ -12,33 +13,41 @@ namespace {
 
 using Field = std::string IstioMetrics::Labels::*;
 
+struct LabelField {
+    const char* name;
+    Field member;
+    // Read by a MeshDeck query (models/graph/EdgeTelemetry, models/telemetry/TelemetryMetric,
+    // models/faults/ExperimentRunner): kept when a large mesh removes the others.
+    bool read;
+};
+
 // Istio's label names and the order its stats filter emits them in.
-constexpr std::pair<const char*, Field> labelFields[] = {
-    {"reporter", &IstioMetrics::Labels::reporter},
-    {"source_workload", &IstioMetrics::Labels::sourceWorkload},
-    {"source_workload_namespace", &IstioMetrics::Labels::sourceWorkloadNamespace},
-    {"source_principal", &IstioMetrics::Labels::sourcePrincipal},
-    {"source_app", &IstioMetrics::Labels::sourceApp},
-    {"source_version", &IstioMetrics::Labels::sourceVersion},
-    {"source_cluster", &IstioMetrics::Labels::sourceCluster},
-    {"source_canonical_service", &IstioMetrics::Labels::sourceCanonicalService},
-    {"source_canonical_revision", &IstioMetrics::Labels::sourceCanonicalRevision},
-    {"destination_workload", &IstioMetrics::Labels::destinationWorkload},
-    {"destination_workload_namespace", &IstioMetrics::Labels::destinationWorkloadNamespace},
-    {"destination_principal", &IstioMetrics::Labels::destinationPrincipal},
-    {"destination_app", &IstioMetrics::Labels::destinationApp},
-    {"destination_version", &IstioMetrics::Labels::destinationVersion},
-    {"destination_service", &IstioMetrics::Labels::destinationService},
-    {"destination_service_name", &IstioMetrics::Labels::destinationServiceName},
-    {"destination_service_namespace", &IstioMetrics::Labels::destinationServiceNamespace},
-    {"destination_canonical_service", &IstioMetrics::Labels::destinationCanonicalService},
-    {"destination_canonical_revision", &IstioMetrics::Labels::destinationCanonicalRevision},
-    {"destination_cluster", &IstioMetrics::Labels::destinationCluster},
-    {"request_protocol", &IstioMetrics::Labels::requestProtocol},
-    {"response_code", &IstioMetrics::Labels::responseCode},
-    {"grpc_response_status", &IstioMetrics::Labels::grpcResponseStatus},
-    {"response_flags", &IstioMetrics::Labels::responseFlags},
-    {"connection_security_policy", &IstioMetrics::Labels::connectionSecurityPolicy},
+constexpr LabelField labelFields[] = {
+    {"reporter", &IstioMetrics::Labels::reporter, true},
+    {"source_workload", &IstioMetrics::Labels::sourceWorkload, true},
+    {"source_workload_namespace", &IstioMetrics::Labels::sourceWorkloadNamespace, true},
+    {"source_principal", &IstioMetrics::Labels::sourcePrincipal, false},
+    {"source_app", &IstioMetrics::Labels::sourceApp, false},
+    {"source_version", &IstioMetrics::Labels::sourceVersion, false},
+    {"source_cluster", &IstioMetrics::Labels::sourceCluster, false},
+    {"source_canonical_service", &IstioMetrics::Labels::sourceCanonicalService, true},
+    {"source_canonical_revision", &IstioMetrics::Labels::sourceCanonicalRevision, false},
+    {"destination_workload", &IstioMetrics::Labels::destinationWorkload, true},
+    {"destination_workload_namespace", &IstioMetrics::Labels::destinationWorkloadNamespace, false},
+    {"destination_principal", &IstioMetrics::Labels::destinationPrincipal, false},
+    {"destination_app", &IstioMetrics::Labels::destinationApp, false},
+    {"destination_version", &IstioMetrics::Labels::destinationVersion, true},
+    {"destination_service", &IstioMetrics::Labels::destinationService, false},
+    {"destination_service_name", &IstioMetrics::Labels::destinationServiceName, true},
+    {"destination_service_namespace", &IstioMetrics::Labels::destinationServiceNamespace, true},
+    {"destination_canonical_service", &IstioMetrics::Labels::destinationCanonicalService, false},
+    {"destination_canonical_revision", &IstioMetrics::Labels::destinationCanonicalRevision, false},
+    {"destination_cluster", &IstioMetrics::Labels::destinationCluster, false},
+    {"request_protocol", &IstioMetrics::Labels::requestProtocol, false},
+    {"response_code", &IstioMetrics::Labels::responseCode, true},
+    {"grpc_response_status", &IstioMetrics::Labels::grpcResponseStatus, false},
+    {"response_flags", &IstioMetrics::Labels::responseFlags, false},
+    {"connection_security_policy", &IstioMetrics::Labels::connectionSecurityPolicy, false},
 };
 
 void appendEscaped(std::string& out, const std::string& value)
@@ -61,22 +70,22 @@ std::string formatNumber(double value)
     return buffer;
 }
 
+// A rendered bucket: its index in the bounds and its `le="..."} ` text.
+using BucketLabels = std::vector<std::pair<std::size_t, std::string>>;
+
+// The buckets of `bounds` that are in `wanted` (all when it is empty).
 template<std::size_t N>
-std::array<std::string, N> bucketLabelsOf(const std::array<double, N>& bounds)
+BucketLabels bucketLabelsOf(const std::array<double, N>& bounds, std::span<const double> wanted = {})
 {
-    std::array<std::string, N> result;
-    for (std::size_t i = 0; i < N; ++i)
-        result[i] = "le=\"" + formatNumber(bounds[i]) + "\"} ";
+    BucketLabels result;
+    for (std::size_t i = 0; i < N; ++i) {
+        if (wanted.empty() || std::find(wanted.begin(), wanted.end(), bounds[i]) != wanted.end())
+            result.emplace_back(i, "le=\"" + formatNumber(bounds[i]) + "\"} ");
+    }
     return result;
 }
 
-const auto& durationBucketLabels()
-{
-    static const auto labels = bucketLabelsOf(IstioMetrics::DurationBucketsMs);
-    return labels;
-}
-
-const auto& sizeBucketLabels()
+const BucketLabels& sizeBucketLabels()
 {
     static const auto labels = bucketLabelsOf(IstioMetrics::SizeBucketsBytes);
     return labels;
@@ -84,10 +93,12 @@ const auto& sizeBucketLabels()
 
 } // namespace
 
-std::string IstioMetrics::Labels::render() const
+std::string IstioMetrics::Labels::render(bool everyLabel, bool responseCode) const
 {
     std::string out;
-    for (const auto& [name, member] : labelFields) {
+    for (const auto& [name, member, read] : labelFields) {
+        if ((!everyLabel && !read) || (!responseCode && member == &Labels::responseCode))
+            continue;
         if (!out.empty())
             out += ',';
         out += name;
@@ -98,12 +109,19 @@ std::string IstioMetrics::Labels::render() const
     return out;
 }
 
-std::map<std::string, std::string> IstioMetrics::Labels::toMap() const
+std::map<std::string, std::string> IstioMetrics::Labels::toMap(bool everyLabel) const
 {
     std::map<std::string, std::string> result;
-    for (const auto& [name, member] : labelFields)
-        result.emplace(name, this->*member);
+    for (const auto& [name, member, read] : labelFields) {
+        if (everyLabel || read)
+            result.emplace(name, this->*member);
+    }
     return result;
+}
+
+IstioMetrics::IstioMetrics()
+    : m_durationBuckets(bucketLabelsOf(DurationBucketsMs))
+{
 }
 
 template<std::size_t N>
@@ -117,21 +135,30 @@ void IstioMetrics::Histogram<N>::add(const std::array<double, N>& bounds, double
 
 IstioMetrics::Series& IstioMetrics::series(const Labels& labels)
 {
-    std::string key = labels.render();
     std::lock_guard lock(m_mutex);
-    auto [found, inserted] = m_series.try_emplace(std::move(key));
+    auto [found, inserted] = m_series.try_emplace(labels.render(m_reporting.everyLabel));
+    Series& series = found->second; // std::map nodes never move
     if (inserted) {
-        found->second.labels = labels;
-        found->second.clientSide = labels.reporter == "source";
+        series.labels = labels;
+        series.clientSide = labels.reporter == "source";
+        series.durationOwner = &series;
+        if (!m_reporting.durationByResponseCode) {
+            std::string edge = labels.render(m_reporting.everyLabel, false);
+            const auto [owner, first] = m_durationOwners.try_emplace(edge, &series);
+            if (first)
+                series.durationLabels = std::move(edge);
+            series.durationOwner = owner->second;
+        }
     }
-    return found->second; // std::map nodes never move
+    return series;
 }
 
 void IstioMetrics::record(Series& series, const Observation& observation)
 {
     std::lock_guard lock(m_mutex);
     ++series.count;
-    series.duration.add(DurationBucketsMs, observation.durationMs);
+    ++series.durationOwner->durationCount;
+    series.durationOwner->duration.add(DurationBucketsMs, observation.durationMs);
     series.requestBytes.add(SizeBucketsBytes, observation.requestBytes);
     series.responseBytes.add(SizeBucketsBytes, observation.responseBytes);
 }
@@ -208,14 +235,16 @@ constexpr HistogramNames RequestBytesNames = {"istio_request_bytes_bucket", "ist
 constexpr HistogramNames ResponseBytesNames = {"istio_response_bytes_bucket", "istio_response_bytes_sum",
                                                "istio_response_bytes_count"};
 
-template<std::size_t N, typename Histogram>
-void appendHistogram(std::string& out, const HistogramNames& names, const std::array<std::string, N>& bucketLabels,
+template<typename Histogram>
+void appendHistogram(std::string& out, const HistogramNames& names, const BucketLabels& bucketLabels,
                      const std::string& labels, std::uint64_t count, const Histogram& histogram)
 {
     std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < N; ++i) {
-        cumulative += histogram.buckets[i];
-        appendLine(out, names.bucket, labels, bucketLabels[i], cumulative);
+    std::size_t next = 0; // the next bucket to add to `cumulative`
+    for (const auto& [index, text] : bucketLabels) {
+        for (; next <= index; ++next)
+            cumulative += histogram.buckets[next];
+        appendLine(out, names.bucket, labels, text, cumulative);
     }
     appendLine(out, names.bucket, labels, "le=\"+Inf\"} ", count);
     appendLine(out, names.sum, labels, {}, histogram.sum);
@@ -226,8 +255,11 @@ void appendHistogram(std::string& out, const HistogramNames& names, const std::a
 
 void IstioMetrics::setReporting(Reporting reporting)
 {
+    auto durationBuckets = reporting.coarseDurationBuckets ? bucketLabelsOf(DurationBucketsMs, CoarseDurationBucketsMs)
+                                                           : bucketLabelsOf(DurationBucketsMs);
     std::lock_guard lock(m_mutex);
     m_reporting = reporting;
+    m_durationBuckets = std::move(durationBuckets);
 }
 
 void IstioMetrics::renderSeries(std::string& out, int family, const std::string& labels, const Series& series) const
@@ -239,8 +271,11 @@ void IstioMetrics::renderSeries(std::string& out, int family, const std::string&
         appendLine(out, "istio_requests_total", labels, {}, series.count);
         break;
     case 1:
-        appendHistogram(out, DurationNames, durationBucketLabels(), labels, series.count,
-                        series.duration);
+        if (series.durationOwner == &series) {
+            appendHistogram(out, DurationNames, m_durationBuckets,
+                            series.durationLabels.empty() ? labels : series.durationLabels, series.durationCount,
+                            series.duration);
+        }
         break;
     case 2:
         appendHistogram(out, RequestBytesNames, sizeBucketLabels(), labels, series.count, series.requestBytes);
@@ -310,7 +345,7 @@ std::vector<IstioMetrics::Sample> IstioMetrics::samples() const
     std::vector<Sample> result;
     result.reserve(m_series.size());
     for (const auto& [labels, series] : m_series)
-        result.push_back({series.labels.toMap(), series.count, series.duration.sum, series.requestBytes.sum,
+        result.push_back({series.labels.toMap(m_reporting.everyLabel), series.count, series.duration.sum, series.requestBytes.sum,
                           series.responseBytes.sum});
     return result;
 }

@@ -2,6 +2,7 @@
 #include "PrometheusProcess.h"
 
 #include "Log.h"
+#include "TrafficSimulator.h"
 
 #include <httplib.h>
 
@@ -48,6 +49,8 @@ int pickFreePort()
 
 std::chrono::seconds PrometheusProcess::scrapeIntervalFor(int services)
 {
+    if (services > TrafficSimulator::LargeMeshServices)
+        return LargeMeshScrapeInterval;
     constexpr int ServicesPerSecond = 400;
     return std::chrono::seconds(std::max(1, (services + ServicesPerSecond - 1) / ServicesPerSecond));
 }

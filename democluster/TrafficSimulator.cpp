@@ -105,7 +105,11 @@ TrafficSimulator::~TrafficSimulator() = default;
 IstioMetrics::Reporting TrafficSimulator::reportingFor(int services)
 {
     const bool small = services <= LargeMeshServices;
-    return {.clientHistograms = small, .sizeHistograms = small};
+    return {.clientHistograms = small,
+            .sizeHistograms = small,
+            .everyLabel = small,
+            .coarseDurationBuckets = !small,
+            .durationByResponseCode = small};
 }
 
 TrafficSimulator::Peer TrafficSimulator::peerOf(const Workload& workload)

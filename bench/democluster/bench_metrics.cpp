@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// What one Prometheus scrape of the demo cluster's /metrics costs for generated meshes of 2,000
+// What one Prometheus scrape of the demo cluster's /metrics costs for generated meshes of 500, 2,000
 // and 5,000 services after a minute of traffic at 10,000 requests/s: bytes and milliseconds per
-// render, in both formats, with and without client-side and size histograms; then, unless --no-prometheus,
-// the real Prometheus scraping the real endpoint at PrometheusProcess::scrapeIntervalFor(N) while
-// the simulator runs, and what Prometheus reports about it (up, scrape_duration_seconds,
-// prometheus_target_interval_length_seconds, samples scraped, its resident memory).
-// Run: build/default/bench/democluster/bench_metrics [--no-prometheus] [services...]
+// render, with every label and histogram and as the mesh reports (TrafficSimulator::reportingFor);
+// then, unless --no-prometheus, the real Prometheus scraping the real endpoint at
+// PrometheusProcess::scrapeIntervalFor(N) while the simulator runs: scrapes made and failed, scrape
+// durations (last, average, maximum), samples per scrape, Prometheus' resident memory every 10 s,
+// and how long it takes to answer the graph's queries.
+// Run: build/default/bench/democluster/bench_metrics [--no-prometheus] [--seconds=240] [services...]
 
 #include "ClusterBootstrap.h"
 #include "AdmissionValidator.h"
@@ -109,7 +110,33 @@ std::string values(int port, const std::string& promql, const char* labelName = 
     return text.empty() ? "(none)" : text;
 }
 
-void scrapeWithPrometheus(Cluster& cluster, IstioMetrics& metrics, TrafficSimulator& simulator, int services)
+// Prometheus' resident memory as it reports it on its own /metrics (it does not scrape itself here).
+double prometheusRssMb(int port)
+{
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(30);
+    if (auto own = client.Get("/metrics")) {
+        std::istringstream lines(own->body);
+        for (std::string line; std::getline(lines, line);) {
+            if (line.starts_with("process_resident_memory_bytes "))
+                return std::stod(line.substr(line.find(' ') + 1)) / 1e6;
+        }
+    }
+    return 0;
+}
+
+// How long Prometheus takes to answer `promql`, and how many series it returns.
+void timeQuery(int port, const char* name, const std::string& promql)
+{
+    const auto start = std::chrono::steady_clock::now();
+    const auto result = query(port, promql);
+    std::printf("    %-44s %6.0f ms, %zu series\n", name,
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(),
+                result.size());
+}
+
+void scrapeWithPrometheus(Cluster& cluster, IstioMetrics& metrics, TrafficSimulator& simulator, int services,
+                          int seconds)
 {
     if (::access(PrometheusProcess::DefaultBinary, X_OK) != 0) {
         std::printf("  (no %s: Prometheus part skipped)\n", PrometheusProcess::DefaultBinary);
@@ -131,52 +158,83 @@ void scrapeWithPrometheus(Cluster& cluster, IstioMetrics& metrics, TrafficSimula
             last = now;
         }
     });
-    constexpr int Seconds = 240; // the first scrapes create every series: slow; then steady
-    std::printf("  Prometheus scraping every %lld s for %d s (load %s) ...\n", static_cast<long long>(interval.count()),
-                Seconds, cluster.scenario.namespaceName.c_str());
-    std::this_thread::sleep_for(std::chrono::seconds(Seconds));
     const int port = prometheus.port();
-    std::printf("    up                                          %s\n", values(port, "up").c_str());
-    std::printf("    scrape_duration_seconds (last)              %s\n", values(port, "scrape_duration_seconds").c_str());
-    std::printf("    max_over_time(scrape_duration_seconds[2m])  %s\n",
-                values(port, "max_over_time(scrape_duration_seconds[2m])").c_str());
-    std::printf("    scrape_samples_scraped                      %s\n", values(port, "scrape_samples_scraped").c_str());
-    std::printf("    scrapes in the last 2 minutes               %s\n", values(port, "count_over_time(up[2m])").c_str());
-    // Prometheus' own figures, from its /metrics (it does not scrape itself here).
-    httplib::Client client("127.0.0.1", port);
-    if (auto own = client.Get("/metrics")) {
-        std::istringstream lines(own->body);
-        for (std::string line; std::getline(lines, line);) {
-            if (line.starts_with("prometheus_target_interval_length_seconds{") || line.starts_with("process_resident_memory_bytes "))
-                std::printf("    %s\n", line.c_str());
-        }
+    std::printf("  Prometheus scraping every %lld s for %d s (load %s) ...\n", static_cast<long long>(interval.count()),
+                seconds, cluster.scenario.namespaceName.c_str());
+    // Resident memory every 10 s: the first scrapes create every series, later ones should not grow it.
+    std::vector<double> rss;
+    for (int waited = 0; waited < seconds; waited += 10) {
+        std::this_thread::sleep_for(std::chrono::seconds(std::min(10, seconds - waited)));
+        rss.push_back(prometheusRssMb(port));
     }
-    std::printf("    series with traffic in the graph's 15 s window: %s\n",
-                values(port, "count(rate(istio_requests_total{reporter=\"destination\"}[15s]) > 0)").c_str());
+    const std::string whole = "[" + std::to_string(seconds) + "s]";
+    std::printf("    up                                          %s\n", values(port, "up").c_str());
+    std::printf("    scrapes in the run                          %s (%lld expected)\n",
+                values(port, "count_over_time(up" + whole + ")").c_str(),
+                static_cast<long long>(seconds / interval.count()));
+    std::printf("    failed scrapes in the run                   %s\n",
+                values(port, "count_over_time(up" + whole + ") - sum_over_time(up" + whole + ")").c_str());
+    std::printf("    scrape_duration_seconds last / avg / max    %s / %s / %s\n",
+                values(port, "scrape_duration_seconds").c_str(),
+                values(port, "avg_over_time(scrape_duration_seconds" + whole + ")").c_str(),
+                values(port, "max_over_time(scrape_duration_seconds" + whole + ")").c_str());
+    std::printf("    scrape_samples_scraped                      %s\n", values(port, "scrape_samples_scraped").c_str());
+    std::printf("    Prometheus RSS every 10 s (MB)             ");
+    for (double mb : rss)
+        std::printf(" %.0f", mb);
+    std::printf("\n");
+    // The graph's two queries (models/graph/EdgeTelemetry) over four scrape intervals, as
+    // EdgeTelemetryLoader sends them for this interval.
+    const std::string window = "[" + std::to_string(std::max<long long>(15, 4 * interval.count())) + "s]";
+    const std::string selector = "{reporter=\"destination\", destination_service_namespace=\"" + cluster.scenario.namespaceName + "\"}";
+    const std::string edge = "source_workload, source_workload_namespace, destination_service_namespace, "
+                             "destination_service_name, destination_workload";
+    std::printf("  the graph's queries over %s:\n", window.c_str());
+    timeQuery(port, "edge rates", "sum by (" + edge + ", destination_version, response_code) (rate(istio_requests_total"
+                                      + selector + window + "))");
+    timeQuery(port, "edge p95 latency", "histogram_quantile(0.95, sum by (le, " + edge
+                                            + ") (rate(istio_request_duration_milliseconds_bucket" + selector + window
+                                            + ")))");
+    timeQuery(port, "edges with traffic", "sum by (" + edge + ") (rate(istio_requests_total" + selector + window + ")) > 0");
     stop = true;
     traffic.join();
 }
 
-void measure(int services, bool withPrometheus)
+// Sixty simulated seconds of traffic into `metrics`, reporting as `reporting` says.
+void simulate(IstioMetrics& metrics, TrafficSimulator& simulator, IstioMetrics::Reporting reporting)
+{
+    metrics.setReporting(reporting); // before the first series: labels are removed when one is created
+    for (int i = 0; i < 60; ++i)
+        simulator.step(1);
+}
+
+void measure(int services, bool withPrometheus, int seconds)
 {
     const auto begin = std::chrono::steady_clock::now();
     Cluster cluster(services);
+    std::printf("\n%d services, after 60 simulated seconds at %.0f requests/s:\n", services, RequestsPerSecond);
+    {
+        IstioMetrics everything;
+        TrafficSimulator simulator(cluster.scenario, cluster.store, ResourceRegistry::builtin(), everything, 1);
+        simulate(everything, simulator, {});
+        std::printf("  every label: %zu series\n", everything.seriesCount());
+        measureRender(everything, IstioMetrics::Format::Text, "text, every histogram");
+        everything.setReporting({.clientHistograms = false});
+        measureRender(everything, IstioMetrics::Format::Text, "text, no client-side histograms");
+        everything.setReporting({.clientHistograms = false, .sizeHistograms = false});
+        measureRender(everything, IstioMetrics::Format::Text, "text, no size histograms either");
+    }
     IstioMetrics metrics;
     TrafficSimulator simulator(cluster.scenario, cluster.store, ResourceRegistry::builtin(), metrics, 1);
-    for (int i = 0; i < 60; ++i)
-        simulator.step(1);
-    std::printf("\n%d services, after 60 simulated seconds at %.0f requests/s (set up in %.1f s): %zu series\n",
-                services, RequestsPerSecond,
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count(), metrics.seriesCount());
-    metrics.setReporting({.clientHistograms = true, .sizeHistograms = true});
-    measureRender(metrics, IstioMetrics::Format::Text, "text, every histogram");
-    metrics.setReporting({.clientHistograms = false, .sizeHistograms = true});
-    measureRender(metrics, IstioMetrics::Format::Text, "text, no client-side histograms");
-    metrics.setReporting(TrafficSimulator::reportingFor(services));
-    measureRender(metrics, IstioMetrics::Format::Text, "text, as reported (no size histograms)");
+    const auto reporting = TrafficSimulator::reportingFor(services);
+    simulate(metrics, simulator, reporting);
+    std::printf("  as reported (%s labels, %s duration buckets): %zu series (set up in %.1f s)\n",
+                reporting.everyLabel ? "every" : "only the read", reporting.coarseDurationBuckets ? "12" : "19",
+                metrics.seriesCount(), std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+    measureRender(metrics, IstioMetrics::Format::Text, "text, as reported");
     measureRender(metrics, IstioMetrics::Format::OpenMetrics, "OpenMetrics, as reported");
     if (withPrometheus)
-        scrapeWithPrometheus(cluster, metrics, simulator, services);
+        scrapeWithPrometheus(cluster, metrics, simulator, services, seconds);
 }
 
 } // namespace
@@ -184,16 +242,20 @@ void measure(int services, bool withPrometheus)
 int main(int argc, char** argv)
 {
     bool withPrometheus = true;
+    int seconds = 240;
     std::vector<int> sizes;
     for (int i = 1; i < argc; ++i) {
-        if (std::string(argv[i]) == "--no-prometheus")
+        const std::string argument = argv[i];
+        if (argument == "--no-prometheus")
             withPrometheus = false;
+        else if (argument.starts_with("--seconds="))
+            seconds = std::stoi(argument.substr(10));
         else
-            sizes.push_back(std::stoi(argv[i]));
+            sizes.push_back(std::stoi(argument));
     }
     if (sizes.empty())
-        sizes = {2000, 5000};
+        sizes = {500, 2000, 5000};
     for (int services : sizes)
-        measure(services, withPrometheus);
+        measure(services, withPrometheus, seconds);
     return 0;
 }

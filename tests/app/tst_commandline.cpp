@@ -37,6 +37,18 @@ void TestCommandLine::conventions_data()
                                                << QString() << QStringLiteral("--namespace 'bookinfo,,mesh': '' is not a namespace name");
     QTest::newRow("namespace not a DNS label") << QStringList{QStringLiteral("-n"), QStringLiteral("bookinfo,Shop_EU")} << 2
                                                << QString() << QStringLiteral("'Shop_EU' is not a namespace name");
+    QTest::newRow("prometheus url not http") << QStringList{QStringLiteral("--prometheus-url"), QStringLiteral("127.0.0.1:9090")} << 2
+                                             << QString() << QStringLiteral("--prometheus-url: '127.0.0.1:9090' is not an http or https URL");
+    QTest::newRow("prometheus url with a password")
+        << QStringList{QStringLiteral("--prometheus-url=https://ops:s3cret@prometheus.example")} << 2 << QString()
+        << QStringLiteral("--prometheus-url: the URL carries a user name or password: MeshDeck keeps no Prometheus credentials");
+    QTest::newRow("prometheus url in --help") << QStringList{QStringLiteral("--help")} << 0
+                                              << QStringLiteral("--prometheus-url <url>") << QString();
+    QTest::newRow("bad screenshot part") << QStringList{QStringLiteral("--screenshot-of"), QStringLiteral("charts")} << 2
+                                         << QString()
+                                         << QStringLiteral("--screenshot-of 'charts' is not one of window, telemetry, graph");
+    QTest::newRow("graph-only screenshot in --help") << QStringList{QStringLiteral("--help")} << 0
+                                                     << QStringLiteral("--screenshot-of <window|telemetry|graph>") << QString();
     QTest::newRow("error says where help is") << QStringList{QStringLiteral("-x")} << 2 << QString()
                                               << QStringLiteral("Try 'meshdeck --help' for more information.");
 }

@@ -283,6 +283,11 @@ void TestGeneratedMesh::largeMeshReportsWhatMeshDeckReads()
     QCOMPARE(text.find("istio_request_duration_milliseconds_bucket{reporter=\"source\"") != std::string::npos,
              everyHistogram);
     QCOMPARE(text.find("istio_response_bytes_sum{reporter=\"destination\"") != std::string::npos, everyHistogram);
+    // What MeshDeck's graph reads is there at every size; Kiali's response flags only in small meshes.
+    for (const char* read : {"source_workload=\"frontend-", "source_canonical_service=\"frontend\"",
+                             "destination_version=\"v1\"", "destination_service_name=\"", "response_code=\"200\""})
+        QVERIFY2(text.find(read) != std::string::npos, read);
+    QCOMPARE(text.find("response_flags=") != std::string::npos, everyHistogram);
 }
 
 QTEST_GUILESS_MAIN(TestGeneratedMesh)
