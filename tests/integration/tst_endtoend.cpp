@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "DemoClusterProcess.h"
 
+#include "views/graph/GraphView.h"
 #include "views/pages/MeshPage.h"
 #include "views/telemetry/MetricChart.h"
 #include "views/telemetry/TelemetryPanel.h"
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void appliedSplitShowsInPrometheus();
     void sliderMovesTheChart();
     void liveDragIsPacedAndUndoable();
+    void clickOnTheCanvasClearsTheSelectionForGood();
     void cleanupTestCase();
 
 private:
@@ -240,4 +242,28 @@ void TestEndToEnd::liveDragIsPacedAndUndoable()
 }
 
 QTEST_MAIN(TestEndToEnd)
+void TestEndToEnd::clickOnTheCanvasClearsTheSelectionForGood()
+{
+    QTemporaryDir dir;
+    AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));
+    MeshPage page(m_session.get(), &audit);
+    page.resize(1400, 800);
+    page.show();
+    page.selectService(QStringLiteral("reviews"));
+    QTRY_VERIFY_WITH_TIMEOUT(page.showsLiveData(), 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(page.graphView()->selectedNodeId(), QStringLiteral("svc:bookinfo/reviews"), 10000);
+
+    // The fitted graph leaves the canvas' corner empty: a click there takes the selection away...
+    QTest::mouseClick(page.graphView()->viewport(), Qt::LeftButton, {}, QPoint(4, 4));
+    QCOMPARE(page.graphView()->selectedNodeId(), QString());
+    // ...and the topology refreshes (every 2 s) do not bring it back; the panels keep the service.
+    QTest::qWait(5000);
+    QCOMPARE(page.graphView()->selectedNodeId(), QString());
+    QCOMPARE(page.selectedService(), QStringLiteral("reviews"));
+    // Choosing it again shows it again.
+    page.graphView()->selectNode(QStringLiteral("svc:bookinfo/reviews"));
+    QTest::qWait(3000);
+    QCOMPARE(page.graphView()->selectedNodeId(), QStringLiteral("svc:bookinfo/reviews"));
+}
+
 #include "tst_endtoend.moc"

@@ -502,11 +502,14 @@ void GraphView::mouseReleaseEvent(QMouseEvent* event)
     // overview, where no item is under the mouse, a click on a block then selects its node.
     QGraphicsView::mouseReleaseEvent(event);
     const QPoint at = event->position().toPoint();
-    if (m_overviewShown && event->button() == Qt::LeftButton
-        && (at - m_pressedAt).manhattanLength() < QApplication::startDragDistance()) {
+    if (event->button() != Qt::LeftButton || (at - m_pressedAt).manhattanLength() >= QApplication::startDragDistance())
+        return;
+    if (m_overviewShown) {
         if (NodeItem* node = nodeAt(at))
             node->setSelected(true);
     }
+    if (m_scene.selectedItems().isEmpty())
+        Q_EMIT selectionClearedByClick();
 }
 
 void GraphView::noteInteraction()

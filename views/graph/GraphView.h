@@ -71,6 +71,8 @@ Q_SIGNALS:
     void nodeSelected(const QString& id);
     // A click on an edge selects it instead of a node.
     void edgeSelected(const QString& id);
+    // A click on the empty canvas took the selection away (not a drag, not a rebuild of the items).
+    void selectionClearedByClick();
 
 protected:
     void wheelEvent(QWheelEvent* event) override;

@@ -115,7 +115,9 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
     connect(m_telemetryLoader, &TelemetryLoader::batchAvailable, this, &MeshPage::liveDataChanged);
     connect(m_topologyLoader, &MeshTopologyLoader::topologyAvailable, m_routingEvents,
             [this](const MeshTopologies& topologies) { m_routingEvents->observe(topologies); });
+    connect(graphView(), &GraphView::selectionClearedByClick, this, [this] { m_selectionClearedByClick = true; });
     connect(graphView(), &GraphView::nodeSelected, this, [this](const QString& id) {
+        m_selectionClearedByClick = false;
         const int row = m_graph->nodes()->rowOf(id);
         if (row >= 0)
             selectService(m_graph->nodes()->row(row).namespaceName, m_graph->nodes()->row(row).service);
@@ -297,7 +299,7 @@ void MeshPage::onTopology(const MeshTopologies& topologies)
     showFaultChoices();
     rebuildGraph();
     // A selected edge stays selected; selecting its service's node would replace it.
-    if (!m_telemetryLoader->scope().isEdge())
+    if (!m_telemetryLoader->scope().isEdge() && !m_selectionClearedByClick)
         showSelectedNode();
     if (m_selected.isEmpty()) {
         // Open on the most interesting service: the first one whose versions can be split.

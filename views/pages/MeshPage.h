@@ -120,4 +120,7 @@ private:
     bool m_haveTopology = false;
     QString m_selected;
     QString m_selectedNamespace;
+    // The operator clicked the selection away: refreshes leave the graph without one until the next
+    // selection (the panels keep following the last service meanwhile).
+    bool m_selectionClearedByClick = false;
 };
