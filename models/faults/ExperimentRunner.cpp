@@ -155,29 +155,25 @@ void ExperimentRunner::assess(const Request& request, std::function<void(const A
                 "destination_service_namespace=%1, destination_service_name=%2, "
                 "source_workload_namespace=%1}[1m]))")
                 .arg(quoted(ns), quoted(service));
-        self->m_session->prometheus().query(entries.toStdString(), [self, ns, service, callers, assessment,
-                                                                    answer](kube::PromResult entryResult) {
-            if (!self || !self->m_session)
+        // Without Prometheus' answer the dependency is unknown: ask rather than guess "none".
+        const auto cannotTell = [assessment, answer](const kube::PromResult& result) {
+            if (result.error.ok())
+                return false;
+            assessment->confirmations.append(
+                QStringLiteral("Prometheus could not tell which services every request depends on (%1)")
+                    .arg(QString::fromStdString(result.error.describe())));
+            answer(*assessment);
+            return true;
+        };
+        self->m_session->prometheus().query(entries.toStdString(), [self, ns, service, callers, assessment, answer,
+                                                                    cannotTell](kube::PromResult entryResult) {
+            if (!self || !self->m_session || cannotTell(entryResult))
                 return;
-            if (!entryResult.error.ok()) {
-                assessment->confirmations.append(
-                    QStringLiteral("Prometheus could not tell which services every request depends on (%1)")
-                        .arg(QString::fromStdString(entryResult.error.describe())));
-                answer(*assessment);
-                return;
-            }
-            self->m_session->prometheus().query(callers.toStdString(), [self, service, entryResult,
-                                                                        assessment, answer](
+            self->m_session->prometheus().query(callers.toStdString(), [self, service, entryResult, assessment,
+                                                                        answer, cannotTell](
                                                                            kube::PromResult callerResult) {
-                if (!self)
+                if (!self || cannotTell(callerResult))
                     return;
-                if (!callerResult.error.ok()) {
-                    assessment->confirmations.append(
-                        QStringLiteral("Prometheus could not tell which services every request depends on (%1)")
-                            .arg(QString::fromStdString(callerResult.error.describe())));
-                    answer(*assessment);
-                    return;
-                }
                 std::map<std::string, double> callsBy;
                 for (const kube::PromSeries& series : callerResult.series) {
                     const auto caller = series.labels.find("source_canonical_service");
