@@ -159,6 +159,21 @@ void TestGraphPanel::tooltipsCarryTheNumbers()
     const QString node = view->nodeItem(QStringLiteral("svc:bookinfo/reviews"))->toolTipText();
     QVERIFY2(node.contains(QStringLiteral("traffic split")), qPrintable(node));
     QVERIFY2(node.contains(QStringLiteral("VirtualService")), qPrintable(node));
+    const QString caller = view->nodeItem(QStringLiteral("ext:istio-system/istio-ingressgateway"))->toolTipText();
+    QVERIFY2(caller.contains(QStringLiteral("caller istio-ingressgateway in istio-system")), qPrintable(caller));
+
+    // Traffic into a namespace not shown ends at its destination there, which is no caller.
+    EdgeTelemetry traffic = bookinfoTraffic();
+    EdgeSample out = traffic.samples.last();
+    out.destinationNamespace = QStringLiteral("payments");
+    out.destinationService = QStringLiteral("ledger");
+    out.destinationWorkload = QStringLiteral("ledger-v1");
+    traffic.samples.append(out);
+    f.model.setGraph(MeshGraphBuilder::build(f.topology, traffic, f.panel.options()));
+    NodeItem* ledger = view->nodeItem(QStringLiteral("svc:payments/ledger"));
+    QVERIFY(ledger);
+    QVERIFY2(ledger->toolTipText().contains(QStringLiteral("destination ledger in payments (outside the namespaces shown)")),
+             qPrintable(ledger->toolTipText()));
 }
 
 void TestGraphPanel::zoomedOutDrawsWithoutDetailAndStopsAnimation()

@@ -85,6 +85,9 @@ QString NodeItem::caption() const
             .arg(m_node.readyPods)
             .arg(m_node.desiredPods);
     case GraphNodeKind::External:
+        // Only traffic from the namespaces shown into one that is not gives an outside node a service.
+        if (!m_node.service.isEmpty())
+            return QObject::tr("destination %1 in %2 (outside the namespaces shown)").arg(m_node.name, m_node.namespaceName);
         return m_node.namespaceName.isEmpty()
             ? QObject::tr("caller %1 (outside the namespaces shown)").arg(m_node.name)
             : QObject::tr("caller %1 in %2 (outside the namespaces shown)").arg(m_node.name, m_node.namespaceName);
