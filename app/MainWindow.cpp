@@ -336,7 +336,8 @@ void MainWindow::openContextPicker()
     if (m_catalog->rowCount() == 0)
         return;
     auto* dialog = new ContextPickerDialog(m_catalog, m_session ? m_session->contextName() : QString(),
-                                           m_session ? m_session->namespaceName() : QString(), this);
+                                           m_session ? m_session->namespaceName() : QString(),
+                                           [this](const QString& context) { return prometheusUrlFor(context); }, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] { connectTo(dialog->chosenContext(), dialog->chosenNamespace()); });
     dialog->open();

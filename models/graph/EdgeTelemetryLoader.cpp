@@ -2,29 +2,19 @@
 #include "EdgeTelemetryLoader.h"
 
 #include "models/session/ClusterSession.h"
+#include "models/telemetry/HistogramQuantile.h"
+#include "models/telemetry/ScrapeInterval.h"
 
 #include "kubeclient/KubeClient.h"
 #include "kubeclient/PrometheusClient.h"
 
-#include <algorithm>
-#include <cmath>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <memory>
 #include <optional>
-#include <vector>
 
 namespace {
-
 constexpr int MinimumWindowSeconds = 15;
-constexpr int ScrapesPerWindow = 4;
-// Two minutes of `up` show two samples of any interval up to a minute.
-const char* const RawUpSamples = "up[2m]";
-
-double median(std::vector<double> values)
-{
-    const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
-    std::nth_element(values.begin(), middle, values.end());
-    return *middle;
-}
-
 } // namespace
 
 EdgeTelemetryLoader::EdgeTelemetryLoader(ClusterSession* session, QObject* parent)
@@ -61,29 +51,15 @@ void EdgeTelemetryLoader::setInterval(int milliseconds)
         m_timer.start(milliseconds);
 }
 
-double EdgeTelemetryLoader::scrapeIntervalOf(const kube::PromResult& rawSamples)
-{
-    std::vector<double> intervals;
-    for (const kube::PromSeries& series : rawSamples.series) {
-        std::vector<double> gaps;
-        for (std::size_t i = 1; i < series.samples.size(); ++i)
-            gaps.push_back(series.samples[i].time - series.samples[i - 1].time);
-        if (!gaps.empty())
-            intervals.push_back(median(std::move(gaps)));
-    }
-    // To a tenth of a second: scrapes come a few milliseconds late on a busy machine, and the window
-    // of four 15.004 s intervals is still 60 s.
-    return intervals.empty() ? 0 : std::round(median(std::move(intervals)) * 10) / 10;
-}
-
 int EdgeTelemetryLoader::windowSeconds() const
 {
-    return std::max(MinimumWindowSeconds, static_cast<int>(std::ceil(ScrapesPerWindow * m_scrapeIntervalSeconds)));
+    return m_session ? m_session->scrapeInterval().rateWindowSeconds(MinimumWindowSeconds) : MinimumWindowSeconds;
 }
 
 void EdgeTelemetryLoader::cancelPending()
 {
-    for (kube::RequestId* pending : {&m_pendingInterval, &m_pendingRequests, &m_pendingLatency}) {
+    m_learningInterval = false; // a learnt interval still comes, for a refresh that is gone by then
+    for (kube::RequestId* pending : {&m_pendingRequests, &m_pendingLatency}) {
         if (*pending && m_session)
             m_session->prometheus().cancel(*pending);
         *pending = 0;
@@ -92,8 +68,9 @@ void EdgeTelemetryLoader::cancelPending()
 
 void EdgeTelemetryLoader::refreshIfDue()
 {
-    const bool inFlight = m_pendingInterval || m_pendingRequests || m_pendingLatency;
-    if (inFlight || (m_sinceRefresh.isValid() && m_sinceRefresh.elapsed() < 1000 * m_scrapeIntervalSeconds))
+    const bool inFlight = m_learningInterval || m_pendingRequests || m_pendingLatency;
+    const double scrapeSeconds = m_session ? m_session->scrapeInterval().seconds() : 0;
+    if (inFlight || (m_sinceRefresh.isValid() && m_sinceRefresh.elapsed() < 1000 * scrapeSeconds))
         return;
     refresh();
 }
@@ -105,23 +82,13 @@ void EdgeTelemetryLoader::refresh()
     cancelPending();
     ++m_generation;
     m_sinceRefresh.start();
-    if (m_scrapeIntervalSeconds > 0)
-        query();
-    else
-        learnScrapeIntervalThenQuery();
-}
-
-void EdgeTelemetryLoader::learnScrapeIntervalThenQuery()
-{
-    const QPointer<EdgeTelemetryLoader> self(this);
+    m_learningInterval = true;
     const quint64 generation = m_generation;
-    m_pendingInterval = m_session->prometheus().query(RawUpSamples, [self, generation](kube::PromResult result) {
-        if (!self || self->m_generation != generation)
-            return;
-        self->m_pendingInterval = 0;
-        if (result.error.ok())
-            self->m_scrapeIntervalSeconds = scrapeIntervalOf(result);
-        self->query();
+    m_session->scrapeInterval().whenLearnt(this, [this, generation] {
+        if (m_generation != generation)
+            return; // a newer refresh replaced this one
+        m_learningInterval = false;
+        query();
     });
 }
 
@@ -142,9 +109,18 @@ void EdgeTelemetryLoader::query()
             Q_EMIT self->loadFailed(QString::fromStdString(answers->requests->error.describe()));
             return;
         }
-        // Rates without latencies are still worth showing; the latency labels then say "n/a".
-        const kube::PromResult* latency = answers->latency->error.ok() ? &*answers->latency : nullptr;
-        Q_EMIT self->telemetryAvailable(EdgeTelemetry::fromPrometheus(*answers->requests, latency));
+        // Folding the answers into edges and the quantiles of every edge's buckets is most of the
+        // client's work on a large mesh (tens of thousands of series): a worker does it.
+        QtConcurrent::run([answers] {
+            // Rates without latencies are still worth showing; the latency labels then say "n/a".
+            if (!answers->latency->error.ok())
+                return EdgeTelemetry::fromPrometheus(*answers->requests);
+            const kube::PromResult quantiles = HistogramQuantile::of(*answers->latency, {"0.5", "0.95", "0.99"}, "quantile");
+            return EdgeTelemetry::fromPrometheus(*answers->requests, &quantiles);
+        }).then(self.data(), [self, generation](const EdgeTelemetry& telemetry) {
+            if (self && self->m_generation == generation)
+                Q_EMIT self->telemetryAvailable(telemetry);
+        });
     };
     const QString window = QString::number(windowSeconds()) + u's';
     m_pendingRequests = m_session->prometheus().query(
@@ -157,7 +133,7 @@ void EdgeTelemetryLoader::query()
             complete();
         });
     m_pendingLatency = m_session->prometheus().query(
-        EdgeTelemetry::latencyQuery(m_namespaces, window).toStdString(),
+        EdgeTelemetry::latencyBucketsQuery(m_namespaces, window).toStdString(),
         [self, generation, answers, complete](kube::PromResult result) {
             if (!self || self->m_generation != generation)
                 return;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ClusterSession.h"
 
+#include "models/telemetry/ScrapeInterval.h"
+
 #include "kubeclient/AccessReviewCache.h"
 #include "kubeclient/ClusterIdentity.h"
 #include "kubeclient/KubeClient.h"
@@ -21,13 +23,8 @@ ClusterSession::ClusterSession(const kube::ClusterConnection& connection, const 
     options.qps = 50;
     options.burst = 100;
     m_kube = std::make_unique<kube::KubeClient>(connection, deliver, options);
-    if (m_prometheusUrl.isEmpty()) {
-        m_prometheus = std::make_unique<kube::PrometheusClient>(*m_kube);
-    } else {
-        kube::PrometheusEndpoint endpoint;
-        endpoint.url = QUrl(m_prometheusUrl).adjusted(QUrl::StripTrailingSlash).toString().toStdString();
-        m_prometheus = std::make_unique<kube::PrometheusClient>(endpoint, deliver);
-    }
+    m_prometheus = prometheusClient(*m_kube, m_prometheusUrl, deliver);
+    m_scrapeInterval = std::make_unique<ScrapeInterval>(*m_prometheus);
     m_access = std::make_unique<kube::AccessReviewCache>(*m_kube);
     kube::requestIdentity(*m_kube, [this](const kube::UserIdentity& identity) {
         if (!identity.error.ok() || identity.username.empty())
@@ -40,6 +37,7 @@ ClusterSession::ClusterSession(const kube::ClusterConnection& connection, const 
 ClusterSession::~ClusterSession()
 {
     m_access.reset();
+    m_scrapeInterval.reset();
     m_prometheus.reset();
     m_kube.reset();
 }
@@ -80,6 +78,16 @@ void ClusterSession::checkAccess(const QString& verb, const QString& group, cons
                     [answer = std::move(answer)](const kube::AccessDecision& decision) {
                         answer(decision.error.ok(), decision.allowed, QString::fromStdString(decision.reason));
                     });
+}
+
+std::unique_ptr<kube::PrometheusClient> ClusterSession::prometheusClient(kube::KubeClient& kube, const QString& prometheusUrl,
+                                                                         const std::function<void(std::function<void()>)>& deliver)
+{
+    if (prometheusUrl.isEmpty())
+        return std::make_unique<kube::PrometheusClient>(kube);
+    kube::PrometheusEndpoint endpoint;
+    endpoint.url = QUrl(prometheusUrl).adjusted(QUrl::StripTrailingSlash).toString().toStdString();
+    return std::make_unique<kube::PrometheusClient>(endpoint, deliver);
 }
 
 QString ClusterSession::prometheusUrlProblem(const QString& url)

@@ -15,6 +15,8 @@ class KubeClient;
 class PrometheusClient;
 } // namespace kube
 
+class ScrapeInterval;
+
 // The connection to one kubeconfig context, seen from the GUI thread: the Kubernetes client and the
 // Prometheus client, behind the API server's service proxy or, when the operator names one, at a URL
 // of its own (a port-forward, an ingress: what a user who may not use the proxy in istio-system
@@ -32,6 +34,8 @@ public:
 
     kube::KubeClient& kube() const { return *m_kube; }
     kube::PrometheusClient& prometheus() const { return *m_prometheus; }
+    // How often that Prometheus scrapes, learnt once for every loader of this session.
+    ScrapeInterval& scrapeInterval() const { return *m_scrapeInterval; }
     // "May I?" for this context, from SelfSubjectAccessReview, remembered per question. The answer
     // runs on this thread: `known` is false when the review itself failed (then `allowed` says nothing).
     // `resource` may name a subresource as kubectl does: "services/proxy".
@@ -53,6 +57,10 @@ public:
     // Why `url` cannot name a Prometheus (empty when it can): an absolute http or https URL with a
     // host, and no user name or password, which would end up in the settings file.
     static QString prometheusUrlProblem(const QString& url);
+    // The Prometheus client a session on `kube` with `prometheusUrl` queries (see the constructor),
+    // its answers delivered through `deliver`; also what a probe of a context not connected asks.
+    static std::unique_ptr<kube::PrometheusClient> prometheusClient(kube::KubeClient& kube, const QString& prometheusUrl,
+                                                                    const std::function<void(std::function<void()>)>& deliver);
 
 Q_SIGNALS:
     void identityChanged(const QString& identity);
@@ -64,5 +72,6 @@ private:
     // so nothing is posted to a dead receiver.
     std::unique_ptr<kube::KubeClient> m_kube;
     std::unique_ptr<kube::PrometheusClient> m_prometheus;
+    std::unique_ptr<ScrapeInterval> m_scrapeInterval;
     std::unique_ptr<kube::AccessReviewCache> m_access;
 };

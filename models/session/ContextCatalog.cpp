@@ -127,6 +127,11 @@ QString ContextCatalog::statusText(const Entry& entry) const
     QString text = tr("reachable, %1 ms").arg(r.latencyMs);
     if (!r.identity.isEmpty())
         text += tr(", as %1").arg(r.identity);
+    // Where connecting would query it (the service proxy, or the URL set for the context).
+    if (r.prometheusForbidden)
+        text += tr("; Prometheus not permitted");
+    else if (!r.prometheusReachable)
+        text += tr("; Prometheus unreachable");
     return text;
 }
 

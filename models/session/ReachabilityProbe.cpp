@@ -23,14 +23,15 @@ struct ReachabilityProbe::Round {
     int outstanding = Parts;
 };
 
-ReachabilityProbe::ReachabilityProbe(const kube::ClusterConnection& connection, QObject* parent)
+ReachabilityProbe::ReachabilityProbe(const kube::ClusterConnection& connection, const QString& prometheusUrl, QObject* parent)
     : QObject(parent)
 {
     qRegisterMetaType<Reachability>();
-    m_ownKube = std::make_unique<kube::KubeClient>(connection, [this](std::function<void()> task) {
+    const auto deliver = [this](std::function<void()> task) {
         QMetaObject::invokeMethod(this, std::move(task), Qt::QueuedConnection);
-    });
-    m_ownPrometheus = std::make_unique<kube::PrometheusClient>(*m_ownKube);
+    };
+    m_ownKube = std::make_unique<kube::KubeClient>(connection, deliver);
+    m_ownPrometheus = ClusterSession::prometheusClient(*m_ownKube, prometheusUrl, deliver);
     m_kube = m_ownKube.get();
     m_prometheus = m_ownPrometheus.get();
     m_again.setSingleShot(true);

@@ -26,8 +26,10 @@ class ClusterSession;
 class ReachabilityProbe : public QObject {
     Q_OBJECT
 public:
-    // A context nobody is connected to (the picker's rows): the probe has a client of its own.
-    explicit ReachabilityProbe(const kube::ClusterConnection& connection, QObject* parent = nullptr);
+    // A context nobody is connected to (the picker's rows): the probe has clients of its own, and asks
+    // Prometheus where a session of that context would (`prometheusUrl`, as ClusterSession takes it:
+    // empty for the API server's service proxy).
+    ReachabilityProbe(const kube::ClusterConnection& connection, const QString& prometheusUrl, QObject* parent = nullptr);
     // The connected context (the status bar): asks through the session's clients, so the latency is
     // the one the session's requests see and no second connection is opened. The session must
     // outlive the probe.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "TelemetryLoader.h"
 
+#include "ScrapeInterval.h"
 #include "TelemetryResultReader.h"
 
 #include "models/session/ClusterSession.h"
@@ -81,6 +82,12 @@ void TelemetryLoader::setPaused(bool paused)
         refresh();
 }
 
+int TelemetryLoader::rateWindowSeconds() const
+{
+    const int minimum = m_window.minimumRateWindowSeconds();
+    return m_session ? m_session->scrapeInterval().rateWindowSeconds(minimum) : minimum;
+}
+
 void TelemetryLoader::cancelPending()
 {
     if (m_pending && m_session) {
@@ -92,9 +99,27 @@ void TelemetryLoader::cancelPending()
 
 void TelemetryLoader::refresh()
 {
-    if (!m_session || m_scope.service.isEmpty() || m_paused || m_pending)
+    if (!m_session || m_scope.service.isEmpty() || m_paused || m_pending || m_learningInterval)
         return; // a refresh still on its way is not stacked on: the next tick asks again
+    m_learningInterval = true;
+    m_session->scrapeInterval().whenLearnt(this, [this] {
+        m_learningInterval = false;
+        query();
+    });
+}
 
+void TelemetryLoader::query()
+{
+    if (!m_session || m_scope.service.isEmpty() || m_paused || m_pending)
+        return; // the scope was cleared or paused while the interval was asked for
+
+    // Points computed over another rate window (the interval was not known yet) would not join up
+    // with the new ones: the history is asked for again.
+    const int rateWindow = rateWindowSeconds();
+    if (rateWindow != m_rateWindowSeconds) {
+        m_rateWindowSeconds = rateWindow;
+        m_lastTime = 0;
+    }
     const int step = m_window.stepSeconds();
     // The newest seconds may not be scraped and stored yet (a point asked for too early would be
     // computed from part of its samples and never asked for again): stay two seconds, or a step,
@@ -117,9 +142,9 @@ void TelemetryLoader::refresh()
     const QPointer<TelemetryLoader> self(this);
     for (const TelemetryMetricInfo& info : TelemetryMetrics::all()) {
         const TelemetryMetric metric = info.metric;
-        const std::string query = TelemetryMetrics::query(metric, m_scope, m_window.rateWindowSeconds()).toStdString();
+        const std::string promql = TelemetryMetrics::query(metric, m_scope, rateWindow).toStdString();
         pending->requests.push_back(m_session->prometheus().queryRange(
-            query, start, now, step, [self, pending, metric](kube::PromResult result) {
+            promql, start, now, step, [self, pending, metric](kube::PromResult result) {
                 if (!self || self->m_pending != pending || pending->failed)
                     return;
                 if (!result.error.ok()) {

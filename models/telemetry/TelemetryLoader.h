@@ -19,6 +19,8 @@ class ClusterSession;
 // backfills the window once, then each refresh asks only for the points after the last one it has.
 // The answers are turned into points on a worker thread, and all metrics of one refresh arrive
 // together as one batch; a newer request (another scope or window) makes older answers stale.
+// The rate window follows Prometheus' scrape interval, which the first refresh asks the session for:
+// with 15 s scrapes a 10 s window would hold one sample and rate() would answer nothing.
 class TelemetryLoader : public QObject {
     Q_OBJECT
 public:
@@ -30,6 +32,8 @@ public:
     TelemetryScope scope() const { return m_scope; }
     void setWindow(const TelemetryWindow& window);
     TelemetryWindow window() const { return m_window; }
+    // The window's minimum, or four scrape intervals of the session's Prometheus when longer.
+    int rateWindowSeconds() const;
     // How often live data is asked for; 0 stops the timer.
     void setInterval(int milliseconds);
     int interval() const { return m_timer.isActive() ? m_timer.interval() : 0; }
@@ -49,12 +53,15 @@ Q_SIGNALS:
 private:
     struct Pending;
     void cancelPending();
+    void query();
     void deliver(const std::shared_ptr<Pending>& pending);
 
     QPointer<ClusterSession> m_session;
     TelemetryScope m_scope;
     TelemetryWindow m_window;
     double m_lastTime = 0; // seconds; 0 until a backfill arrived
+    int m_rateWindowSeconds = 0; // of the points held; another window asks for the history again
+    bool m_learningInterval = false;
     bool m_paused = false;
     QTimer m_timer;
     std::shared_ptr<Pending> m_pending;

@@ -7,12 +7,14 @@
 #include "MainWindow.h"
 
 #include "views/connect/ConnectionStatus.h"
+#include "views/connect/ContextPickerDialog.h"
 #include "views/graph/GraphView.h"
 #include "views/pages/MeshPage.h"
 #include "views/telemetry/TelemetryPanel.h"
 
 #include "models/audit/AuditLog.h"
 #include "models/session/ClusterSession.h"
+#include "models/session/ContextCatalog.h"
 
 #include <QAction>
 #include <QInputDialog>
@@ -22,6 +24,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+
+#include <optional>
 
 class TestPrometheusUrl : public QObject {
     Q_OBJECT
@@ -106,6 +110,26 @@ void TestPrometheusUrl::urlIsRememberedForThatContextOnly()
     QVERIFY(window.connectTo(BookinfoContext));
     QCOMPARE(window.session()->prometheusUrl(), m_cluster->prometheusUrl());
     QTRY_VERIFY_WITH_TIMEOUT(window.meshPage()->showsLiveData(), 60000);
+    // The context picker checks each context where its session would query: the bookinfo context at
+    // its URL (reachable), the admin's through the service proxy (reachable, the admin may use it).
+    const auto picked = [&window](const QString& context) {
+        window.contexts()->setReachability(context, {}); // forget what an earlier picker found
+        window.openContextPicker();
+        const bool checked = QTest::qWaitFor([&] { return window.contexts()->reachability(context)->reachable; }, 30000);
+        const Reachability found = *window.contexts()->reachability(context);
+        for (ContextPickerDialog* picker : window.findChildren<ContextPickerDialog*>())
+            picker->reject(); // and deleted: its probes with it
+        return checked ? std::optional<Reachability>(found) : std::nullopt;
+    };
+    const auto status = [&window](const QString& context) {
+        return window.contexts()->index(window.contexts()->rowOf(context), ContextCatalog::StatusColumn).data().toString();
+    };
+    for (const QString& context : {BookinfoContext, AdminContext}) {
+        const auto found = picked(context);
+        QVERIFY2(found, qPrintable(context));
+        QVERIFY2(found->prometheusReachable, qPrintable(context + u": " + found->prometheusError));
+        QVERIFY2(!status(context).contains(u"Prometheus"), qPrintable(status(context)));
+    }
 
     // The admin's context keeps the service proxy, which it may use.
     QVERIFY(window.connectTo(AdminContext));
@@ -119,6 +143,12 @@ void TestPrometheusUrl::urlIsRememberedForThatContextOnly()
     QCOMPARE(window.session()->prometheusUrl(), QString());
     QTRY_VERIFY_WITH_TIMEOUT(window.connectionStatus()->prometheusLabel()->text().contains(u"not permitted"), 30000);
     QCOMPARE(window.prometheusUrlFor(BookinfoContext), QString());
+    // And the picker asks through the proxy again, which refuses this user.
+    const auto found = picked(BookinfoContext);
+    QVERIFY(found);
+    QVERIFY(!found->prometheusReachable);
+    QVERIFY2(found->prometheusForbidden, qPrintable(found->prometheusError));
+    QVERIFY2(status(BookinfoContext).endsWith(u"; Prometheus not permitted"), qPrintable(status(BookinfoContext)));
 }
 
 void TestPrometheusUrl::commandLineUrlIsForThisRunOnly()

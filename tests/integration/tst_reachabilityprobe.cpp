@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // ReachabilityProbe on the demo cluster, through a connected session's clients (the status bar's
 // probe) and through a client of its own (the context picker's): the same answers for each user,
-// a 403 from the Prometheus service proxy told apart from Prometheus being down, and a probe
-// deleted mid-round leaves the session's client working.
+// a 403 from the Prometheus service proxy told apart from Prometheus being down, a probe of its own
+// asks the Prometheus URL a session of the context would, and a probe deleted mid-round leaves the
+// session's client working.
 #include "DemoClusterProcess.h"
 
 #include "kubeclient/KubeClient.h"
@@ -12,6 +13,10 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <variant>
 
 class TestReachabilityProbe : public QObject {
@@ -20,6 +25,7 @@ private Q_SLOTS:
     void initTestCase();
     void answersForEachUser_data();
     void answersForEachUser();
+    void ownClientAsksThePrometheusUrlGiven();
     void deletedMidRoundLeavesTheSessionWorking();
 
 private:
@@ -59,7 +65,7 @@ void TestReachabilityProbe::answersForEachUser() {
     QVERIFY(std::holds_alternative<kube::ClusterConnection>(connection));
     std::unique_ptr<ReachabilityProbe> probe =
         throughSession ? std::make_unique<ReachabilityProbe>(session.get())
-                       : std::make_unique<ReachabilityProbe>(std::get<kube::ClusterConnection>(connection));
+                       : std::make_unique<ReachabilityProbe>(std::get<kube::ClusterConnection>(connection), QString());
     QCOMPARE(probe->contextName(), context);
     QSignalSpy probed(probe.get(), &ReachabilityProbe::probed);
     probe->probe();
@@ -74,6 +80,35 @@ void TestReachabilityProbe::answersForEachUser() {
     QCOMPARE(result.namespacesFallback, namespacesFallback);
     QVERIFY(result.namespaces.contains(u"bookinfo"));
     QCOMPARE(result.namespaces.contains(u"istio-system"), !namespacesFallback);
+}
+
+void TestReachabilityProbe::ownClientAsksThePrometheusUrlGiven() {
+    // A loopback port bound but not listening: connecting is refused, and nothing else can take the
+    // port while the test holds it.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(fd >= 0);
+    const auto closeFd = qScopeGuard([fd] { ::close(fd); });
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    QVERIFY(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    QVERIFY(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(ntohs(address.sin_port));
+
+    // The bookinfo user, whom the service proxy refuses (403, answersForEachUser), with a URL of
+    // its own: the probe asks that URL, not the proxy, and says Prometheus does not answer there.
+    const auto connection = m_cluster->connection("meshdeck-demo-bookinfo");
+    QVERIFY(std::holds_alternative<kube::ClusterConnection>(connection));
+    ReachabilityProbe probe(std::get<kube::ClusterConnection>(connection), url);
+    QSignalSpy probed(&probe, &ReachabilityProbe::probed);
+    probe.probe();
+    QTRY_COMPARE_WITH_TIMEOUT(probed.count(), 1, 30000);
+    const Reachability result = probe.last();
+    QVERIFY2(result.reachable, qPrintable(result.error)); // the API server still is
+    QVERIFY(!result.prometheusReachable);
+    QVERIFY2(!result.prometheusForbidden, qPrintable(result.prometheusError));
+    QVERIFY2(result.prometheusError.contains(url.mid(7)), qPrintable(result.prometheusError));
 }
 
 void TestReachabilityProbe::deletedMidRoundLeavesTheSessionWorking() {

@@ -126,7 +126,7 @@ void TestTelemetryMetric::stepFitsThePixels()
     const TelemetryWindow window{range, pixels};
     QCOMPARE(window.stepSeconds(), step);
     QVERIFY(range / window.stepSeconds() <= pixels);
-    QCOMPARE(window.rateWindowSeconds(), rateWindow);
+    QCOMPARE(window.minimumRateWindowSeconds(), rateWindow);
 }
 
 QTEST_GUILESS_MAIN(TestTelemetryMetric)

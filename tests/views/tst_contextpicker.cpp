@@ -154,7 +154,7 @@ void TestContextPicker::demoClusterIsCheckedInTheBackground()
     QVERIFY(viewer.namespaces.contains(u"bookinfo"));
     QVERIFY(viewer.namespaces.contains(u"istio-system"));
     QVERIFY(cell(catalog, QStringLiteral("meshdeck-demo-viewer"), ContextCatalog::StatusColumn)
-                .endsWith(u", as meshdeck-viewer"));
+                .endsWith(u", as meshdeck-viewer; Prometheus unreachable"));
     QTRY_VERIFY(dialog.namespaceBox()->findText(QStringLiteral("istio-system")) >= 0);
     QTRY_COMPARE_WITH_TIMEOUT(catalog.reachability(QStringLiteral("meshdeck-demo"))->identity, QStringLiteral("meshdeck-admin"), 30000);
 

@@ -41,19 +41,20 @@ private Q_SLOTS:
 
 namespace {
 
-nlohmann::json virtualService(const char* name)
+nlohmann::json virtualService(const char* name, const char* namespaceName = "bookinfo")
 {
     return {{"apiVersion", "networking.istio.io/v1beta1"},
             {"kind", "VirtualService"},
-            {"metadata", {{"name", name}, {"namespace", "bookinfo"}, {"resourceVersion", "7"}}},
+            {"metadata", {{"name", name}, {"namespace", namespaceName}, {"resourceVersion", "7"}}},
             {"spec", {{"hosts", {name}}, {"http", {{{"route", {{{"destination", {{"host", name}, {"subset", "v1"}}}}}}}}}}}};
 }
 
-Experiment experiment(const QString& service, const QString& owner, int secondsLeft)
+Experiment experiment(const QString& service, const QString& owner, int secondsLeft,
+                      const QString& namespaceName = QStringLiteral("bookinfo"))
 {
     Experiment e;
     e.id = ExperimentAnnotation::newId();
-    e.namespaceName = QStringLiteral("bookinfo");
+    e.namespaceName = namespaceName;
     e.virtualService = service;
     e.service = service;
     e.owner = owner;
@@ -66,9 +67,9 @@ Experiment experiment(const QString& service, const QString& owner, int secondsL
 }
 
 // The VirtualService with the experiments written into it, as the cluster would report it.
-nlohmann::json withExperiments(const char* name, const QList<Experiment>& experiments)
+nlohmann::json withExperiments(const char* name, const QList<Experiment>& experiments, const char* namespaceName = "bookinfo")
 {
-    nlohmann::json vs = virtualService(name);
+    nlohmann::json vs = virtualService(name, namespaceName);
     for (const Experiment& e : experiments) {
         const QString error = FaultInjection::inject(vs, e);
         if (!error.isEmpty())
@@ -77,13 +78,14 @@ nlohmann::json withExperiments(const char* name, const QList<Experiment>& experi
     return vs;
 }
 
-AuditEntry auditEntry(const QDateTime& time, const QString& service, const QString& action, const QString& id, const QString& why)
+AuditEntry auditEntry(const QDateTime& time, const QString& service, const QString& action, const QString& id, const QString& why,
+                      const QString& namespaceName = QStringLiteral("bookinfo"))
 {
     AuditEntry e;
     e.time = time;
     e.user = QStringLiteral("alice");
     e.context = QStringLiteral("demo");
-    e.namespaceName = QStringLiteral("bookinfo");
+    e.namespaceName = namespaceName;
     e.kind = QStringLiteral("VirtualService");
     e.name = service;
     e.service = service;
@@ -213,13 +215,22 @@ void TestExperimentBanner::windowsFromTheAuditLogAndTheRegistry()
         auditEntry(started, QStringLiteral("reviews"), QStringLiteral("fault started"), QStringLiteral("fx-other"), {})));
     QVERIFY(audit.append(
         auditEntry(started, QStringLiteral("ratings"), QStringLiteral("traffic split"), QStringLiteral("v1 100 %"), {})));
+    // Nor are those of team-b's ratings, another service of the same name: one started and reverted
+    // there (under the same id, which ids do not rule out across namespaces), one running there.
+    const QString teamB = QStringLiteral("team-b");
+    QVERIFY(audit.append(
+        auditEntry(started.addSecs(-30), QStringLiteral("ratings"), QStringLiteral("fault started"), e.id, {}, teamB)));
+    QVERIFY(audit.append(
+        auditEntry(started.addSecs(-20), QStringLiteral("ratings"), QStringLiteral("fault reverted"), e.id, {}, teamB)));
+    registry.objectChanged(withExperiments("ratings", {experiment(QStringLiteral("ratings"), QStringLiteral("bob"), 300, teamB)},
+                                           "team-b"));
     if (reverted)
         QVERIFY(audit.append(auditEntry(started.addSecs(30), QStringLiteral("ratings"), QStringLiteral("fault reverted"), e.id,
                                         QStringLiteral("guard: success rate of productpage 91.2 % < 95 %"))));
     if (running)
         registry.objectChanged(withExperiments("ratings", {e}));
 
-    const QList<ChartWindow> found = ExperimentWindows::of(&audit, &registry, QStringLiteral("ratings"));
+    const QList<ChartWindow> found = ExperimentWindows::of(&audit, &registry, QStringLiteral("bookinfo"), QStringLiteral("ratings"));
     QCOMPARE(found.size(), windows);
     if (windows == 0)
         return;
@@ -241,6 +252,7 @@ void TestExperimentBanner::chartsShadeTheServicesExperiments()
     AuditLog audit(dir.filePath(QStringLiteral("audit.jsonl")));
     ExperimentRegistry registry(nullptr);
     TelemetryPanel panel{&model, &loader, &audit};
+    loader.setService(QStringLiteral("bookinfo"), QStringLiteral("ratings"));
     panel.setExperiments(&registry);
     panel.resize(1400, 400);
     panel.show();

@@ -6,6 +6,9 @@
 #include "views/telemetry/TelemetryPanel.h"
 
 #include "models/audit/AuditLog.h"
+#include "models/faults/ExperimentAnnotation.h"
+#include "models/faults/ExperimentRegistry.h"
+#include "models/faults/FaultInjection.h"
 #include "models/session/ClusterSession.h"
 #include "models/telemetry/RoutingEventTracker.h"
 #include "models/telemetry/TelemetryLoader.h"
@@ -37,6 +40,7 @@ private Q_SLOTS:
     void exportsCsv();
     void marksAuditedChanges();
     void marksFaultsAndTrafficSeenInTheVirtualService();
+    void marksOnlyTheNamespaceShown();
     void comparesCanaryWithBaseline();
     void refreshIntervalIsConfigurable();
     void hoverSaysWhatHappenedAtAMarker();
@@ -238,6 +242,7 @@ void TestTelemetryPanel::marksFaultsAndTrafficSeenInTheVirtualService()
     AuditEntry entry;
     entry.time = t.addSecs(1);
     entry.user = QStringLiteral("alice");
+    entry.namespaceName = QStringLiteral("bookinfo");
     entry.service = QStringLiteral("reviews");
     entry.action = QStringLiteral("fault");
     entry.summary = QStringLiteral("abort stopped");
@@ -251,6 +256,61 @@ void TestTelemetryPanel::marksFaultsAndTrafficSeenInTheVirtualService()
     QCOMPARE(texts.filter(QStringLiteral("fault by alice: abort stopped")).size(), 1);
     QCOMPARE(texts.filter(QStringLiteral("fault stopped")).size(), 0);
     QCOMPARE(texts.filter(QStringLiteral("fault started")).size(), 1); // bookinfo's; team-b's is not here
+}
+
+void TestTelemetryPanel::marksOnlyTheNamespaceShown()
+{
+    // bookinfo and team-b each hold a reviews, each with a traffic change in the audit log and a fault
+    // experiment running (team-b's started by another MeshDeck: only the registry knows it).
+    Fixture f;
+    ExperimentRegistry registry(nullptr);
+    f.panel.setExperiments(&registry);
+    const QDateTime t = QDateTime::fromMSecsSinceEpoch(qint64(1764140000500.0), Qt::UTC);
+    for (const char* ns : {"bookinfo", "team-b"}) {
+        AuditEntry entry;
+        entry.time = t;
+        entry.user = QStringLiteral("alice");
+        entry.namespaceName = QString::fromUtf8(ns);
+        entry.service = QStringLiteral("reviews");
+        entry.name = QStringLiteral("reviews");
+        entry.action = QStringLiteral("traffic split");
+        entry.summary = QStringLiteral("split in ") + entry.namespaceName;
+        QVERIFY(f.audit.append(entry));
+
+        Experiment e;
+        e.id = ExperimentAnnotation::newId();
+        e.namespaceName = entry.namespaceName;
+        e.virtualService = e.service = QStringLiteral("reviews");
+        e.owner = QStringLiteral("owner in ") + entry.namespaceName;
+        e.startedAt = t.addSecs(2);
+        e.expiresAt = QDateTime::currentDateTimeUtc().addSecs(300);
+        e.fault.kind = FaultSpec::Kind::Delay;
+        e.fault.delayMs = 2000;
+        e.fault.percentage = 50;
+        nlohmann::json vs = {{"apiVersion", "networking.istio.io/v1"},
+                             {"kind", "VirtualService"},
+                             {"metadata", {{"name", "reviews"}, {"namespace", ns}, {"resourceVersion", "7"}}},
+                             {"spec", {{"hosts", {"reviews"}}, {"http", {{{"route", {{{"destination", {{"host", "reviews"}}}}}}}}}}}};
+        QCOMPARE(FaultInjection::inject(vs, e), QString());
+        registry.objectChanged(vs);
+    }
+    QCOMPARE(registry.experiments().size(), 2);
+
+    const auto shown = [&f](const QString& ns) {
+        // A new scope's history resets the model, which draws the markers again.
+        f.loader.setService(ns, QStringLiteral("reviews"));
+        const double at = 1764140000000.0;
+        f.model.addBatch({QStringLiteral("reviews"), 1, {{TelemetryMetric::RequestRate, QStringLiteral("v1"), {{at, 1}}}}}, true);
+    };
+    for (const QString& ns : {QStringLiteral("bookinfo"), QStringLiteral("team-b")}) {
+        shown(ns);
+        for (MetricChart* chart : f.panel.charts()) {
+            QCOMPARE(chart->markers().size(), 1);
+            QVERIFY2(chart->markers().first().text.endsWith(QStringLiteral("split in ") + ns), qPrintable(chart->markers().first().text));
+            QCOMPARE(chart->windows().size(), 1);
+            QVERIFY2(chart->windows().first().text.contains(QStringLiteral("by owner in ") + ns), qPrintable(chart->windows().first().text));
+        }
+    }
 }
 
 void TestTelemetryPanel::comparesCanaryWithBaseline()

@@ -15,7 +15,8 @@
 #include <QVBoxLayout>
 
 ContextPickerDialog::ContextPickerDialog(ContextCatalog* catalog, const QString& currentContext,
-                                         const QString& currentNamespace, QWidget* parent)
+                                         const QString& currentNamespace, const PrometheusUrlFor& prometheusUrlFor,
+                                         QWidget* parent)
     : QDialog(parent)
     , m_catalog(catalog)
     , m_table(new QTableView(this))
@@ -56,7 +57,7 @@ ContextPickerDialog::ContextPickerDialog(ContextCatalog* catalog, const QString&
         const auto connection = catalog->connection(name);
         if (!connection)
             continue;
-        auto* probe = new ReachabilityProbe(*connection, this);
+        auto* probe = new ReachabilityProbe(*connection, prometheusUrlFor ? prometheusUrlFor(name) : QString(), this);
         connect(probe, &ReachabilityProbe::probed, this, [this, name](const Reachability& r) { onProbed(name, r); });
         m_probes.emplace(name, probe);
         probe->probe();

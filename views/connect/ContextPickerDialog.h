@@ -3,6 +3,7 @@
 
 #include <QDialog>
 
+#include <functional>
 #include <map>
 
 class ContextCatalog;
@@ -19,8 +20,12 @@ struct Reachability;
 class ContextPickerDialog : public QDialog {
     Q_OBJECT
 public:
+    // Where a session of a context would query Prometheus directly (empty: through the API server's
+    // service proxy); each context's check asks there, so it says what connecting would give.
+    using PrometheusUrlFor = std::function<QString(const QString& context)>;
+
     ContextPickerDialog(ContextCatalog* catalog, const QString& currentContext, const QString& currentNamespace,
-                        QWidget* parent = nullptr);
+                        const PrometheusUrlFor& prometheusUrlFor = {}, QWidget* parent = nullptr);
     ~ContextPickerDialog() override;
 
     QString chosenContext() const;

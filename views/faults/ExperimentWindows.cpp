@@ -22,13 +22,14 @@ QString ExperimentWindows::experimentId(const QString& summary)
     return colon > 0 ? summary.left(colon) : QString();
 }
 
-QList<ChartWindow> ExperimentWindows::of(const AuditLog* audit, const ExperimentRegistry* registry, const QString& service)
+QList<ChartWindow> ExperimentWindows::of(const AuditLog* audit, const ExperimentRegistry* registry,
+                                        const QString& namespaceName, const QString& service)
 {
     QList<ChartWindow> windows;
     QHash<QString, qsizetype> byId; // experiment id -> its window
     for (int row = 0; audit && row < audit->rowCount(); ++row) {
         const AuditEntry& e = audit->entry(row);
-        if (e.service != service || (e.action != StartedAction && e.action != RevertedAction))
+        if (e.service != service || e.namespaceName != namespaceName || (e.action != StartedAction && e.action != RevertedAction))
             continue;
         const QString id = experimentId(e.summary);
         if (id.isEmpty())
@@ -44,7 +45,7 @@ QList<ChartWindow> ExperimentWindows::of(const AuditLog* audit, const Experiment
         }
     }
     for (const Experiment& running : registry ? registry->experiments() : QList<Experiment>()) {
-        if (running.service != service)
+        if (running.service != service || running.namespaceName != namespaceName)
             continue;
         if (const auto found = byId.constFind(running.id); found != byId.cend()) {
             windows[*found].endMs = 0; // still running: up to now

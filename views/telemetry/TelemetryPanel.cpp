@@ -170,11 +170,15 @@ void TelemetryPanel::updateLegend()
 
 void TelemetryPanel::updateMarkers()
 {
+    // The service shown is the model's; its namespace is the loader's, which the model's points came
+    // from (a new scope's history resets the model, and the markers are drawn again then).
+    const QString service = m_model->service();
+    const QString namespaceName = m_loader->scope().namespaceName;
     QList<ChartMarker> markers;
     QStringList audited; // resourceVersions MeshDeck wrote itself: their audit entry says more
     for (int row = 0; m_audit && row < m_audit->rowCount(); ++row) {
         const AuditEntry& e = m_audit->entry(row);
-        if (e.service != m_model->service())
+        if (e.service != service || e.namespaceName != namespaceName)
             continue;
         markers.append({double(e.time.toMSecsSinceEpoch()),
                         tr("%1 %2 by %3: %4").arg(e.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")), e.action,
@@ -182,7 +186,7 @@ void TelemetryPanel::updateMarkers()
         audited.append(QString::fromUtf8(e.after));
     }
     if (m_events) {
-        for (const RoutingEvent& e : m_events->events(m_loader->scope().namespaceName, m_model->service())) {
+        for (const RoutingEvent& e : m_events->events(namespaceName, service)) {
             const QString written = QStringLiteral("\"resourceVersion\":\"%1\"").arg(e.resourceVersion);
             if (std::any_of(audited.cbegin(), audited.cend(), [&](const QString& after) { return after.contains(written); }))
                 continue;
@@ -190,7 +194,7 @@ void TelemetryPanel::updateMarkers()
                             tr("%1 %2").arg(e.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")), e.text)});
         }
     }
-    const QList<ChartWindow> windows = ExperimentWindows::of(m_audit, m_experiments, m_model->service());
+    const QList<ChartWindow> windows = ExperimentWindows::of(m_audit, m_experiments, namespaceName, service);
     for (MetricChart* chart : std::as_const(m_charts)) {
         chart->setMarkers(markers);
         chart->setWindows(windows);
