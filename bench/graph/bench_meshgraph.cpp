@@ -14,6 +14,7 @@
 
 #include "views/graph/GraphView.h"
 
+#include "models/graph/GraphRebuilder.h"
 #include "models/graph/LayeredLayout.h"
 #include "models/graph/MeshGraphBuilder.h"
 #include "models/graph/MeshGraphModel.h"
@@ -25,6 +26,7 @@
 #include <QImage>
 #include <QPainter>
 #include <QScrollBar>
+#include <QThreadPool>
 
 #include <algorithm>
 #include <cstdio>
@@ -34,10 +36,10 @@
 
 namespace {
 
-double cpuMs()
+double cpuMs(clockid_t clock = CLOCK_PROCESS_CPUTIME_ID)
 {
     timespec now{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    clock_gettime(clock, &now);
     return double(now.tv_sec) * 1e3 + double(now.tv_nsec) / 1e6;
 }
 
@@ -221,6 +223,31 @@ void run(int services, QGraphicsScene::ItemIndexMethod index, GraphKind kind = G
         MeshGraph next = MeshGraphBuilder::build((i % 2 ? mesh : busier).topology, (i % 2 ? mesh : busier).telemetry, options);
         refreshModelOnly.push_back(timed([&] { bare.setGraph(std::move(next)); }));
     }
+    // The refresh as the page makes it: GraphRebuilder builds on a worker thread; the GUI thread
+    // hands the inputs over, then applies the built graph to the model, whose notifications update
+    // the view's items (the repaint that follows is the "paint after refresh" above). The GUI
+    // thread's CPU time (its own clock) is what the window cannot spend on frames.
+    GraphRebuilder rebuilder(&model);
+    rebuilder.setBackgroundThreshold(0);
+    std::vector<Cost> handOver;   // rebuild(): the inputs copied into the task
+    std::vector<Cost> worker;     // until the worker is done (wall only)
+    std::vector<Cost> applyBuilt; // the finished build delivered: setGraph, items updated
+    auto threadTimed = [](const std::function<void()>& work) {
+        QElapsedTimer timer;
+        const double before = cpuMs(CLOCK_THREAD_CPUTIME_ID);
+        timer.start();
+        work();
+        return Cost{double(timer.nsecsElapsed()) / 1e6, cpuMs(CLOCK_THREAD_CPUTIME_ID) - before};
+    };
+    for (int i = 0; i < 6; ++i) {
+        const GeneratedMesh& next = i % 2 ? mesh : busier;
+        const MeshTopologies topologies{{next.topology}, {}};
+        handOver.push_back(threadTimed([&] { rebuilder.rebuild(topologies, next.telemetry, options); }));
+        worker.push_back(threadTimed([] { QThreadPool::globalInstance()->waitForDone(); }));
+        applyBuilt.push_back(threadTimed([] { QCoreApplication::sendPostedEvents(nullptr, QEvent::FutureCallOut); }));
+        if (rebuilder.isBuilding())
+            qFatal("the built graph was not delivered");
+    }
     std::vector<Cost> builds;
     for (int i = 0; i < 3; ++i)
         builds.push_back(timed([&] { MeshGraphBuilder::build(busier.topology, busier.telemetry, options); }));
@@ -260,6 +287,10 @@ void run(int services, QGraphicsScene::ItemIndexMethod index, GraphKind kind = G
                 both(refreshModelOnly, 0.5).constData(), both(refreshModelOnly, 1).constData());
     std::printf("   rebuild graph from telemetry  median %s ms;  paint after refresh %s ms\n", both(builds, 0.5).constData(),
                 both(refreshPaintMs).constData());
+    std::printf("   GUI-thread time of a refresh: apply the built graph to the model and view  median %s  max %s ms"
+                "   (hand-over %s ms; the worker's build beside it, wall: median %.1f ms)\n",
+                both(applyBuilt, 0.5).constData(), both(applyBuilt, 1).constData(), both(handOver, 0.5).constData(),
+                percentile(worker, 0.5));
     std::printf("   resident memory %.1f MB\n", double(residentKiB()) / 1024);
     std::fflush(stdout);
 }

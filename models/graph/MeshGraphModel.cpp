@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "MeshGraphModel.h"
 
-#include "LayeredLayout.h"
 #include "MeshGraphBuilder.h"
 
+#include <QRectF>
 #include <QSet>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -97,6 +97,9 @@ struct IndexedGraph {
 MeshGraphModel::MeshGraphModel(QObject* parent)
     : QObject(parent)
 {
+    // A watcher rather than QFuture::then(this, ...): Qt 6.4's continuation asserts that its context
+    // is still alive when the worker finishes, and the window may close during a layout.
+    connect(&m_layoutWatcher, &QFutureWatcher<QHash<QString, QPointF>>::finished, this, &MeshGraphModel::onLayoutDone);
 }
 
 bool MeshGraphModel::hasTraffic() const
@@ -140,8 +143,10 @@ void MeshGraphModel::setGraph(MeshGraph graph)
         m_pending = std::move(graph);
         return;
     }
+    if (outgrowsTheView(graph))
+        m_positions.clear(); // laid out afresh below, on the worker when large
     if (m_positions.isEmpty() && graph.nodes.size() >= m_backgroundThreshold) {
-        // Pending first: a layout that is done before then() attaches continues right away.
+        // Pending first: the layout's result finds it there.
         m_pending = std::move(graph);
         startLayout(*m_pending);
         return;
@@ -160,27 +165,76 @@ void MeshGraphModel::publish(MeshGraph graph, bool laidOut)
         Q_EMIT layoutChanged();
 }
 
-bool MeshGraphModel::placeNewNodes(const MeshGraph& graph)
-{
-    const bool anyNew = std::any_of(graph.nodes.cbegin(), graph.nodes.cend(),
-                                    [&](const GraphNode& node) { return !m_positions.contains(node.id); });
-    if (!anyNew)
-        return false;
+namespace {
 
+// Width over height of the cells the nodes take.
+double aspectOf(const QList<QPointF>& positions, const std::vector<char>& counted)
+{
+    QRectF box;
+    for (qsizetype i = 0; i < positions.size(); ++i) {
+        if (counted[size_t(i)])
+            box |= QRectF(positions.at(i), QSizeF(LayeredLayout::LayerSpacing, LayeredLayout::RowSpacing));
+    }
+    return box.isEmpty() ? 0 : box.width() / box.height();
+}
+
+} // namespace
+
+bool MeshGraphModel::outgrowsTheView(const MeshGraph& graph) const
+{
+    if (m_positions.isEmpty())
+        return false;
+    // Only growth inside namespaces already laid out: a namespace added to those shown goes beside
+    // them, and nothing shown moves. Outside nodes belong to no namespace's picture.
+    QSet<QString> laidOut;
+    for (const GraphNode& node : graph.nodes) {
+        if (node.kind != GraphNodeKind::External && m_positions.contains(node.id))
+            laidOut.insert(node.namespaceName);
+    }
+    qsizetype inside = 0;
+    qsizetype elsewhere = 0;
+    for (const GraphNode& node : graph.nodes) {
+        if (node.kind != GraphNodeKind::External && !m_positions.contains(node.id))
+            ++(laidOut.contains(node.namespaceName) ? inside : elsewhere);
+    }
+    if (inside == 0 || inside <= elsewhere)
+        return false;
+    const QList<QPointF> positions = withNewNodesPlaced(graph);
+    std::vector<char> before(size_t(graph.nodes.size()));
+    QHash<QString, qsizetype> indexOf;
+    indexOf.reserve(graph.nodes.size());
+    for (qsizetype i = 0; i < graph.nodes.size(); ++i) {
+        before[size_t(i)] = m_positions.contains(graph.nodes.at(i).id);
+        indexOf.insert(graph.nodes.at(i).id, i);
+    }
+    // Calls drawn right to left: a new node placed right of what it calls (a version that called out
+    // before its service had a caller, so the service came later and right of its caller). Cycles
+    // aside, a fresh layout draws none; in a large graph such a call loops across the picture (and
+    // widens what fit-to-window shows), in a small one it is one short curve.
+    qsizetype leftward = 0;
+    for (const GraphEdge& edge : graph.edges) {
+        const qsizetype source = indexOf.value(edge.source, -1);
+        const qsizetype target = indexOf.value(edge.target, -1);
+        if (source >= 0 && target >= 0 && !(before[size_t(source)] && before[size_t(target)])
+            && positions.at(source).x() >= positions.at(target).x())
+            ++leftward;
+    }
+    if (leftward > 0 && graph.nodes.size() >= m_backgroundThreshold)
+        return true;
+    // Too tall: half as tall again as the view's shape. Columns grown that far stand out above and
+    // below the picture. One that was too tall already (compute() leaves pictures up to twice too
+    // tall unwrapped, and wrapping cannot help some) is not laid out again for every node that joins it.
+    const std::vector<char> after(size_t(graph.nodes.size()), 1);
+    const double tooTall = m_aspectRatio / 1.5;
+    return aspectOf(positions, before) >= tooTall && aspectOf(positions, after) < tooTall;
+}
+
+QList<QPointF> MeshGraphModel::withNewNodesPlaced(const MeshGraph& graph) const
+{
     QStringList ids;
     ids.reserve(graph.nodes.size());
     for (const GraphNode& node : graph.nodes)
         ids.append(node.id);
-    if (m_positions.isEmpty()) {
-        // The first layout, small enough for the GUI thread. Sorted, so the same graph gives the same picture.
-        std::sort(ids.begin(), ids.end());
-        const IndexedGraph indexed(ids, m_layoutLinks.values(), graph);
-        const QList<QPointF> positions = LayeredLayout::compute(int(ids.size()), indexed.links);
-        for (qsizetype i = 0; i < ids.size(); ++i)
-            m_positions.insert(ids.at(i), positions.at(i));
-        return true;
-    }
-
     // Nodes away right now keep their slots: they are added as placed nodes without links.
     const qsizetype present = ids.size();
     const QSet<QString> presentIds(ids.cbegin(), ids.cend());
@@ -202,7 +256,33 @@ bool MeshGraphModel::placeNewNodes(const MeshGraph& graph)
         }
     }
     LayeredLayout::placeNew(positions, placed, indexed.links);
-    for (qsizetype i = 0; i < present; ++i)
+    positions.resize(present);
+    return positions;
+}
+
+bool MeshGraphModel::placeNewNodes(const MeshGraph& graph)
+{
+    const bool anyNew = std::any_of(graph.nodes.cbegin(), graph.nodes.cend(),
+                                    [&](const GraphNode& node) { return !m_positions.contains(node.id); });
+    if (!anyNew)
+        return false;
+
+    QStringList ids;
+    ids.reserve(graph.nodes.size());
+    for (const GraphNode& node : graph.nodes)
+        ids.append(node.id);
+    if (m_positions.isEmpty()) {
+        // The first layout, small enough for the GUI thread. Sorted, so the same graph gives the same picture.
+        std::sort(ids.begin(), ids.end());
+        const IndexedGraph indexed(ids, m_layoutLinks.values(), graph);
+        const QList<QPointF> positions = LayeredLayout::compute(int(ids.size()), indexed.links, m_aspectRatio);
+        for (qsizetype i = 0; i < ids.size(); ++i)
+            m_positions.insert(ids.at(i), positions.at(i));
+        return true;
+    }
+
+    const QList<QPointF> positions = withNewNodesPlaced(graph);
+    for (qsizetype i = 0; i < positions.size(); ++i)
         m_positions.insert(ids.at(i), positions.at(i));
     return true;
 }
@@ -218,23 +298,27 @@ void MeshGraphModel::startLayout(const MeshGraph& graph)
     // copied into the task.
     auto indexed = std::make_shared<const IndexedGraph>(std::move(ids), m_layoutLinks.values(), graph);
     m_layoutRunning = true;
-    const quint64 generation = ++m_layoutGeneration;
-    QtConcurrent::run([indexed] {
-        const QList<QPointF> positions = LayeredLayout::compute(int(indexed->ids.size()), indexed->links);
+    m_runningLayoutGeneration = ++m_layoutGeneration;
+    m_layoutWatcher.setFuture(QtConcurrent::run([indexed, aspectRatio = m_aspectRatio] {
+        const QList<QPointF> positions = LayeredLayout::compute(int(indexed->ids.size()), indexed->links, aspectRatio);
         QHash<QString, QPointF> byId;
         byId.reserve(positions.size());
         for (qsizetype i = 0; i < positions.size(); ++i)
             byId.insert(indexed->ids.at(i), positions.at(i));
         return byId;
-    }).then(this, [this, generation](QHash<QString, QPointF> positions) {
-        if (generation != m_layoutGeneration)
-            return; // reset since: a newer layout runs or will
-        m_layoutRunning = false;
-        m_positions = std::move(positions);
-        if (m_pending) {
-            MeshGraph latest = std::move(*m_pending);
-            m_pending.reset();
-            publish(std::move(latest), true);
-        }
-    });
+    }));
+}
+
+void MeshGraphModel::onLayoutDone()
+{
+    QHash<QString, QPointF> positions = m_layoutWatcher.future().takeResult();
+    if (m_runningLayoutGeneration != m_layoutGeneration)
+        return; // reset since: a newer layout runs or will
+    m_layoutRunning = false;
+    m_positions = std::move(positions);
+    if (m_pending) {
+        MeshGraph latest = std::move(*m_pending);
+        m_pending.reset();
+        publish(std::move(latest), true);
+    }
 }

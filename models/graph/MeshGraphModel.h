@@ -2,8 +2,10 @@
 #pragma once
 
 #include "KeyedListModel.h"
+#include "LayeredLayout.h"
 #include "MeshGraph.h"
 
+#include <QFutureWatcher>
 #include <QObject>
 
 #include <optional>
@@ -28,7 +30,8 @@ public:
 //
 // Positions are stable: the first graph is laid out whole (on a worker thread when it is large),
 // after that a new node is placed next to its neighbours and nothing else moves. A node that goes
-// away and comes back gets its old place. Only resetLayout() starts afresh.
+// away and comes back gets its old place. Only resetLayout() starts afresh, and a graph that grows
+// out of the view's shape (see outgrowsTheView()).
 class MeshGraphModel : public QObject {
     Q_OBJECT
 public:
@@ -50,6 +53,9 @@ public:
     // done, setGraph() keeps only the latest graph and publishes it when positions are ready.
     void setBackgroundLayoutThreshold(int nodeCount) { m_backgroundThreshold = nodeCount; }
     bool isLayoutPending() const { return m_layoutRunning; }
+    // Width over height of the view the graph is shown in: a full layout wraps a large graph's
+    // layers to fill that shape. Positions already given do not move when it changes.
+    void setLayoutAspectRatio(double aspectRatio) { m_aspectRatio = aspectRatio; }
     // Numbers on every edge have arrived at least once.
     bool hasTraffic() const;
 
@@ -59,8 +65,17 @@ Q_SIGNALS:
 
 private:
     void publish(MeshGraph graph, bool laidOut);
+    // Placing the new nodes one by one beside the picture would make it far taller than the view,
+    // or (in a large graph) draw calls right to left, and most of them are in namespaces laid out
+    // already: a large mesh's first numbers came in part (series younger than the rate window,
+    // or edges without a request yet) and the rest arrives over the next refreshes. The graph is
+    // laid out afresh then, to the view's shape. A namespace added to those shown goes beside them.
+    bool outgrowsTheView(const MeshGraph& graph) const;
+    // Positions for the graph's nodes in order: the known ones, and places for the new ones.
+    QList<QPointF> withNewNodesPlaced(const MeshGraph& graph) const;
     bool placeNewNodes(const MeshGraph& graph);
     void startLayout(const MeshGraph& graph);
+    void onLayoutDone();
 
     GraphNodeModel m_nodes;
     GraphEdgeModel m_edges;
@@ -70,5 +85,8 @@ private:
     std::optional<MeshGraph> m_pending;
     bool m_layoutRunning = false;
     quint64 m_layoutGeneration = 0; // a reset while a layout runs makes its result stale
+    quint64 m_runningLayoutGeneration = 0;
+    QFutureWatcher<QHash<QString, QPointF>> m_layoutWatcher;
     int m_backgroundThreshold = DefaultBackgroundLayoutThreshold;
+    double m_aspectRatio = LayeredLayout::TargetAspectRatio;
 };

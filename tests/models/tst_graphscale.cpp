@@ -10,7 +10,9 @@
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThreadPool>
 
+#include <memory>
 #include <set>
 
 class TestGraphScale : public QObject {
@@ -27,7 +29,10 @@ private Q_SLOTS:
     void relayoutOfTheSameGraphLaysOutAfresh();
     void backgroundLayoutPublishesLatestGraph();
     void resetDropsARunningLayout();
+    void modelDestroyedWhileLayingOut();
     void layoutHandlesCycles();
+    void largeGraphFillsTheViewsShape_data();
+    void largeGraphFillsTheViewsShape();
 };
 
 namespace {
@@ -275,6 +280,18 @@ void TestGraphScale::resetDropsARunningLayout()
     QCOMPARE(model.nodes()->rowOf(QStringLiteral("wl:mesh/svc-0001-v1")), -1);
 }
 
+void TestGraphScale::modelDestroyedWhileLayingOut()
+{
+    // The window closes while the first layout of a large graph runs: its result goes nowhere.
+    const GeneratedMesh mesh = generatedMesh(2000);
+    auto model = std::make_unique<MeshGraphModel>();
+    model->setGraph(MeshGraphBuilder::build(mesh.topology, mesh.telemetry));
+    QVERIFY(model->isLayoutPending());
+    model.reset();
+    QThreadPool::globalInstance()->waitForDone();
+    QCoreApplication::processEvents();
+}
+
 void TestGraphScale::layoutHandlesCycles()
 {
     // a -> b -> c -> a, and c -> d: the cycle is cut once, d ends right of c.
@@ -282,6 +299,63 @@ void TestGraphScale::layoutHandlesCycles()
     QVERIFY(p[0].x() < p[1].x());
     QVERIFY(p[1].x() < p[2].x());
     QVERIFY(p[2].x() < p[3].x());
+}
+
+void TestGraphScale::largeGraphFillsTheViewsShape_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<double>("aspectRatio");
+    QTest::addColumn<QList<int>>("arrivals"); // the share of the edges each refresh brings, in percent
+    // A desktop window's graph pane, and the presentation mode's on a 2560x1600 screen.
+    QTest::newRow("versioned app, 16:10") << int(GraphKind::VersionedApp) << 1.6 << QList<int>{100};
+    QTest::newRow("versioned app, presentation") << int(GraphKind::VersionedApp) << 2.67 << QList<int>{100};
+    QTest::newRow("service, presentation") << int(GraphKind::Service) << 2.67 << QList<int>{100};
+    // A large mesh's first answers from Prometheus hold a part of its edges (series younger than the
+    // rate window, edges without a request yet); the rest arrives over the next refreshes.
+    QTest::newRow("first numbers in part") << int(GraphKind::VersionedApp) << 2.67 << QList<int>{10, 100};
+    QTest::newRow("numbers arriving over refreshes") << int(GraphKind::VersionedApp) << 2.67 << QList<int>{5, 20, 40, 70, 100};
+}
+
+void TestGraphScale::largeGraphFillsTheViewsShape()
+{
+    QFETCH(int, kind);
+    QFETCH(double, aspectRatio);
+    QFETCH(QList<int>, arrivals);
+    const GeneratedMesh mesh = generatedMesh(2000);
+    const GraphOptions options{GraphKind(kind), false};
+    MeshGraphModel model;
+    model.setLayoutAspectRatio(aspectRatio);
+    for (int share : std::as_const(arrivals)) {
+        EdgeTelemetry arrived = mesh.telemetry;
+        qsizetype i = 0;
+        arrived.samples.removeIf([&](const EdgeSample&) { return (i++ * 7919) % 100 >= share; });
+        model.setGraph(MeshGraphBuilder::build(mesh.topology, arrived, options));
+        QTRY_VERIFY_WITH_TIMEOUT(!model.isLayoutPending(), 30000);
+    }
+    // Once all is there, refreshes move nothing.
+    const QHash<QString, QPointF> settled = positions(model);
+    model.setGraph(MeshGraphBuilder::build(mesh.topology, generatedMesh(2000, 1.5).telemetry, options));
+    QVERIFY(!model.isLayoutPending());
+    QCOMPARE(positions(model), settled);
+    QVERIFY(noTwoNodesShareAPlace(model));
+
+    QRectF box;
+    for (const GraphNode& n : model.nodes()->rows())
+        box |= QRectF(n.position, QSizeF(LayeredLayout::LayerSpacing, LayeredLayout::RowSpacing));
+    const double aspect = box.width() / box.height();
+    QVERIFY2(aspect > aspectRatio / 1.5 && aspect < aspectRatio * 1.5,
+             qPrintable(QStringLiteral("%1 x %2, aspect %3").arg(box.width()).arg(box.height()).arg(aspect)));
+    // Still layered by call depth: every call goes right, also when the graph grew over refreshes
+    // (a node placed after its callees, a version calling out before its service had a caller,
+    // would sit right of them: the graph is laid out afresh instead).
+    qsizetype leftward = 0;
+    for (const GraphEdge& e : model.edges()->rows()) {
+        const QPointF from = model.nodes()->row(model.nodes()->rowOf(e.source)).position;
+        const QPointF to = model.nodes()->row(model.nodes()->rowOf(e.target)).position;
+        leftward += from.x() >= to.x();
+    }
+    QVERIFY2(leftward == 0,
+             qPrintable(QStringLiteral("%1 of %2 calls go left").arg(leftward).arg(model.edges()->rowCount())));
 }
 
 QTEST_GUILESS_MAIN(TestGraphScale)

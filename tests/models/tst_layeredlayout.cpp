@@ -93,23 +93,28 @@ private Q_SLOTS:
 void TestLayeredLayout::fitsTheAspectRatio_data()
 {
     QTest::addColumn<int>("services");
-    QTest::newRow("100") << 100;
-    QTest::newRow("500") << 500;
-    QTest::newRow("2000") << 2000;
-    QTest::newRow("5000") << 5000;
+    QTest::addColumn<double>("aspectRatio");
+    QTest::newRow("100") << 100 << LayeredLayout::TargetAspectRatio;
+    QTest::newRow("500") << 500 << LayeredLayout::TargetAspectRatio;
+    QTest::newRow("2000") << 2000 << LayeredLayout::TargetAspectRatio;
+    QTest::newRow("5000") << 5000 << LayeredLayout::TargetAspectRatio;
+    // Presentation mode on a 2560x1600 screen gives the graph a 2560x958 pane.
+    QTest::newRow("2000, presentation pane") << 2000 << 2560.0 / 958;
+    QTest::newRow("5000, presentation pane") << 5000 << 2560.0 / 958;
 }
 
 void TestLayeredLayout::fitsTheAspectRatio()
 {
     QFETCH(int, services);
+    QFETCH(double, aspectRatio);
     const Graph graph = fanOut(services);
-    const QList<QPointF> positions = LayeredLayout::compute(graph.nodeCount, graph.links);
+    const QList<QPointF> positions = LayeredLayout::compute(graph.nodeCount, graph.links, aspectRatio);
     QCOMPARE(positions.size(), graph.nodeCount);
 
     const QRectF box = bounds(positions);
     const double aspect = box.width() / box.height();
     // Unwrapped, 2,000 services are a column about 0.05 as wide as tall.
-    QVERIFY2(aspect > LayeredLayout::TargetAspectRatio / 2 && aspect < LayeredLayout::TargetAspectRatio * 2,
+    QVERIFY2(aspect > aspectRatio / 2 && aspect < aspectRatio * 2,
              qPrintable(QStringLiteral("%1 x %2, aspect %3").arg(box.width()).arg(box.height()).arg(aspect)));
     verifyNoOverlap(positions);
     // Wrapped layers still read left to right: every call goes to a column further right.

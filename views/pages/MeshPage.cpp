@@ -15,6 +15,7 @@
 #include "models/faults/ExperimentRunner.h"
 #include "models/faults/FaultInjection.h"
 #include "models/graph/EdgeTelemetryLoader.h"
+#include "models/graph/GraphRebuilder.h"
 #include "models/graph/MeshGraph.h"
 #include "models/graph/MeshGraphBuilder.h"
 #include "models/graph/MeshGraphModel.h"
@@ -31,6 +32,7 @@
 
 #include <QHBoxLayout>
 #include <QPointer>
+#include <QResizeEvent>
 #include <QScrollArea>
 #include <QSet>
 #include <QSplitter>
@@ -51,6 +53,7 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
     , m_edgeLoader(new EdgeTelemetryLoader(session, this))
     , m_telemetryLoader(new TelemetryLoader(session, this))
     , m_graph(new MeshGraphModel(this))
+    , m_rebuilder(new GraphRebuilder(m_graph, this))
     , m_split(new TrafficSplitModel(this))
     , m_writer(new TrafficSplitWriter(session, audit, this))
     , m_series(new TelemetrySeriesModel(this))
@@ -135,6 +138,8 @@ MeshPage::MeshPage(ClusterSession* session, AuditLog* audit, QWidget* parent)
         m_side->setCurrentWidget(m_details); // an edge has no split to move: show what it carries
     });
     connect(m_graphPanel, &GraphPanel::optionsChanged, this, &MeshPage::rebuildGraph);
+    connect(m_rebuilder, &GraphRebuilder::graphApplied, this, &MeshPage::onGraphApplied);
+    graphView()->viewport()->installEventFilter(this);
     connect(m_graphPanel, &GraphPanel::statusMessage, this, &MeshPage::statusMessage);
     // A write is followed by a read, so the panel shows the cluster's answer without waiting.
     connect(m_writer, &TrafficSplitWriter::applied, m_topologyLoader, &MeshTopologyLoader::refresh);
@@ -179,17 +184,20 @@ void MeshPage::selectService(const QString& namespaceName, const QString& servic
         || (service == m_selected && namespaceName == m_selectedNamespace && !m_telemetryLoader->scope().isEdge()))
         return;
     focusService(namespaceName, service);
-    showSelectedNode();
+    m_selectAfterBuild = !showSelectedNode();
     m_telemetryLoader->setService(namespaceName, service);
 }
 
-void MeshPage::showSelectedNode()
+bool MeshPage::showSelectedNode()
 {
     NodeItem* node = graphView()->nodeItem(MeshGraphBuilder::serviceId(m_selectedNamespace, m_selected));
-    if (!node || node->isSelected())
-        return;
-    graphView()->scene()->clearSelection();
-    node->setSelected(true);
+    if (!node)
+        return false;
+    if (!node->isSelected()) {
+        graphView()->scene()->clearSelection();
+        node->setSelected(true);
+    }
+    return true;
 }
 
 void MeshPage::focusService(const QString& namespaceName, const QString& service)
@@ -297,10 +305,8 @@ void MeshPage::onTopology(const MeshTopologies& topologies)
     m_split->setTopology(m_topology);
     m_details->setTopologies(topologies);
     showFaultChoices();
+    m_selectAfterBuild = true;
     rebuildGraph();
-    // A selected edge stays selected; selecting its service's node would replace it.
-    if (!m_telemetryLoader->scope().isEdge() && !m_selectionClearedByClick)
-        showSelectedNode();
     if (m_selected.isEmpty()) {
         // Open on the most interesting service: the first one whose versions can be split.
         for (const MeshTopology& topology : topologies.namespaces) {
@@ -317,10 +323,7 @@ void MeshPage::onEdgeTelemetry(const EdgeTelemetry& telemetry)
 {
     m_telemetry = telemetry;
     showVariants();
-    if (m_haveTopology) {
-        rebuildGraph();
-        Q_EMIT liveDataChanged();
-    }
+    rebuildGraph();
 }
 
 void MeshPage::checkTelemetryAccess(std::function<void(bool allowed)> apply)
@@ -377,6 +380,16 @@ void MeshPage::checkPatchAccess(const QString& group, const QString& resource, c
                            });
 }
 
+bool MeshPage::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::Resize && watched == graphView()->viewport()) {
+        const QSize size = static_cast<QResizeEvent*>(event)->size();
+        if (size.height() > 0)
+            m_graph->setLayoutAspectRatio(double(size.width()) / size.height());
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 GraphView* MeshPage::graphView() const
 {
     return m_graphPanel->view();
@@ -385,5 +398,14 @@ GraphView* MeshPage::graphView() const
 void MeshPage::rebuildGraph()
 {
     if (m_haveTopology)
-        m_graph->setGraph(MeshGraphBuilder::build(m_topologies, m_telemetry, m_graphPanel->options()));
+        m_rebuilder->rebuild(m_topologies, m_telemetry, m_graphPanel->options());
+}
+
+void MeshPage::onGraphApplied()
+{
+    // A selected edge stays selected; selecting its service's node would replace it. Until the
+    // node is there (idle nodes are hidden until numbers arrive), later graphs try again.
+    if (m_selectAfterBuild && !m_telemetryLoader->scope().isEdge() && !m_selectionClearedByClick)
+        m_selectAfterBuild = !showSelectedNode();
+    Q_EMIT liveDataChanged();
 }

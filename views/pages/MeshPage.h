@@ -17,6 +17,7 @@ class ExperimentRunner;
 class FaultPanel;
 class GraphDetailsPane;
 class GraphPanel;
+class GraphRebuilder;
 class GraphView;
 class MeshGraphModel;
 class MeshTopologyLoader;
@@ -69,12 +70,17 @@ Q_SIGNALS:
     void statusMessage(const QString& message);
     void liveDataChanged();
 
+protected:
+    // The graph view's shape is what a large graph's layout fills.
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void onTopology(const MeshTopologies& topologies);
     void onEdgeTelemetry(const EdgeTelemetry& telemetry);
     void focusService(const QString& namespaceName, const QString& service);
-    // The graph's selection follows the selected service (its node, in its namespace).
-    void showSelectedNode();
+    // The graph's selection follows the selected service (its node, in its namespace); false when
+    // the graph has no node for it.
+    bool showSelectedNode();
     void checkWriteAccess();
     // Prometheus is behind the API server's service proxy: a user who may not use it would see every
     // query fail. Asked once (the session remembers the answer), so that is said once, quietly, and
@@ -93,6 +99,7 @@ private:
     // The A/B comparison: the selected service's versions side by side, from the edge telemetry.
     void showVariants();
     void rebuildGraph();
+    void onGraphApplied();
 
     ClusterSession* m_session;
     MeshTopologyLoader* m_topologyLoader;
@@ -100,6 +107,7 @@ private:
     EdgeTelemetryLoader* m_edgeLoader;
     TelemetryLoader* m_telemetryLoader;
     MeshGraphModel* m_graph;
+    GraphRebuilder* m_rebuilder;
     TrafficSplitModel* m_split;
     TrafficSplitWriter* m_writer;
     TelemetrySeriesModel* m_series;
@@ -123,4 +131,8 @@ private:
     // The operator clicked the selection away: refreshes leave the graph without one until the next
     // selection (the panels keep following the last service meanwhile).
     bool m_selectionClearedByClick = false;
+    // A topology arrived, or a service was selected that has no node yet: once a graph with the
+    // selected service's node is in the model, that node is selected (the build may finish on a
+    // worker after onTopology() returned; idle nodes show only once numbers arrive).
+    bool m_selectAfterBuild = false;
 };
