@@ -10,10 +10,13 @@
 #include "models/graph/MeshGraphModel.h"
 
 #include <QGraphicsItem>
+#include <QImage>
 #include <QHelpEvent>
 #include <QToolTip>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <cmath>
 
 class TestGraphView : public QObject {
     Q_OBJECT
@@ -23,6 +26,8 @@ private Q_SLOTS:
     void detailsFollowSelectionAndRefreshes();
     void zoomedOutTheOverviewDrawsTheGraph();
     void refreshRedrawsOnlyChangedTexts();
+    void itemsFollowTheirRowsAsRowsComeAndGo();
+    void edgesAreDrawnAlongTheirCurves();
     void findPrefersExactNameThenNamespaceOrder_data();
     void findPrefersExactNameThenNamespaceOrder();
 };
@@ -34,6 +39,19 @@ EdgeTelemetry traffic(double rate)
     t.samples.append({QStringLiteral("productpage-v1"), QStringLiteral("bookinfo"), QStringLiteral("bookinfo"),
                       QStringLiteral("reviews"), QStringLiteral("reviews-v2"), QStringLiteral("v2"), rate, 0});
     return t;
+}
+
+// Whether the pixel at `at` or one of its eight neighbours has exactly `color`: one-pixel lines
+// fall on either side of a point that lies between pixels.
+bool colorNear(const QImage& image, QPoint at, const QColor& color)
+{
+    for (int dx = -1; dx <= 1; ++dx) {
+        for (int dy = -1; dy <= 1; ++dy) {
+            if (QColor(image.pixel(at + QPoint(dx, dy))) == color)
+                return true;
+        }
+    }
+    return false;
 }
 } // namespace
 
@@ -223,6 +241,88 @@ void TestGraphView::refreshRedrawsOnlyChangedTexts()
     model.setGraph(MeshGraphBuilder::build(topology, traffic(5), {GraphKind::VersionedApp, true}));
     QCOMPARE(picture(nodeRect), nodeAt5);
     QCOMPARE(picture(labelRect), labelAt5);
+}
+
+void TestGraphView::itemsFollowTheirRowsAsRowsComeAndGo()
+{
+    // Items read their rows where the model keeps them: rows removed or added before theirs must
+    // not make them read another's.
+    const MeshTopology topology = bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}}));
+    MeshGraphModel model;
+    GraphView view;
+    view.resize(1000, 600);
+    view.setModel(&model);
+    auto check = [&] {
+        for (const GraphNode& row : model.nodes()->rows()) {
+            const NodeItem* item = view.nodeItem(row.id);
+            QVERIFY2(item && item->node().id == row.id, qPrintable(row.id));
+        }
+        for (const GraphEdge& row : model.edges()->rows()) {
+            const EdgeItem* item = view.edgeItem(row.id);
+            QVERIFY2(item && item->edge().id == row.id, qPrintable(row.id));
+            QCOMPARE(item->edge().requestsPerSecond, row.requestsPerSecond);
+        }
+    };
+    model.setGraph(MeshGraphBuilder::build(topology, traffic(5), {GraphKind::VersionedApp, true}));
+    check();
+    const int all = view.nodeItemCount();
+    // Idle nodes hidden: rows go from the middle and the start of the model.
+    model.setGraph(MeshGraphBuilder::build(topology, traffic(7), {GraphKind::VersionedApp, false}));
+    QVERIFY(view.nodeItemCount() < all);
+    check();
+    // And come back, at the end.
+    model.setGraph(MeshGraphBuilder::build(topology, traffic(9), {GraphKind::VersionedApp, true}));
+    QCOMPARE(view.nodeItemCount(), all);
+    check();
+}
+
+void TestGraphView::edgesAreDrawnAlongTheirCurves()
+{
+    // Wide edges are drawn in straight pieces, edges passing through the view with both ends off
+    // it are written by the view as hairlines, and the overview writes every edge as a line: each
+    // must land on the curve (or chord) it stands for, in the edge's colour.
+    MeshGraphModel model;
+    GraphView view;
+    view.resize(1000, 600);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    model.setGraph(MeshGraphBuilder::build(bookinfoTopology(weightedRoute({{"v1", 80}, {"v2", 20}})), traffic(5),
+                                           {GraphKind::VersionedApp, true}));
+    view.setEdgeLabel(EdgeLabel::None);
+    const EdgeItem* edge = view.edgeItem(QStringLiteral("svc:bookinfo/reviews->wl:bookinfo/reviews-v2"));
+    QVERIFY(edge);
+    const QColor color = edge->color();
+    const QColor canvas = view.backgroundBrush().color();
+    auto pixelAt = [&view](const QImage& image, const QPointF& scenePoint) { return QColor(image.pixel(view.mapFromScene(scenePoint))); };
+
+    // 1:1, both ends in view: a wide stroke, solid across its middle.
+    view.setTransform(QTransform());
+    view.centerOn(edge->pointAt(0.5));
+    QImage picture = view.viewport()->grab().toImage();
+    for (double t : {0.25, 0.5, 0.75})
+        QCOMPARE(pixelAt(picture, edge->pointAt(t)), color);
+
+    // Zoomed in on its middle in a small view: both ends are off it, and it is a hairline there.
+    view.resize(160, 120);
+    view.setTransform(QTransform::fromScale(4, 4));
+    view.centerOn(edge->pointAt(0.5));
+    QVERIFY(edge->passesThrough(view.mapToScene(view.viewport()->rect()).boundingRect()));
+    picture = view.viewport()->grab().toImage();
+    const QPoint middle = view.mapFromScene(edge->pointAt(0.5));
+    QVERIFY(colorNear(picture, middle, color));
+    // One pixel wide: a little beside it, across the curve's direction, is the canvas.
+    const QPointF along = edge->pointAt(0.52) - edge->pointAt(0.48);
+    const QPointF across = QPointF(-along.y(), along.x()) / std::hypot(along.x(), along.y());
+    QCOMPARE(QColor(picture.pixel(middle + (across * 4).toPoint())), canvas);
+
+    // The overview: the chord from caller to callee, as a line.
+    view.resize(1000, 600);
+    view.setTransform(QTransform::fromScale(0.3, 0.3));
+    view.centerOn(edge->pointAt(0.5));
+    picture = view.viewport()->grab().toImage();
+    QVERIFY(view.isOverview()); // decided when painting, for transforms set from outside
+    QVERIFY(colorNear(picture, view.mapFromScene(edge->chord().center()), color));
 }
 
 void TestGraphView::findPrefersExactNameThenNamespaceOrder_data()

@@ -29,6 +29,9 @@ struct GraphStyle {
     // draws an edge as the full one did).
     QRectF exposed;
     QRectF shown;
+    // The view drew the edges that only pass through `shown` itself, all at once under the items
+    // (GraphView::drawBackground); when it could not (a vector export), each edge draws its own.
+    bool passingEdgesDrawn = false;
 
     // Below these levels of detail (device pixels per scene unit) the items draw less: labels and
     // badges go first, then curves become straight lines and nodes plain blocks.

@@ -4,6 +4,7 @@
 #include "CellItem.h"
 #include "EdgeItem.h"
 #include "FrameViewport.h"
+#include "HairlineRaster.h"
 #include "NodeItem.h"
 #include "OverviewItem.h"
 
@@ -118,7 +119,7 @@ void GraphView::setModel(MeshGraphModel* model)
     connect(edges, &QAbstractItemModel::rowsAboutToBeRemoved, this,
             [this](const QModelIndex&, int first, int last) { removeEdges(first, last); });
     connect(edges, &QAbstractItemModel::dataChanged, this,
-            [this](const QModelIndex& from, const QModelIndex& to) { updateEdges(from.row(), to.row()); });
+            [this] { updateEdges(); });
     connect(model, &MeshGraphModel::layoutChanged, this, &GraphView::relayout);
     if (nodes->rowCount() > 0)
         addNodes(0, nodes->rowCount() - 1);
@@ -130,11 +131,11 @@ void GraphView::setModel(MeshGraphModel* model)
 void GraphView::addNodes(int first, int last)
 {
     for (int i = first; i <= last; ++i) {
-        const GraphNode& node = m_model->nodes()->row(i);
-        auto* item = new NodeItem(node, &m_style);
-        m_nodes.insert(node.id, item);
+        auto* item = new NodeItem(m_model->nodes(), i, &m_style);
+        m_nodes.insert(item->node().id, item);
         m_nodeRows.insert(i, item);
     }
+    renumber(m_nodeRows, last + 1);
     placeInCells(m_nodeRows.mid(first, last - first + 1));
     m_overview->invalidate();
     if (!m_focus.isEmpty())
@@ -154,13 +155,15 @@ void GraphView::removeNodes(int first, int last)
         delete node;
     }
     m_nodeRows.remove(first, last - first + 1);
+    renumber(m_nodeRows, first);
     m_overview->invalidate();
 }
 
 void GraphView::updateNodes(int first, int last)
 {
+    // The items read their rows where the model keeps them: only moves and colours are applied now.
     for (int i = first; i <= last; ++i)
-        m_nodeRows.at(i)->setNode(m_model->nodes()->row(i));
+        m_nodeRows.at(i)->sync();
     m_overview->invalidate();
     viewport()->update();
 }
@@ -173,11 +176,12 @@ void GraphView::addEdges(int first, int last)
         NodeItem* target = m_nodes.value(edge.target);
         EdgeItem* item = nullptr;
         if (source && target) {
-            item = new EdgeItem(edge, source, target, &m_style);
+            item = new EdgeItem(m_model->edges(), i, source, target, &m_style);
             m_edges.insert(edge.id, item);
         }
         m_edgeRows.insert(i, item);
     }
+    renumber(m_edgeRows, last + 1);
     placeInCells(m_edgeRows.mid(first, last - first + 1));
     m_overview->invalidate();
     if (!m_focus.isEmpty())
@@ -191,17 +195,24 @@ void GraphView::removeEdges(int first, int last)
         delete m_edgeRows.at(i);
     }
     m_edgeRows.remove(first, last - first + 1);
+    renumber(m_edgeRows, first);
     m_overview->invalidate();
 }
 
-void GraphView::updateEdges(int first, int last)
+void GraphView::updateEdges()
 {
-    for (int i = first; i <= last; ++i) {
-        if (EdgeItem* item = m_edgeRows.at(i))
-            item->setEdge(m_model->edges()->row(i));
-    }
+    // New numbers: the edges read them when they paint, and the overview when it is rebuilt.
     m_overview->invalidate();
     viewport()->update();
+}
+
+template<typename Item>
+void GraphView::renumber(const QList<Item*>& items, int from)
+{
+    for (qsizetype i = from; i < items.size(); ++i) {
+        if (Item* item = items.at(i))
+            item->setRow(int(i));
+    }
 }
 
 template<typename Item>
@@ -488,6 +499,8 @@ void GraphView::applyLevelOfDetail()
     m_overviewShown = overview;
     m_layer->setOpacity(overview ? 0 : 1);
     m_overview->setVisible(overview);
+    if (overview)
+        m_background = QImage(); // the overview paints the lines then, with its own picture
 }
 
 void GraphView::mousePressEvent(QMouseEvent* event)
@@ -624,7 +637,34 @@ void GraphView::drawBackground(QPainter* painter, const QRectF& rect)
     // their piece inside it.
     m_style.exposed = rect;
     m_style.shown = mapToScene(viewport()->rect()).boundingRect();
-    QGraphicsView::drawBackground(painter, rect);
+    // Into pixels only: an SVG export keeps every edge a line of its own.
+    m_style.passingEdgesDrawn = !m_overviewShown && painter->paintEngine()->type() == QPaintEngine::Raster;
+    if (!m_style.passingEdgesDrawn) {
+        QGraphicsView::drawBackground(painter, rect);
+        return;
+    }
+    // At 1:1 hundreds of edges cross the viewport with both ends off screen (715 in the middle of
+    // the 2,000-service versioned graph): drawn one by one by QPainter those hairlines took about
+    // as long as all the wide edges. Here they are written into the background's pixels at once.
+    const QTransform world = painter->worldTransform();
+    const QTransform device = painter->deviceTransform();
+    const QRect pixels = device.mapRect(rect).toAlignedRect();
+    if (pixels.isEmpty())
+        return;
+    if (m_background.size() != pixels.size())
+        m_background = QImage(pixels.size(), QImage::Format_RGB32); // the canvas is opaque: drawn as a copy
+    m_background.fill(backgroundBrush().color());
+    HairlineRaster raster(&m_background, device * QTransform::fromTranslate(-pixels.left(), -pixels.top()));
+    for (const EdgeItem* edge : std::as_const(m_edgeRows)) {
+        // Cheapest test first: few of the thousands of edges come near the exposed part.
+        if (edge && edge->boundingRect().intersects(rect) && edge->passesThrough(m_style.shown) && isShown(edge))
+            raster.drawPolyline(edge->polyline().data(), int(edge->polyline().size()), edge->color());
+    }
+    const qreal ratio = device.m11() / world.m11();
+    m_background.setDevicePixelRatio(ratio);
+    painter->setWorldTransform(QTransform());
+    painter->drawImage(QPointF(pixels.topLeft()) / ratio, m_background);
+    painter->setWorldTransform(world);
 }
 
 void GraphView::scrollContentsBy(int dx, int dy)

@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QGraphicsView>
 #include <QHash>
+#include <QImage>
 #include <QPixmap>
 #include <QSet>
 #include <QTimer>
@@ -28,7 +29,8 @@ class QGraphicsRectItem;
 // painted by the items, or scaled, with the margin a zoom out brings filled from the last picture
 // of the whole graph. Once input has rested for SettleMs the items paint the whole viewport again,
 // crisp, at the new scale. The items sit in cells (CellItem), so that a paint of a strip visits
-// only the few cells it crosses.
+// only the few cells it crosses. Edges that only pass through the viewport, both ends off it, are
+// hairlines the view writes into the canvas itself in one go (drawBackground(), HairlineRaster).
 class GraphView : public QGraphicsView {
     Q_OBJECT
 public:
@@ -90,7 +92,10 @@ private:
     void updateNodes(int first, int last);
     void addEdges(int first, int last);
     void removeEdges(int first, int last);
-    void updateEdges(int first, int last);
+    void updateEdges();
+    // The rows of `items` from `from` on moved in their model: each item is told its new row.
+    template<typename Item>
+    void renumber(const QList<Item*>& items, int from);
     void relayout();
     // Puts each item in the cell of its place and size (moving it if it moved), then fits the
     // cells that changed.
@@ -141,6 +146,8 @@ private:
     // zooming out it fills the margin around the scaled picture until the items paint it.
     QPixmap m_whole;
     QTransform m_wholeTransform;
+    // What drawBackground() paints the canvas and the edges passing through into, kept to reuse its memory.
+    QImage m_background;
     bool m_interacting = false;
     QTimer m_settleTimer;
 };

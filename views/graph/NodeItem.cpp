@@ -11,8 +11,10 @@
 
 #include <cmath>
 
-NodeItem::NodeItem(const GraphNode& node, const GraphStyle* style)
-    : m_style(style)
+NodeItem::NodeItem(const GraphNodeModel* rows, int row, const GraphStyle* style)
+    : m_rows(rows)
+    , m_row(row)
+    , m_style(style)
 {
     setFlag(ItemIsSelectable);
     setAcceptHoverEvents(true);
@@ -20,25 +22,26 @@ NodeItem::NodeItem(const GraphNode& node, const GraphStyle* style)
     // pixmap would be blitted, and a cache per zoom level made every zoom frame redraw every node
     // into a new pixmap before blitting it (bench/graph).
     setZValue(1);
-    setNode(node);
+    const GraphNode& node = this->node();
+    setPos(node.position);
+    m_accent = accentOf(node);
+    m_accentVersion = node.version;
 }
 
-void NodeItem::setNode(const GraphNode& node)
+void NodeItem::sync()
 {
-    const bool first = m_accent == QColor();
-    const bool moved = first || node.position != m_node.position;
-    // A refresh changes numbers on thousands of nodes; only a change in what they write lays their texts out again.
-    const bool textChanged = first || drawnRate(node) != drawnRate(m_node) || !sameLook(node, m_node);
-    if (first || node.version != m_node.version || node.kind != m_node.kind)
-        m_accent = accentOf(node);
-    m_node = node;
-    if (moved) {
+    // Only what cannot wait for a paint: where the node is and its colour, which the overview
+    // reads for every node. An id's kind never changes, its version (a workload's) may.
+    const GraphNode& node = this->node();
+    if (node.position != pos()) {
         setPos(node.position);
         for (EdgeItem* edge : std::as_const(m_edges))
             edge->adjust();
     }
-    if (textChanged)
-        m_textsDirty = true;
+    if (node.version != m_accentVersion) {
+        m_accent = accentOf(node);
+        m_accentVersion = node.version;
+    }
 }
 
 QColor NodeItem::accentOf(const GraphNode& node)
@@ -76,40 +79,42 @@ bool NodeItem::sameLook(const GraphNode& a, const GraphNode& b)
 
 QString NodeItem::caption() const
 {
-    switch (m_node.kind) {
+    const GraphNode& node = this->node();
+    switch (node.kind) {
     case GraphNodeKind::Service:
-        return QObject::tr("service %1").arg(m_node.name);
+        return QObject::tr("service %1").arg(node.name);
     case GraphNodeKind::Workload:
         return QObject::tr("workload %1 (%2 of %3 pods ready)")
-            .arg(m_node.name)
-            .arg(m_node.readyPods)
-            .arg(m_node.desiredPods);
+            .arg(node.name)
+            .arg(node.readyPods)
+            .arg(node.desiredPods);
     case GraphNodeKind::External:
         // Only traffic from the namespaces shown into one that is not gives an outside node a service.
-        if (!m_node.service.isEmpty())
-            return QObject::tr("destination %1 in %2 (outside the namespaces shown)").arg(m_node.name, m_node.namespaceName);
-        return m_node.namespaceName.isEmpty()
-            ? QObject::tr("caller %1 (outside the namespaces shown)").arg(m_node.name)
-            : QObject::tr("caller %1 in %2 (outside the namespaces shown)").arg(m_node.name, m_node.namespaceName);
+        if (!node.service.isEmpty())
+            return QObject::tr("destination %1 in %2 (outside the namespaces shown)").arg(node.name, node.namespaceName);
+        return node.namespaceName.isEmpty()
+            ? QObject::tr("caller %1 (outside the namespaces shown)").arg(node.name)
+            : QObject::tr("caller %1 in %2 (outside the namespaces shown)").arg(node.name, node.namespaceName);
     }
-    return m_node.name;
+    return node.name;
 }
 
 QString NodeItem::toolTipText() const
 {
-    const double rate = m_node.requestsPerSecond;
+    const GraphNode& node = this->node();
+    const double rate = node.requestsPerSecond;
     QString text = caption() + u'\n'
         + QObject::tr("%1 requests/s arriving, %2 % 5xx, %3 % 4xx")
               .arg(rate, 0, 'f', 2)
-              .arg(rate > 0 ? 100 * m_node.serverErrorsPerSecond / rate : 0, 0, 'f', 1)
-              .arg(rate > 0 ? 100 * m_node.clientErrorsPerSecond / rate : 0, 0, 'f', 1);
+              .arg(rate > 0 ? 100 * node.serverErrorsPerSecond / rate : 0, 0, 'f', 1)
+              .arg(rate > 0 ? 100 * node.clientErrorsPerSecond / rate : 0, 0, 'f', 1);
     const std::pair<bool, QString> badges[] = {
-        {m_node.hasVirtualService, QObject::tr("VirtualService")},
-        {m_node.hasTrafficSplit, QObject::tr("traffic split")},
-        {m_node.hasHeaderRouting, QObject::tr("header-matched routing")},
-        {m_node.hasFaultInjection, QObject::tr("fault injection active")},
-        {m_node.hasCircuitBreaker, QObject::tr("circuit breaker")},
-        {m_node.missingSidecar, QObject::tr("missing sidecar")},
+        {node.hasVirtualService, QObject::tr("VirtualService")},
+        {node.hasTrafficSplit, QObject::tr("traffic split")},
+        {node.hasHeaderRouting, QObject::tr("header-matched routing")},
+        {node.hasFaultInjection, QObject::tr("fault injection active")},
+        {node.hasCircuitBreaker, QObject::tr("circuit breaker")},
+        {node.missingSidecar, QObject::tr("missing sidecar")},
     };
     for (const auto& [on, name] : badges) {
         if (on)
@@ -122,7 +127,7 @@ QColor NodeItem::outlineColor() const
 {
     if (isSelected())
         return GraphStyle::SelectionColor;
-    const Health health = this->health(m_node);
+    const Health health = this->health(node());
     return health == Health::Healthy ? m_accent : GraphStyle::healthColor(health);
 }
 
@@ -133,10 +138,11 @@ QRectF NodeItem::boundingRect() const
 
 void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*)
 {
+    const GraphNode& node = this->node();
     const double detail = option->levelOfDetailFromTransform(painter->worldTransform());
     const QRectF box(0, 0, Width, Height);
     const bool selected = option->state & QStyle::State_Selected;
-    const Health health = this->health(m_node);
+    const Health health = this->health(node);
     const QColor border = outlineColor();
 
     if (detail < GraphStyle::ShapeDetail) {
@@ -147,7 +153,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     }
     painter->setRenderHint(QPainter::Antialiasing, true);
     QColor fill;
-    switch (m_node.kind) {
+    switch (node.kind) {
     case GraphNodeKind::Service:
         fill = m_style->colors.serviceFill;
         break;
@@ -159,14 +165,14 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         break;
     }
     QPen pen(border, (selected || health != Health::Healthy ? 3 : 1.5) * m_style->lineScale);
-    if (m_node.kind == GraphNodeKind::External)
+    if (node.kind == GraphNodeKind::External)
         pen.setStyle(Qt::DashLine);
     painter->setPen(pen);
     painter->setBrush(fill);
-    const double radius = m_node.kind == GraphNodeKind::Service ? Height / 2 : 6;
+    const double radius = node.kind == GraphNodeKind::Service ? Height / 2 : 6;
     painter->drawRoundedRect(box, radius, radius);
 
-    if (m_node.kind == GraphNodeKind::Workload) {
+    if (node.kind == GraphNodeKind::Workload) {
         // A version stripe in the version's colour, so splits read at a glance.
         painter->setPen(Qt::NoPen);
         painter->setBrush(m_accent);
@@ -175,11 +181,10 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     if (detail < GraphStyle::LabelDetail)
         return;
 
-    if (m_textsDirty || m_textsFontGeneration != m_style->fontGeneration)
-        layOutTexts();
-    const QRectF text = box.adjusted(m_node.kind == GraphNodeKind::Workload ? 16 : 12, 3, -8, -3);
+    layOutTexts();
+    const QRectF text = box.adjusted(node.kind == GraphNodeKind::Workload ? 16 : 12, 3, -8, -3);
     painter->setPen(m_style->colors.text);
-    painter->setFont(m_node.kind == GraphNodeKind::Service ? m_style->boldFont : m_style->font);
+    painter->setFont(node.kind == GraphNodeKind::Service ? m_style->boldFont : m_style->font);
     painter->drawStaticText(text.topLeft(), m_title);
     painter->setFont(m_style->smallFont);
     painter->setPen(m_style->colors.secondaryText);
@@ -189,31 +194,36 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
 
 void NodeItem::layOutTexts()
 {
-    const QFont& titleFont = m_node.kind == GraphNodeKind::Service ? m_style->boldFont : m_style->font;
-    const double textWidth = Width - (m_node.kind == GraphNodeKind::Workload ? 16 : 12) - 8;
+    const GraphNode& node = this->node();
+    // A refresh changes numbers on thousands of nodes; only a change in what this one writes lays
+    // its texts out again.
+    if (m_textsFontGeneration == m_style->fontGeneration && drawnRate(node) == drawnRate(m_textsOf) && sameLook(node, m_textsOf))
+        return;
+    const QFont& titleFont = node.kind == GraphNodeKind::Service ? m_style->boldFont : m_style->font;
+    const double textWidth = Width - (node.kind == GraphNodeKind::Workload ? 16 : 12) - 8;
     // Cut where the box ends, as the clipped text did, but say so with an ellipsis.
-    m_title.setText(QFontMetricsF(titleFont).elidedText(m_node.name, Qt::ElideRight, textWidth));
+    m_title.setText(QFontMetricsF(titleFont).elidedText(node.name, Qt::ElideRight, textWidth));
     m_title.setTextFormat(Qt::PlainText);
     m_title.prepare(QTransform(), titleFont);
     QString detailText;
-    if (m_node.kind == GraphNodeKind::Workload)
-        detailText = QObject::tr("%1 · %2/%3 pods").arg(m_node.version).arg(m_node.readyPods).arg(m_node.desiredPods);
-    else if (m_node.kind == GraphNodeKind::Service)
-        detailText = QObject::tr("%1 rps").arg(m_node.requestsPerSecond, 0, 'f', 1);
+    if (node.kind == GraphNodeKind::Workload)
+        detailText = QObject::tr("%1 · %2/%3 pods").arg(node.version).arg(node.readyPods).arg(node.desiredPods);
+    else if (node.kind == GraphNodeKind::Service)
+        detailText = QObject::tr("%1 rps").arg(node.requestsPerSecond, 0, 'f', 1);
     else
-        detailText = m_node.namespaceName.isEmpty() ? QObject::tr("outside caller")
-                                                    : QObject::tr("outside: %1").arg(m_node.namespaceName);
+        detailText = node.namespaceName.isEmpty() ? QObject::tr("outside caller")
+                                                    : QObject::tr("outside: %1").arg(node.namespaceName);
     // Among several namespaces the same names repeat: the small line says whose node this is.
-    if (m_node.namespaceShown)
-        detailText = m_node.namespaceName + QStringLiteral(" · ") + detailText;
+    if (node.namespaceShown)
+        detailText = node.namespaceName + QStringLiteral(" · ") + detailText;
     m_subtitle.setText(QFontMetricsF(m_style->smallFont).elidedText(detailText, Qt::ElideRight, textWidth));
     m_subtitle.setTextFormat(Qt::PlainText);
     m_subtitle.prepare(QTransform(), m_style->smallFont);
 
     // Small tags along the top edge, right to left, each a short word an operator can read aloud.
     const std::pair<bool, const char*> badges[] = {
-        {m_node.missingSidecar, "no sidecar"}, {m_node.hasCircuitBreaker, "CB"}, {m_node.hasFaultInjection, "fault"},
-        {m_node.hasHeaderRouting, "A/B"},     {m_node.hasTrafficSplit, "split"}, {m_node.hasVirtualService, "VS"},
+        {node.missingSidecar, "no sidecar"}, {node.hasCircuitBreaker, "CB"}, {node.hasFaultInjection, "fault"},
+        {node.hasHeaderRouting, "A/B"},     {node.hasTrafficSplit, "split"}, {node.hasVirtualService, "VS"},
     };
     m_badges.clear();
     const QFontMetricsF metrics(m_style->smallFont);
@@ -229,7 +239,7 @@ void NodeItem::layOutTexts()
         m_badges.append(std::move(badge));
         right -= w + 3;
     }
-    m_textsDirty = false;
+    m_textsOf = node;
     m_textsFontGeneration = m_style->fontGeneration;
 }
 

@@ -2,6 +2,7 @@
 #include "OverviewItem.h"
 
 #include "EdgeItem.h"
+#include "HairlineRaster.h"
 #include "NodeItem.h"
 
 #include <QPainter>
@@ -14,9 +15,9 @@ OverviewItem::OverviewItem(const QList<NodeItem*>* nodes, const QList<EdgeItem*>
 {
     // Under the nodes' z, so that the view's own items would cover it if both were ever shown.
     setZValue(-1);
-    // Panning at one scale scrolls the cached picture and paints only the strip that comes into view.
-    setCacheMode(DeviceCoordinateCache);
-    // For the exposed rect: zoomed in, most of the graph is outside the part being painted.
+    // No item cache: the view keeps its own picture of the viewport, scrolls it while panning and
+    // has only the strip that came into view painted. For the exposed rect: zoomed in, most of
+    // the graph is outside the part being painted.
     setFlag(ItemUsesExtendedStyleOption);
 }
 
@@ -30,6 +31,14 @@ void OverviewItem::invalidate()
 {
     m_dirty = true;
     update();
+}
+
+QVariant OverviewItem::itemChange(GraphicsItemChange change, const QVariant& value)
+{
+    // Hidden while the view is zoomed in: a viewport's worth of pixels it does not need until then.
+    if (change == ItemVisibleHasChanged && !value.toBool())
+        m_lines = QImage();
+    return QGraphicsItem::itemChange(change, value);
 }
 
 OverviewItem::Batch& OverviewItem::batchOf(const QColor& color)
@@ -66,22 +75,30 @@ void OverviewItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opti
 {
     if (m_dirty)
         rebuild();
-    // Only what crosses the exposed part is handed to the raster engine: testing thousands of
-    // rectangles costs far less than clipping thousands of lines (bench/graph, zoom frames).
-    const QRectF exposed = option->exposedRect.isEmpty() ? m_bounds : option->exposedRect;
-    // Hairlines without smoothing: what the raster engine draws fastest, and at this size smoothing
-    // would only blur lines a pixel wide.
+    const QRectF exposed = (option->exposedRect.isEmpty() ? m_bounds : option->exposedRect) & m_bounds;
+    // The lines go into an image of the exposed pixels, written directly (HairlineRaster), which
+    // is then blended over the background in one call.
+    const QTransform world = painter->worldTransform();
+    const QTransform device = painter->deviceTransform();
+    const QRect pixels = device.mapRect(exposed).toAlignedRect();
+    if (pixels.isEmpty())
+        return;
+    if (m_lines.size() != pixels.size())
+        m_lines = QImage(pixels.size(), QImage::Format_ARGB32_Premultiplied);
+    m_lines.fill(Qt::transparent);
+    HairlineRaster raster(&m_lines, device * QTransform::fromTranslate(-pixels.left(), -pixels.top()));
+    for (const Batch& batch : std::as_const(m_batches))
+        raster.drawLines(batch.lines, batch.color);
+    // Drawn at its device pixels: the painter maps logical coordinates by the device's pixel ratio.
+    const qreal ratio = device.m11() / world.m11();
+    m_lines.setDevicePixelRatio(ratio);
+    painter->setWorldTransform(QTransform());
+    painter->drawImage(QPointF(pixels.topLeft()) / ratio, m_lines);
+    painter->setWorldTransform(world);
+
+    // Only the blocks that cross the exposed part are handed to the raster engine: testing
+    // thousands of rectangles costs far less than having it clip them.
     painter->setRenderHint(QPainter::Antialiasing, false);
-    painter->setBrush(Qt::NoBrush);
-    for (const Batch& batch : std::as_const(m_batches)) {
-        m_visibleLines.clear();
-        for (const QLineF& line : batch.lines) {
-            if (exposed.intersects(QRectF(line.p1(), line.p2()).normalized().adjusted(-1, -1, 1, 1)))
-                m_visibleLines.append(line);
-        }
-        painter->setPen(QPen(batch.color, 0));
-        painter->drawLines(m_visibleLines.constData(), int(m_visibleLines.size()));
-    }
     painter->setPen(Qt::NoPen);
     for (const Batch& batch : std::as_const(m_batches)) {
         m_visibleBlocks.clear();

@@ -3,6 +3,7 @@
 
 #include <QColor>
 #include <QGraphicsItem>
+#include <QImage>
 #include <QLineF>
 #include <QList>
 #include <QRectF>
@@ -11,10 +12,11 @@ class EdgeItem;
 class NodeItem;
 
 // The whole graph as one item, for a view zoomed out too far to read anything: every edge a
-// straight hairline and every node a block in its colour, batched by colour into a few drawLines()
-// and drawRects() calls. Measured (bench/graph, 2,000 services, 25,000 items): the scene spends
-// about 45 ms per frame just visiting items that draw nothing, and 200 ms with them drawing lines
-// one by one, where this item paints the same picture in a few milliseconds.
+// straight hairline and every node a block in its colour, batched by colour: the lines written
+// into an image by a HairlineRaster, the blocks in a few drawRects() calls. Measured (bench/graph,
+// 2,000 services, 25,000 items): the scene spends about 45 ms per frame just visiting items that
+// draw nothing, and 200 ms with them drawing lines one by one, where this item paints the same
+// picture in a few milliseconds.
 class OverviewItem : public QGraphicsItem {
 public:
     enum { Type = UserType + 3 };
@@ -32,6 +34,9 @@ public:
     QRectF boundingRect() const override { return m_bounds; }
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
+protected:
+    QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
+
 private:
     struct Batch {
         QColor color;
@@ -47,7 +52,7 @@ private:
     QList<Batch> m_batches; // a handful: health colours, version colours, the selection colour
     QRectF m_bounds;
     bool m_dirty = true;
-    // What one paint hands to the painter, kept to reuse their capacity.
-    QList<QLineF> m_visibleLines;
+    // What one paint draws the lines into and hands to the painter, kept to reuse their memory.
+    QImage m_lines;
     QList<QRectF> m_visibleBlocks;
 };
