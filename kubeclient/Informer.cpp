@@ -79,6 +79,12 @@ void Informer::stop()
     m_listed.clear();
 }
 
+void Informer::abandon()
+{
+    m_inFlight = 0;
+    stop();
+}
+
 std::string Informer::withQuery(std::vector<std::string> parameters) const
 {
     if (!m_options.labelSelector.empty())
@@ -96,6 +102,7 @@ std::string Informer::withQuery(std::vector<std::string> parameters) const
 
 void Informer::list(ListFrom from)
 {
+    ++m_lists;
     m_listFrom = from;
     m_paginated = true;
     m_listed.clear();
@@ -141,8 +148,9 @@ void Informer::onPage(ListResult result)
         retryLater(result.error, Then::Relist);
         return;
     }
-    m_listed.insert(m_listed.end(), std::make_move_iterator(result.items.begin()),
-                    std::make_move_iterator(result.items.end()));
+    // Page by page, so that at most one page of whole objects is held at a time.
+    for (auto& item : result.items)
+        m_listed.push_back(transformed(std::move(item)));
     if (!result.continueToken.empty() && m_paginated) {
         requestPage(result.continueToken, true);
         return;
@@ -154,6 +162,11 @@ void Informer::onPage(ListResult result)
     m_listFrom = ListFrom::ServerCache;
     if (!emit(changes))
         return;
+    if (m_handlers.listed) {
+        m_handlers.listed();
+        if (!m_running)
+            return;
+    }
     if (!m_synced) {
         m_synced = true;
         if (m_handlers.synced)
@@ -199,7 +212,7 @@ void Informer::onWatchEvent(const WatchEvent& event)
         m_lastResourceVersion = version;
     if (event.type == "BOOKMARK")
         return;
-    if (auto change = m_cache.apply(event.type, event.object))
+    if (auto change = m_cache.apply(event.type, transformed(event.object)))
         emit({*change});
 }
 
@@ -223,6 +236,11 @@ void Informer::onWatchEnd(const ApiError& error)
     // resourceVersion, so resume the watch there. Anything else (403, a bad stream) means lists again.
     const bool resumable = error.kind == ApiError::Kind::Transport || error.httpStatus == 429 || error.httpStatus >= 500;
     retryLater(error, resumable ? Then::Rewatch : Then::Relist);
+}
+
+ObjectPtr Informer::transformed(ObjectPtr object) const
+{
+    return m_options.transform && object ? m_options.transform(object) : object;
 }
 
 bool Informer::emit(const std::vector<CacheChange>& changes)

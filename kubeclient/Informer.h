@@ -21,6 +21,12 @@ struct InformerOptions {
     // reflector: 5 to 10 minutes), so that reconnects of many clients spread out.
     std::chrono::seconds minWatchTimeout{300};
     Backoff::Settings backoff;
+    // Applied to every object before the cache keeps it, listed or watched, deletions included
+    // (client-go's SharedIndexInformer.SetTransform): keep only what the handlers read, so that the
+    // cache of thousands of pods does not hold their managedFields, specs and statuses. It must keep
+    // metadata.name, .namespace and .resourceVersion, which the cache keys and compares on. Empty:
+    // objects are kept whole.
+    std::function<ObjectPtr(const ObjectPtr&)> transform;
 };
 
 // List-then-watch of one collection (client-go's reflector and informer in one), keeping a local
@@ -47,6 +53,9 @@ public:
         std::function<void(const ObjectPtr& lastKnown)> deleted;
         // After the first complete list has been applied to the cache; once.
         std::function<void()> synced;
+        // After every complete list has been applied (the first one before synced): a list that
+        // succeeds after failures says the collection is readable again, even when nothing changed.
+        std::function<void()> listed;
         // Each failed list or watch, before the retry (for a status line); the informer recovers by itself.
         std::function<void(const ApiError&)> failed;
     };
@@ -59,11 +68,17 @@ public:
     void start();
     // Cancels what is in flight; no callback runs after it returns. start() again resumes with a list.
     void stop();
+    // For an informer whose client was destroyed first (which cancelled everything it had in
+    // flight): stops it without touching the client, so that it can then be destroyed.
+    void abandon();
 
     bool hasSynced() const { return m_synced; }
     const InformerCache& cache() const { return m_cache; }
     // The resourceVersion the next watch would resume from.
     const std::string& lastResourceVersion() const { return m_lastResourceVersion; }
+    // The lists started so far, relists included (client-go's reflector counted them as
+    // lists_total): how a caller tells a change that came by watch from one that needed a list.
+    int listCount() const { return m_lists; }
 
 private:
     enum class ListFrom { ServerCache, Latest };
@@ -74,6 +89,7 @@ private:
     void watch();
     void onWatchEvent(const WatchEvent& event);
     void onWatchEnd(const ApiError& error);
+    ObjectPtr transformed(ObjectPtr object) const;
     // Emits the changes; false when a callback stopped the informer.
     bool emit(const std::vector<CacheChange>& changes);
     enum class Then { Relist, Rewatch };
@@ -96,6 +112,7 @@ private:
     std::string m_lastResourceVersion;
     std::chrono::steady_clock::time_point m_watchStarted;
     int m_watchEvents = 0;
+    int m_lists = 0;
     std::mt19937 m_random{std::random_device{}()};
 };
 

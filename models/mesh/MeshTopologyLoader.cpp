@@ -4,6 +4,7 @@
 #include "MeshTopologyParser.h"
 #include "models/session/ClusterSession.h"
 
+#include "kubeclient/Informer.h"
 #include "kubeclient/KubeClient.h"
 #include "kubeclient/ResourceKind.h"
 
@@ -11,24 +12,31 @@
 
 #include <algorithm>
 #include <array>
-#include <optional>
 
 namespace {
 
-// Services decide whether a namespace can be shown; every other kind only adds to it. Istio's and
-// Gateway API's kinds are optional anyway: a cluster without them answers 404, meaning "none".
+// A burst of events (a rollout, a split applied to several routes) becomes one publish this long
+// after its first event: short enough to feel immediate, long enough to gather the burst.
+constexpr int CoalesceMs = 150;
+
+// Services decide whether a namespace can be shown, and the other kinds are watched only once
+// they could be listed; every other kind only adds to it. Istio's and Gateway API's kinds are
+// optional anyway: a cluster without them answers 404, meaning "none".
 struct Wanted {
     const kube::ResourceKind* kind;
-    void (MeshTopologyParser::*add)(const nlohmann::json& list);
-    bool decidesNamespace;
+    void (*add)(MeshTopologyParser& parser, const kube::ObjectPtr& object);
+    RawObject (*fields)(const RawObject& object); // what the cache keeps; null: the whole object
 };
+constexpr size_t ServicesKind = 0;
 constexpr std::array<Wanted, 6> Kinds{{
-    {&kube::kinds::Services, &MeshTopologyParser::addServices, true},
-    {&kube::kinds::Deployments, &MeshTopologyParser::addDeployments, false},
-    {&kube::kinds::Pods, &MeshTopologyParser::addPods, false},
-    {&kube::kinds::VirtualServices, &MeshTopologyParser::addVirtualServices, false},
-    {&kube::kinds::DestinationRules, &MeshTopologyParser::addDestinationRules, false},
-    {&kube::kinds::HTTPRoutes, &MeshTopologyParser::addHttpRoutes, false},
+    {&kube::kinds::Services, [](MeshTopologyParser& p, const kube::ObjectPtr& o) { p.addService(*o); },
+     &MeshTopologyParser::serviceFields},
+    {&kube::kinds::Deployments, [](MeshTopologyParser& p, const kube::ObjectPtr& o) { p.addDeployment(*o); },
+     &MeshTopologyParser::deploymentFields},
+    {&kube::kinds::Pods, [](MeshTopologyParser& p, const kube::ObjectPtr& o) { p.addPod(*o); }, &MeshTopologyParser::podFields},
+    {&kube::kinds::VirtualServices, [](MeshTopologyParser& p, const kube::ObjectPtr& o) { p.addVirtualService(o); }, nullptr},
+    {&kube::kinds::DestinationRules, [](MeshTopologyParser& p, const kube::ObjectPtr& o) { p.addDestinationRule(o); }, nullptr},
+    {&kube::kinds::HTTPRoutes, [](MeshTopologyParser& p, const kube::ObjectPtr& o) { p.addHttpRoute(o); }, nullptr},
 }};
 
 QStringList withoutDuplicates(QStringList names)
@@ -38,25 +46,40 @@ QStringList withoutDuplicates(QStringList names)
     return names;
 }
 
+// Whether two states of a trimmed object differ in more than their resourceVersion: a pod's status
+// changes often in ways the topology does not read, and those must not rebuild the graph.
+bool differsBeyondVersion(const nlohmann::json& previous, const nlohmann::json& current)
+{
+    nlohmann::json a = previous;
+    nlohmann::json b = current;
+    for (nlohmann::json* object : {&a, &b}) {
+        if (object->contains("metadata") && (*object)["metadata"].is_object())
+            (*object)["metadata"].erase("resourceVersion");
+    }
+    return a != b;
+}
+
 } // namespace
 
-// One list in flight at a time, each reduced by the parser as it arrives: the I/O thread parses an
-// answer into a document as soon as it is complete, so lists asked for together were parsed and
-// held together (at 2,000 services over 100 MB at once, which glibc then keeps). Asking in turn
-// costs a round trip per list; for bookinfo that is a few milliseconds.
-struct MeshTopologyLoader::Pending {
-    struct Namespace {
-        explicit Namespace(const QString& name)
-            : parser(name)
-        {
-        }
-        MeshTopologyParser parser;
-        QString forbidden; // why the namespace cannot be shown at all; empty when it can
-        QList<HiddenPart> hiddenKinds;
+struct MeshTopologyLoader::Watched {
+    enum class State { Waiting, Listed, Absent, Forbidden };
+    struct Kind {
+        std::unique_ptr<kube::Informer> informer;
+        State state = State::Waiting;
+        QString reason; // why it is forbidden
     };
-    std::vector<Namespace> namespaces; // in the order of m_namespaces
-    size_t next = 0;                   // the next of namespaces × Kinds to ask for
-    std::optional<kube::RequestId> inFlight;
+    explicit Watched(const QString& n)
+        : name(n)
+    {
+    }
+    QString name;
+    std::array<Kind, Kinds.size()> kinds;
+
+    bool hidden() const { return kinds[ServicesKind].state == State::Forbidden; }
+    bool listed() const
+    {
+        return hidden() || std::none_of(kinds.cbegin(), kinds.cend(), [](const Kind& k) { return k.state == State::Waiting; });
+    }
 };
 
 MeshTopologyLoader::MeshTopologyLoader(ClusterSession* session, QObject* parent)
@@ -64,15 +87,14 @@ MeshTopologyLoader::MeshTopologyLoader(ClusterSession* session, QObject* parent)
     , m_session(session)
     , m_namespaces{session->namespaceName()}
 {
-    connect(&m_timer, &QTimer::timeout, this, [this] {
-        if (!m_pending)
-            refresh();
-    });
+    m_publishTimer.setSingleShot(true);
+    connect(&m_publishTimer, &QTimer::timeout, this, &MeshTopologyLoader::publish);
 }
 
 MeshTopologyLoader::~MeshTopologyLoader()
 {
-    cancelPending();
+    for (const auto& watched : m_watched)
+        forget(*watched);
 }
 
 void MeshTopologyLoader::setNamespaces(const QStringList& namespaces)
@@ -80,94 +102,161 @@ void MeshTopologyLoader::setNamespaces(const QStringList& namespaces)
     QStringList wanted = withoutDuplicates(namespaces);
     if (wanted.isEmpty() && m_session)
         wanted = {m_session->namespaceName()};
-    if (wanted == m_namespaces)
+    if (wanted == m_namespaces && m_watching)
         return;
     m_namespaces = wanted;
-    refresh();
+    watchNamespaces();
 }
 
 void MeshTopologyLoader::setInterval(int milliseconds)
 {
-    if (milliseconds <= 0) {
-        m_timer.stop();
-        return;
-    }
-    m_timer.start(milliseconds);
+    m_interval = std::max(0, milliseconds);
 }
 
-void MeshTopologyLoader::cancelPending()
+int MeshTopologyLoader::listCount() const
 {
-    if (m_pending && m_pending->inFlight && m_session)
-        m_session->kube().cancel(*m_pending->inFlight);
-    m_pending.reset();
+    int lists = 0;
+    for (const auto& watched : m_watched) {
+        for (const Watched::Kind& kind : watched->kinds)
+            lists += kind.informer ? kind.informer->listCount() : 0;
+    }
+    return lists;
 }
 
 void MeshTopologyLoader::refresh()
 {
     if (!m_session)
         return;
-    cancelPending();
-    auto pending = std::make_shared<Pending>();
-    m_pending = pending;
-    pending->namespaces.reserve(size_t(m_namespaces.size()));
-    for (const QString& name : std::as_const(m_namespaces))
-        pending->namespaces.emplace_back(name);
-    requestNext(pending);
+    if (!m_watching)
+        watchNamespaces();
+    else if (allListed())
+        schedulePublish(CoalesceMs);
 }
 
-void MeshTopologyLoader::requestNext(const std::shared_ptr<Pending>& pending)
+void MeshTopologyLoader::forget(Watched& watched)
 {
-    pending->inFlight.reset();
-    // A namespace whose services are forbidden is left out whole: its other kinds are not asked for.
-    while (pending->next < pending->namespaces.size() * Kinds.size()
-           && !pending->namespaces[pending->next / Kinds.size()].forbidden.isEmpty())
-        ++pending->next;
-    if (pending->next == pending->namespaces.size() * Kinds.size()) {
-        publish(*pending);
-        return;
+    for (Watched::Kind& kind : watched.kinds) {
+        // Destroying the session destroyed its client, which cancelled all the informers had in flight.
+        if (kind.informer && !m_session)
+            kind.informer->abandon();
+        kind.informer.reset();
     }
-    const size_t n = pending->next / Kinds.size();
-    const Wanted& w = Kinds[pending->next % Kinds.size()];
-    ++pending->next;
-    const QPointer<MeshTopologyLoader> self(this);
-    pending->inFlight = m_session->kube().get(
-        w.kind->collectionPath(m_namespaces.at(qsizetype(n)).toStdString()), [self, pending, n, &w](kube::JsonResult result) {
-            if (!self || self->m_pending != pending)
-                return; // superseded by a newer refresh
-            Pending::Namespace& space = pending->namespaces[n];
-            if (result.error.httpStatus == 403) {
-                const QString reason =
-                    QString::fromStdString(result.error.message.empty() ? result.error.describe() : result.error.message);
-                if (w.decidesNamespace)
-                    space.forbidden = reason;
-                else
-                    space.hiddenKinds.append({self->m_namespaces.at(qsizetype(n)), QString::fromStdString(w.kind->plural), reason});
-            } else if (!result.error.ok() && result.error.httpStatus != 404) {
-                self->m_pending.reset();
-                Q_EMIT self->loadFailed(QString::fromStdString(result.error.describe()));
-                return;
-            } else if (result.object) {
-                (space.parser.*(w.add))(*result.object);
-            }
-            self->requestNext(pending);
-        });
 }
 
-void MeshTopologyLoader::publish(Pending& pending)
+void MeshTopologyLoader::watchNamespaces()
 {
-    m_pending.reset();
-    MeshTopologies topologies;
-    for (size_t i = 0; i < pending.namespaces.size(); ++i) {
-        Pending::Namespace& read = pending.namespaces[i];
-        const QString& name = m_namespaces.at(qsizetype(i));
-        if (!read.forbidden.isEmpty()) {
-            topologies.hidden.append({name, QString(), read.forbidden});
+    std::vector<std::unique_ptr<Watched>> kept;
+    for (auto& watched : m_watched) {
+        if (m_namespaces.contains(watched->name))
+            kept.push_back(std::move(watched));
+        else
+            forget(*watched);
+    }
+    m_watched.clear();
+    if (!m_session)
+        return;
+    m_watching = true;
+    for (const QString& name : std::as_const(m_namespaces)) {
+        const auto it = std::find_if(kept.begin(), kept.end(), [&](const auto& w) { return w && w->name == name; });
+        if (it != kept.end()) {
+            m_watched.push_back(std::move(*it));
             continue;
         }
-        QList<HiddenPart> kinds = read.hiddenKinds; // in answer order: sorted, so refreshes agree
+        m_watched.push_back(std::make_unique<Watched>(name));
+        startKind(*m_watched.back(), ServicesKind);
+    }
+    changed(); // a namespace gone is a change; one added is published once it is listed
+}
+
+void MeshTopologyLoader::startKind(Watched& watched, size_t kind)
+{
+    const Wanted& wanted = Kinds[kind];
+    Watched::Kind& state = watched.kinds[kind];
+    // Watched lives on the heap and outlives its informers, which run these on this thread.
+    Watched* const where = &watched;
+    auto become = [this, where, kind](Watched::State now, const QString& reason = {}) {
+        Watched::Kind& k = where->kinds[kind];
+        if (k.state == now && k.reason == reason)
+            return;
+        const bool firstListOfServices = kind == ServicesKind && now == Watched::State::Listed && !where->kinds[1].informer;
+        k.state = now;
+        k.reason = reason;
+        if (firstListOfServices) {
+            for (size_t other = 1; other < Kinds.size(); ++other)
+                startKind(*where, other);
+        }
+        changed();
+    };
+    kube::Informer::Handlers handlers;
+    handlers.added = [this](const kube::ObjectPtr&) { changed(); };
+    handlers.deleted = [this](const kube::ObjectPtr&) { changed(); };
+    handlers.updated = [this, trimmed = wanted.fields != nullptr](const kube::ObjectPtr& previous, const kube::ObjectPtr& current) {
+        if (!trimmed || differsBeyondVersion(*previous, *current))
+            changed();
+    };
+    handlers.listed = [become] { become(Watched::State::Listed); };
+    handlers.failed = [this, become](const kube::ApiError& error) {
+        if (error.httpStatus == 403)
+            become(Watched::State::Forbidden, QString::fromStdString(error.message.empty() ? error.describe() : error.message));
+        else if (error.httpStatus == 404)
+            become(Watched::State::Absent);
+        else
+            Q_EMIT loadFailed(QString::fromStdString(error.describe()));
+    };
+    kube::InformerOptions options;
+    if (wanted.fields)
+        options.transform = wanted.fields;
+    state.informer = std::make_unique<kube::Informer>(m_session->kube(), wanted.kind->collectionPath(watched.name.toStdString()),
+                                                      std::move(handlers), std::move(options));
+    state.informer->start();
+}
+
+bool MeshTopologyLoader::allListed() const
+{
+    return std::all_of(m_watched.cbegin(), m_watched.cend(), [](const auto& w) { return w->listed(); });
+}
+
+void MeshTopologyLoader::changed()
+{
+    // Until every namespace is listed there is nothing consistent to publish; the last list in calls this.
+    if (!allListed() || m_publishTimer.isActive())
+        return;
+    const qint64 sinceLast = m_sincePublished.isValid() ? m_sincePublished.elapsed() : m_interval;
+    schedulePublish(int(std::max<qint64>(CoalesceMs, m_interval - sinceLast)));
+}
+
+void MeshTopologyLoader::schedulePublish(int delayMs)
+{
+    if (m_publishTimer.isActive() && m_publishTimer.remainingTime() <= delayMs)
+        return;
+    m_publishTimer.start(delayMs);
+}
+
+void MeshTopologyLoader::publish()
+{
+    if (!m_session || !allListed())
+        return;
+    MeshTopologies topologies;
+    for (const auto& watched : m_watched) {
+        if (watched->hidden()) {
+            topologies.hidden.append({watched->name, QString(), watched->kinds[ServicesKind].reason});
+            continue;
+        }
+        MeshTopologyParser parser(watched->name);
+        QList<HiddenPart> kinds;
+        for (size_t k = 0; k < Kinds.size(); ++k) {
+            const Watched::Kind& kind = watched->kinds[k];
+            if (kind.state == Watched::State::Forbidden)
+                kinds.append({watched->name, QString::fromStdString(Kinds[k].kind->plural), kind.reason});
+            if (kind.state != Watched::State::Listed)
+                continue;
+            for (const kube::ObjectPtr& object : kind.informer->cache().items())
+                Kinds[k].add(parser, object);
+        }
         std::sort(kinds.begin(), kinds.end(), [](const auto& a, const auto& b) { return a.kind < b.kind; });
         topologies.hidden.append(kinds);
-        topologies.namespaces.append(read.parser.finish());
+        topologies.namespaces.append(parser.finish());
     }
+    m_sincePublished.start();
     Q_EMIT topologyAvailable(topologies);
 }

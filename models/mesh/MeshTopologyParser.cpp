@@ -73,19 +73,90 @@ bool podHasSidecar(const json& pod)
     return false;
 }
 
+// Copies the value at `path` in `from` to the same place in `to`, if there is one.
+void keep(json& to, const json& from, std::initializer_list<const char*> path)
+{
+    const json& value = at(from, path);
+    if (value.is_null())
+        return;
+    json* target = &to;
+    for (const char* key : path)
+        target = &(*target)[key];
+    *target = value;
+}
+
+// What every object keeps: the name and what an informer's cache keys and compares on.
+json withMetadata(const json& object)
+{
+    json kept = json::object();
+    for (const char* key : {"name", "namespace", "resourceVersion"})
+        keep(kept, object, {"metadata", key});
+    return kept;
+}
+
 } // namespace
 
 MeshTopology MeshTopologyParser::parse(const QString& namespaceName, const Lists& lists)
 {
     static const json none = json::object();
+    auto of = [](const RawObject& list) -> const json& { return items(list ? *list : none); };
+    auto shared = [](const json& item) { return std::make_shared<const json>(item); };
     MeshTopologyParser parser(namespaceName);
-    parser.addServices(lists.services ? *lists.services : none);
-    parser.addDeployments(lists.deployments ? *lists.deployments : none);
-    parser.addPods(lists.pods ? *lists.pods : none);
-    parser.addVirtualServices(lists.virtualServices ? *lists.virtualServices : none);
-    parser.addDestinationRules(lists.destinationRules ? *lists.destinationRules : none);
-    parser.addHttpRoutes(lists.httpRoutes ? *lists.httpRoutes : none);
+    for (const json& item : of(lists.services))
+        parser.addService(item);
+    for (const json& item : of(lists.deployments))
+        parser.addDeployment(item);
+    for (const json& item : of(lists.pods))
+        parser.addPod(item);
+    for (const json& item : of(lists.virtualServices))
+        parser.addVirtualService(shared(item));
+    for (const json& item : of(lists.destinationRules))
+        parser.addDestinationRule(shared(item));
+    for (const json& item : of(lists.httpRoutes))
+        parser.addHttpRoute(shared(item));
     return parser.finish();
+}
+
+RawObject MeshTopologyParser::serviceFields(const RawObject& service)
+{
+    json kept = withMetadata(*service);
+    keep(kept, *service, {"spec", "selector"});
+    return std::make_shared<const json>(std::move(kept));
+}
+
+RawObject MeshTopologyParser::deploymentFields(const RawObject& deployment)
+{
+    json kept = withMetadata(*deployment);
+    keep(kept, *deployment, {"spec", "replicas"});
+    keep(kept, *deployment, {"spec", "selector", "matchLabels"});
+    keep(kept, *deployment, {"spec", "template", "metadata", "labels"});
+    return std::make_shared<const json>(std::move(kept));
+}
+
+RawObject MeshTopologyParser::podFields(const RawObject& pod)
+{
+    json kept = withMetadata(*pod);
+    keep(kept, *pod, {"metadata", "labels"});
+    // Of the containers only their names (podHasSidecar), of the conditions only Ready (podIsReady).
+    for (const char* field : {"containers", "initContainers"}) {
+        const json& containers = at(*pod, {"spec", field});
+        if (!containers.is_array())
+            continue;
+        json names = json::array();
+        for (const json& container : containers)
+            names.push_back(json::object({{"name", container.is_object() ? container.value("name", "") : ""}}));
+        kept["spec"][field] = std::move(names);
+    }
+    const json& conditions = at(*pod, {"status", "conditions"});
+    if (conditions.is_array()) {
+        json ready = json::array();
+        for (const json& condition : conditions) {
+            if (condition.is_object() && condition.value("type", "") == "Ready")
+                ready.push_back(json::object({{"type", "Ready"}, {"status", condition.value("status", "")}}));
+        }
+        kept["status"]["conditions"] = std::move(ready);
+    }
+    return std::make_shared<const json>(std::move(kept));
 }
 
 MeshTopologyParser::MeshTopologyParser(const QString& namespaceName)
@@ -93,81 +164,73 @@ MeshTopologyParser::MeshTopologyParser(const QString& namespaceName)
     m_topology.namespaceName = namespaceName;
 }
 
-void MeshTopologyParser::addServices(const json& list)
+void MeshTopologyParser::addService(const json& service)
 {
-    for (const json& item : items(list))
-        m_topology.services.append({str(at(item, {"metadata"}), "name"), labelsOf(at(item, {"spec", "selector"}))});
+    m_topology.services.append({str(at(service, {"metadata"}), "name"), labelsOf(at(service, {"spec", "selector"}))});
 }
 
-void MeshTopologyParser::addPods(const json& list)
+void MeshTopologyParser::addPod(const json& pod)
 {
-    for (const json& pod : items(list)) {
-        Pod summary{{}, podIsReady(pod), podHasSidecar(pod)};
-        if (summary.ready || !summary.sidecar) {
-            summary.labels = labelPairsOf(at(pod, {"metadata", "labels"}));
-            m_pods.append(std::move(summary));
-        }
+    Pod summary{{}, podIsReady(pod), podHasSidecar(pod)};
+    if (summary.ready || !summary.sidecar) {
+        summary.labels = labelPairsOf(at(pod, {"metadata", "labels"}));
+        m_pods.append(std::move(summary));
     }
 }
 
-void MeshTopologyParser::addDeployments(const json& list)
+void MeshTopologyParser::addDeployment(const json& deployment)
 {
-    for (const json& item : items(list)) {
-        MeshWorkload w;
-        w.name = str(at(item, {"metadata"}), "name");
-        w.podLabels = labelsOf(at(item, {"spec", "template", "metadata", "labels"}));
-        w.app = w.podLabels.value(QStringLiteral("app"));
-        w.version = w.podLabels.value(QStringLiteral("version"));
-        const json& replicas = at(item, {"spec", "replicas"});
-        w.desiredReplicas = replicas.is_number_integer() ? replicas.get<int>() : 1;
-        m_topology.workloads.append(w);
-        m_deploymentSelectors.append(labelPairsOf(at(item, {"spec", "selector", "matchLabels"})));
-    }
+    MeshWorkload w;
+    w.name = str(at(deployment, {"metadata"}), "name");
+    w.podLabels = labelsOf(at(deployment, {"spec", "template", "metadata", "labels"}));
+    w.app = w.podLabels.value(QStringLiteral("app"));
+    w.version = w.podLabels.value(QStringLiteral("version"));
+    const json& replicas = at(deployment, {"spec", "replicas"});
+    w.desiredReplicas = replicas.is_number_integer() ? replicas.get<int>() : 1;
+    m_topology.workloads.append(w);
+    m_deploymentSelectors.append(labelPairsOf(at(deployment, {"spec", "selector", "matchLabels"})));
 }
 
-void MeshTopologyParser::addVirtualServices(const json& list)
+void MeshTopologyParser::addVirtualService(const RawObject& virtualService)
 {
-    for (const json& item : items(list)) {
-        MeshVirtualService vs;
-        vs.name = str(at(item, {"metadata"}), "name");
-        vs.resourceVersion = str(at(item, {"metadata"}), "resourceVersion");
-        for (const json& host : at(item, {"spec", "hosts"})) {
-            if (host.is_string())
-                vs.hosts.append(QString::fromStdString(host.get<std::string>()));
-        }
-        vs.raw = std::make_shared<const json>(item);
-        m_topology.virtualServices.append(vs);
+    const json& item = *virtualService;
+    MeshVirtualService vs;
+    vs.name = str(at(item, {"metadata"}), "name");
+    vs.resourceVersion = str(at(item, {"metadata"}), "resourceVersion");
+    for (const json& host : at(item, {"spec", "hosts"})) {
+        if (host.is_string())
+            vs.hosts.append(QString::fromStdString(host.get<std::string>()));
     }
+    vs.raw = virtualService;
+    m_topology.virtualServices.append(vs);
 }
 
-void MeshTopologyParser::addDestinationRules(const json& list)
+void MeshTopologyParser::addDestinationRule(const RawObject& destinationRule)
 {
-    for (const json& item : items(list)) {
-        MeshDestinationRule dr;
-        dr.name = str(at(item, {"metadata"}), "name");
-        dr.host = str(at(item, {"spec"}), "host");
-        for (const json& subset : at(item, {"spec", "subsets"})) {
-            dr.subsets.append({str(subset, "name"), labelsOf(at(subset, {"labels"}))});
-        }
-        dr.raw = std::make_shared<const json>(item);
-        m_topology.destinationRules.append(dr);
+    const json& item = *destinationRule;
+    MeshDestinationRule dr;
+    dr.name = str(at(item, {"metadata"}), "name");
+    dr.host = str(at(item, {"spec"}), "host");
+    for (const json& subset : at(item, {"spec", "subsets"})) {
+        dr.subsets.append({str(subset, "name"), labelsOf(at(subset, {"labels"}))});
     }
+    dr.raw = destinationRule;
+    m_topology.destinationRules.append(dr);
 }
 
-void MeshTopologyParser::addHttpRoutes(const json& list)
+void MeshTopologyParser::addHttpRoute(const RawObject& httpRoute)
 {
-    for (const json& item : items(list)) {
-        MeshHttpRoute route;
-        route.name = str(at(item, {"metadata"}), "name");
-        route.resourceVersion = str(at(item, {"metadata"}), "resourceVersion");
-        for (const json& parent : at(item, {"spec", "parentRefs"})) {
-            // GAMMA: a parent of kind Service in the core group; Gateways route ingress instead.
-            if (parent.is_object() && parent.value("kind", "") == "Service" && parent.value("group", "") == "")
-                route.parentServices.append(str(parent, "name"));
-        }
-        route.raw = std::make_shared<const json>(item);
-        m_topology.httpRoutes.append(route);
+    const json& item = *httpRoute;
+    MeshHttpRoute route;
+    route.name = str(at(item, {"metadata"}), "name");
+    route.resourceVersion = str(at(item, {"metadata"}), "resourceVersion");
+    for (const json& parent : at(item, {"spec", "parentRefs"})) {
+        // GAMMA: a parent of kind Service in the core group; Gateways route ingress instead.
+        if (parent.is_object() && parent.value("kind", "") == "Service" && parent.value("group", "") == "")
+            route.parentServices.append(str(parent, "name"));
     }
+    route.raw = httpRoute;
+    m_topology.httpRoutes.append(route);
 }
 
 MeshTopologyParser::LabelPairs MeshTopologyParser::labelPairsOf(const json& object)

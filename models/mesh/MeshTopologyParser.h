@@ -5,12 +5,11 @@
 
 #include <utility>
 
-// Turns the LIST answers of one namespace into a MeshTopology. Unknown fields are ignored here but
+// Turns the objects of one namespace into a MeshTopology. Unknown fields are ignored here but
 // survive in the raw objects kept for routing resources.
 //
-// A list at a time, as the answers arrive: each is reduced at once to what the topology needs, so
-// its parsed document can be freed before the next arrives. At 2,000 services the documents of the
-// six lists held together were most of the app's peak heap, and glibc keeps a peak's pages.
+// An object at a time, in any order: an informer's cache holds each kind of object apart, and a
+// LIST answer is reduced as it arrives, so its parsed document can be freed before the next.
 class MeshTopologyParser {
 public:
     struct Lists {
@@ -22,17 +21,25 @@ public:
         RawObject httpRoutes;
     };
 
-    // All lists at once.
+    // All lists at once: LIST answers ({"items": [...]}).
     static MeshTopology parse(const QString& namespaceName, const Lists& lists);
 
+    // What the add*() below read of a Service, Deployment or Pod, and the metadata an informer's
+    // cache keys on, as a new object (an informer's transform): at 2,000 services, pods with their
+    // managedFields, specs and statuses are most of what a cache of whole objects would hold.
+    // Routing objects are kept whole: edits are made against them (MeshTopology.h).
+    static RawObject serviceFields(const RawObject& service);
+    static RawObject deploymentFields(const RawObject& deployment);
+    static RawObject podFields(const RawObject& pod);
+
     explicit MeshTopologyParser(const QString& namespaceName);
-    // Each takes a LIST answer ({"items": [...]}) of its kind, in any order.
-    void addServices(const nlohmann::json& list);
-    void addDeployments(const nlohmann::json& list);
-    void addPods(const nlohmann::json& list);
-    void addVirtualServices(const nlohmann::json& list);
-    void addDestinationRules(const nlohmann::json& list);
-    void addHttpRoutes(const nlohmann::json& list);
+    void addService(const nlohmann::json& service);
+    void addDeployment(const nlohmann::json& deployment);
+    void addPod(const nlohmann::json& pod);
+    // Routing objects are kept as they are: the topology shares them with the caller.
+    void addVirtualService(const RawObject& virtualService);
+    void addDestinationRule(const RawObject& destinationRule);
+    void addHttpRoute(const RawObject& httpRoute);
     // The topology of what was added; pods are counted into their deployments here.
     MeshTopology finish();
 

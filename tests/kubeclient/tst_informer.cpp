@@ -128,6 +128,7 @@ private Q_SLOTS:
     void tooManyRequestsWaitsForRetryAfter();
     void stopSilencesAndStartCatchesUp();
     void defaultRateLimitStillSyncs();
+    void transformKeepsWhatItReturns();
 };
 
 void TestInformer::listsInPagesThenWatches()
@@ -476,6 +477,63 @@ void TestInformer::defaultRateLimitStillSyncs()
     informer.start();
     QVERIFY(queue.runUntil([&] { return observer.synced == 1 && server.openWatches() == 1; }));
     QCOMPARE(informer.cache().size(), std::size_t(1200));
+}
+
+void TestInformer::transformKeepsWhatItReturns()
+{
+    FakeApiServer server;
+    server.put("bookinfo", "a", 1);
+    server.put("bookinfo", "b", 2);
+    QVERIFY(server.start());
+
+    TaskQueue queue;
+    KubeClient client(connectionTo(server.port()), queue.executor(), {0, 1});
+    Observer observer;
+    std::vector<std::string> delivered; // what the handlers were given: "key value"
+    Informer::Handlers handlers = observer.handlers();
+    handlers.added = [&, added = handlers.added](const ObjectPtr& object) {
+        delivered.push_back(InformerCache::keyOf(*object) + " " + object->at("value").dump());
+        added(object);
+    };
+    handlers.updated = [&, updated = handlers.updated](const ObjectPtr& previous, const ObjectPtr& current) {
+        delivered.push_back(InformerCache::keyOf(*current) + " " + current->at("value").dump());
+        updated(previous, current);
+    };
+    int listed = 0;
+    handlers.listed = [&] { ++listed; };
+    kube::InformerOptions options = fastOptions();
+    int transformed = 0;
+    // Keeps what the cache keys on and the one field read, moved up: nothing else of the object.
+    options.transform = [&](const ObjectPtr& object) {
+        ++transformed;
+        const nlohmann::json& metadata = object->at("metadata");
+        return std::make_shared<const nlohmann::json>(nlohmann::json{
+            {"metadata",
+             {{"name", metadata.at("name")}, {"namespace", metadata.at("namespace")}, {"resourceVersion", metadata.at("resourceVersion")}}},
+            {"value", object->at("spec").at("value")}});
+    };
+    Informer informer(client, PodsPath, handlers, options);
+    informer.start();
+    QVERIFY(queue.runUntil([&] { return observer.synced == 1 && server.openWatches() == 1; }));
+    QCOMPARE(listed, 1);
+    QCOMPARE(transformed, 2);
+
+    server.put("bookinfo", "a", 10);
+    server.put("bookinfo", "c", 3);
+    server.erase("bookinfo", "b");
+    QVERIFY(queue.runUntil([&] { return observer.log.size() == 5; }));
+    QCOMPARE(transformed, 5); // the deletion's object too
+    const std::vector<std::string> expected{"bookinfo/a 1", "bookinfo/b 2", "bookinfo/a 10", "bookinfo/c 3"};
+    QCOMPARE(delivered, expected);
+    for (const ObjectPtr& object : informer.cache().items()) {
+        QVERIFY2(!object->contains("spec") && !object->contains("kind"), object->dump().c_str());
+        QCOMPARE(object->size(), std::size_t(2));
+    }
+    QCOMPARE(cacheState(informer), server.state("bookinfo"));
+    // The changes came by watch: one list, the first.
+    QCOMPARE(informer.listCount(), 1);
+    QCOMPARE(listed, 1);
+    QVERIFY(observer.violations.empty());
 }
 
 QTEST_APPLESS_MAIN(TestInformer)

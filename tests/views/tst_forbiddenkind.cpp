@@ -23,6 +23,7 @@
 #include <QToolButton>
 
 #include <atomic>
+#include <thread>
 
 class TestForbiddenKind : public QObject {
     Q_OBJECT
@@ -57,6 +58,23 @@ json forbidden(const std::string& resource, const std::string& group)
             {"message", message}, {"reason", "Forbidden"}, {"details", {{"group", group}, {"kind", resource}}}, {"code", 403}};
 }
 
+// A collection nothing changes in: its list, or a watch kept open as kube-apiserver keeps one until
+// its timeoutSeconds, sending nothing but a blank line now and then (which a watch decoder skips)
+// and ending when the client leaves.
+httplib::Server::Handler collection(json items)
+{
+    return [items](const httplib::Request& request, httplib::Response& response) {
+        if (!request.has_param("watch")) {
+            response.set_content(items.dump(), "application/json");
+            return;
+        }
+        response.set_chunked_content_provider("application/json;stream=watch", [](std::size_t, httplib::DataSink& sink) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            return sink.write("\n", 1);
+        });
+    };
+}
+
 // bookinfo's reviews in two versions with a VirtualService; DestinationRules forbidden to the user.
 std::unique_ptr<httplib::Server> apiServer(std::atomic<int>& destinationRuleLists)
 {
@@ -65,24 +83,17 @@ std::unique_ptr<httplib::Server> apiServer(std::atomic<int>& destinationRuleList
         response.status = status;
         response.set_content(body.dump(), "application/json");
     };
-    server->Get("/api/v1/namespaces/bookinfo/services", [send](const httplib::Request&, httplib::Response& response) {
-        send(response, list("Service", {{{"metadata", {{"name", "reviews"}, {"namespace", "bookinfo"}}},
-                                         {"spec", {{"selector", {{"app", "reviews"}}}, {"ports", {{{"port", 9080}}}}}}}}));
-    });
-    server->Get("/api/v1/namespaces/bookinfo/pods", [send](const httplib::Request&, httplib::Response& response) {
-        send(response, list("Pod", json::array()));
-    });
-    server->Get("/apis/apps/v1/namespaces/bookinfo/deployments", [send](const httplib::Request&, httplib::Response& response) {
-        send(response, list("Deployment", {deployment("v1"), deployment("v2")}));
-    });
+    server->Get("/api/v1/namespaces/bookinfo/services",
+                collection(list("Service", {{{"metadata", {{"name", "reviews"}, {"namespace", "bookinfo"}}},
+                                             {"spec", {{"selector", {{"app", "reviews"}}}, {"ports", {{{"port", 9080}}}}}}}})));
+    server->Get("/api/v1/namespaces/bookinfo/pods", collection(list("Pod", json::array())));
+    server->Get("/apis/apps/v1/namespaces/bookinfo/deployments", collection(list("Deployment", {deployment("v1"), deployment("v2")})));
+    const json route = {{"route",
+                         {{{"destination", {{"host", "reviews"}, {"subset", "v1"}}}, {"weight", 50}},
+                          {{"destination", {{"host", "reviews"}, {"subset", "v2"}}}, {"weight", 50}}}}};
     server->Get(R"(/apis/networking\.istio\.io/([^/]+)/namespaces/bookinfo/virtualservices)",
-                [send](const httplib::Request&, httplib::Response& response) {
-                    const json route = {{"route",
-                                         {{{"destination", {{"host", "reviews"}, {"subset", "v1"}}}, {"weight", 50}},
-                                          {{"destination", {{"host", "reviews"}, {"subset", "v2"}}}, {"weight", 50}}}}};
-                    send(response, list("VirtualService", {{{"metadata", {{"name", "reviews"}, {"namespace", "bookinfo"}, {"resourceVersion", "5"}}},
-                                                            {"spec", {{"hosts", {"reviews"}}, {"http", {route}}}}}}));
-                });
+                collection(list("VirtualService", {{{"metadata", {{"name", "reviews"}, {"namespace", "bookinfo"}, {"resourceVersion", "5"}}},
+                                                    {"spec", {{"hosts", {"reviews"}}, {"http", {route}}}}}})));
     server->Get(R"(/apis/networking\.istio\.io/([^/]+)/namespaces/bookinfo/destinationrules)",
                 [send, &destinationRuleLists](const httplib::Request&, httplib::Response& response) {
                     ++destinationRuleLists;
