@@ -67,6 +67,7 @@ QString EdgeTelemetry::latencyBucketsQuery(const QStringList& namespaces, const 
 EdgeTelemetry EdgeTelemetry::fromPrometheus(const kube::PromResult& requests, const kube::PromResult* latency)
 {
     EdgeTelemetry telemetry;
+    telemetry.arrived = true;
     QHash<QString, qsizetype> indexByEdge;
     for (const kube::PromSeries& series : requests.series) {
         const double rate = lastValue(series);

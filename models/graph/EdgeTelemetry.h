@@ -29,6 +29,9 @@ struct EdgeSample {
 
 struct EdgeTelemetry {
     QList<EdgeSample> samples;
+    // Prometheus answered for the window. Until it has (or when it may not be asked) no rate is
+    // known, which the graph must not draw as "0.0 rps": an idle mesh and a missing answer differ.
+    bool arrived = false;
 
     // The PromQL for the rates of traffic arriving at services of `namespaces`, or leaving them for
     // other namespaces, over `window`, one series per edge and response code. One query for all

@@ -30,6 +30,8 @@ struct GraphNode {
     GraphNodeKind kind = GraphNodeKind::Service;
     // Several namespaces are shown, so the node's box names its namespace too.
     bool namespaceShown = false;
+    // Telemetry has arrived: the rates above are measured, not merely unset.
+    bool rateKnown = false;
     // Badges: what the routing objects and pods say about this node.
     bool hasVirtualService = false;
     bool hasTrafficSplit = false;    // its VirtualService sends traffic to more than one destination

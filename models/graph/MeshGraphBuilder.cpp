@@ -380,5 +380,7 @@ MeshGraph MeshGraphBuilder::build(const MeshTopologies& topologies, const EdgeTe
         }
     }
     acc.finish(options.showIdle);
+    for (GraphNode& node : graph.nodes)
+        node.rateKnown = telemetry.arrived;
     return graph;
 }

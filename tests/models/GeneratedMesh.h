@@ -34,6 +34,7 @@ inline GeneratedMesh generatedMesh(int serviceCount, double rateScale = 1.0, qui
     auto versionShare = [](int versions, int v) { return versions == 2 ? (v == 1 ? 0.8 : 0.2) : (v == 1 ? 0.7 : 0.15); };
 
     GeneratedMesh mesh;
+    mesh.telemetry.arrived = true;
     MeshTopology& t = mesh.topology;
     t.namespaceName = QStringLiteral("mesh");
     const int layerCount = std::max(3, int(std::lround(std::log2(std::max(2, serviceCount)))));

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void edgeLabelsFollowTheMode();
     void findAndFocus();
     void tooltipsCarryTheNumbers();
+    void nodesSayWhenNoTelemetryHasArrived();
     void zoomedOutDrawsWithoutDetailAndStopsAnimation();
     void exportsPngAndSvg();
     void healthThresholdsAreEditable();
@@ -47,6 +48,7 @@ namespace {
 EdgeTelemetry bookinfoTraffic(const char* destinationNs = "bookinfo")
 {
     EdgeTelemetry t;
+    t.arrived = true;
     auto add = [&](const char* source, const char* ns, const char* service, const char* workload, double rate, double errors) {
         EdgeSample s;
         s.sourceWorkload = QString::fromUtf8(source);
@@ -174,6 +176,28 @@ void TestGraphPanel::tooltipsCarryTheNumbers()
     QVERIFY(ledger);
     QVERIFY2(ledger->toolTipText().contains(QStringLiteral("destination ledger in payments (outside the namespaces shown)")),
              qPrintable(ledger->toolTipText()));
+}
+
+void TestGraphPanel::nodesSayWhenNoTelemetryHasArrived()
+{
+    // Before Prometheus answers (or when the user may not ask it) the rates are unknown: an idle
+    // mesh measured at 0 and a mesh nobody measured must not read the same.
+    Fixture f;
+    GraphOptions options = f.panel.options();
+    options.showIdle = true; // the page shows idle nodes while it has no telemetry
+    f.model.setGraph(MeshGraphBuilder::build(f.topology, EdgeTelemetry{}, options));
+    NodeItem* reviews = f.panel.view()->nodeItem(QStringLiteral("svc:bookinfo/reviews"));
+    QVERIFY(reviews);
+    QVERIFY(!f.model.nodes()->rows().at(f.model.nodes()->rowOf(QStringLiteral("svc:bookinfo/reviews"))).rateKnown);
+    QVERIFY2(reviews->toolTipText().contains(QStringLiteral("no telemetry from Prometheus yet")), qPrintable(reviews->toolTipText()));
+    QVERIFY(!reviews->toolTipText().contains(QStringLiteral("requests/s")));
+
+    // Prometheus answered with no traffic at all: now 0 is a measurement.
+    EdgeTelemetry idle;
+    idle.arrived = true;
+    f.model.setGraph(MeshGraphBuilder::build(f.topology, idle, options));
+    reviews = f.panel.view()->nodeItem(QStringLiteral("svc:bookinfo/reviews"));
+    QVERIFY2(reviews->toolTipText().contains(QStringLiteral("0.00 requests/s arriving")), qPrintable(reviews->toolTipText()));
 }
 
 void TestGraphPanel::zoomedOutDrawsWithoutDetailAndStopsAnimation()

@@ -36,6 +36,7 @@ namespace {
 EdgeTelemetry traffic(double rate)
 {
     EdgeTelemetry t;
+    t.arrived = true;
     t.samples.append({QStringLiteral("productpage-v1"), QStringLiteral("bookinfo"), QStringLiteral("bookinfo"),
                       QStringLiteral("reviews"), QStringLiteral("reviews-v2"), QStringLiteral("v2"), rate, 0});
     return t;

@@ -37,8 +37,9 @@ struct GraphStyle {
     // badges go first, then curves become straight lines and nodes plain blocks.
     static constexpr double LabelDetail = 0.6;
     static constexpr double ShapeDetail = 0.4;
-    // The selected node's border and the selected edge's halo.
-    static inline const QColor SelectionColor{0xD0, 0x3A, 0x2B};
+    // The selected node's border and the selected edge's halo: violet, a hue neither health (red,
+    // orange, green) nor the version palette uses, so a selected node never reads as failing.
+    static inline const QColor SelectionColor{0x6A, 0x3F, 0xD8};
 
     // Built once per view: copying and resizing a QFont in every paint() shows up at thousands of
     // items (and a static QFont would outlive the application it belongs to).

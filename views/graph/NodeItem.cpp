@@ -59,7 +59,9 @@ QColor NodeItem::accentOf(const GraphNode& node)
 
 qint64 NodeItem::drawnRate(const GraphNode& node)
 {
-    return node.kind == GraphNodeKind::Service ? std::llround(node.requestsPerSecond * 10) : 0;
+    if (node.kind != GraphNodeKind::Service)
+        return 0;
+    return node.rateKnown ? std::llround(node.requestsPerSecond * 10) : -1;
 }
 
 Health NodeItem::health(const GraphNode& node) const
@@ -104,10 +106,11 @@ QString NodeItem::toolTipText() const
     const GraphNode& node = this->node();
     const double rate = node.requestsPerSecond;
     QString text = caption() + u'\n'
-        + QObject::tr("%1 requests/s arriving, %2 % 5xx, %3 % 4xx")
-              .arg(rate, 0, 'f', 2)
-              .arg(rate > 0 ? 100 * node.serverErrorsPerSecond / rate : 0, 0, 'f', 1)
-              .arg(rate > 0 ? 100 * node.clientErrorsPerSecond / rate : 0, 0, 'f', 1);
+        + (node.rateKnown ? QObject::tr("%1 requests/s arriving, %2 % 5xx, %3 % 4xx")
+                                .arg(rate, 0, 'f', 2)
+                                .arg(rate > 0 ? 100 * node.serverErrorsPerSecond / rate : 0, 0, 'f', 1)
+                                .arg(rate > 0 ? 100 * node.clientErrorsPerSecond / rate : 0, 0, 'f', 1)
+                          : QObject::tr("no telemetry from Prometheus yet"));
     const std::pair<bool, QString> badges[] = {
         {node.hasVirtualService, QObject::tr("VirtualService")},
         {node.hasTrafficSplit, QObject::tr("traffic split")},
@@ -209,7 +212,7 @@ void NodeItem::layOutTexts()
     if (node.kind == GraphNodeKind::Workload)
         detailText = QObject::tr("%1 · %2/%3 pods").arg(node.version).arg(node.readyPods).arg(node.desiredPods);
     else if (node.kind == GraphNodeKind::Service)
-        detailText = QObject::tr("%1 rps").arg(node.requestsPerSecond, 0, 'f', 1);
+        detailText = node.rateKnown ? QObject::tr("%1 rps").arg(node.requestsPerSecond, 0, 'f', 1) : QObject::tr("no telemetry");
     else
         detailText = node.namespaceName.isEmpty() ? QObject::tr("outside caller")
                                                     : QObject::tr("outside: %1").arg(node.namespaceName);
