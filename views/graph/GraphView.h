@@ -59,6 +59,8 @@ public:
     // Traffic dots along the edges; they also stop by themselves while zoomed too far out to see.
     void setAnimationRunning(bool running);
     bool isAnimationRunning() const { return m_animationWanted; }
+    // The time between two frames of the dots: 33 ms, longer where painting them costs more (see animate()).
+    int animationFrameMs() const { return m_animationTimer.interval(); }
     // Zoomed out below GraphStyle::ShapeDetail: the overview draws, the node and edge items do not.
     bool isOverview() const { return m_overviewShown; }
     // A zoom or pan is in progress: frames come from the last full picture until input rests.
@@ -138,6 +140,7 @@ private:
     QTimer m_animationTimer;
     QElapsedTimer m_clock;
     bool m_animationWanted = false;
+    double m_lastPaintMs = 0; // the items' last paint into the picture
     // The viewport as last painted by the items, and the viewport transform it was painted at.
     QPixmap m_frame;
     QTransform m_frameTransform;
