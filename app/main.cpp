@@ -20,6 +20,7 @@
 #include "models/session/ContextCatalog.h"
 
 #include "kubeclient/Kubeconfig.h"
+#include "kubeclient/MallocTuning.h"
 
 #include <QApplication>
 #include <QSettings>
@@ -66,6 +67,7 @@ int runHeadless(const CommandLine& line)
 
 int main(int argc, char** argv)
 {
+    kube::tuneMallocForLargeAnswers(); // before Qt starts any thread
     // An export, --help and --version run where there may be no display at all.
     if (CommandLine::needsNoDisplay(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");

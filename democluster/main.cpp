@@ -4,6 +4,8 @@
 #include "CommandLineOptions.h"
 #include "DemoCluster.h"
 
+#include "kubeclient/MallocTuning.h"
+
 #include <csignal>
 #include <exception>
 #include <iostream>
@@ -11,6 +13,9 @@
 
 int main(int argc, char** argv)
 {
+    // Each of the ~224 server threads proxies Prometheus answers of tens of MB; with glibc's
+    // defaults every thread's arena kept them and the server levelled off at ~1.1 GB (issue 5).
+    kube::tuneMallocForLargeAnswers();
     // Block the stop signals before any thread exists, so every thread inherits the mask and the
     // main thread alone receives them through sigwait(). A peer closing its socket mid-write must
     // not kill the server.

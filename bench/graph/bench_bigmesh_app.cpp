@@ -3,8 +3,11 @@
 // `meshdeck-democluster --services N` (2,000 by default) with its Prometheus, until the graph shows
 // live numbers; then the time to that picture phase by phase, and resident memory (goal: under
 // 250 MB for the whole app at 2,000 services) split into heap, other anonymous memory and mapped
-// files (libraries, fonts), at each step.
-//   bench_bigmesh_app [SERVICES] [DEMOCLUSTER_BINARY]
+// files (libraries, fonts), at each step. Then it stays live for MINUTES (5 by default) and prints
+// every 30 s the app's memory, the demo cluster's own RSS, and how many topologies were published
+// and lists made (the topology is watched: after the first lists, changes come by watch), so that
+// a plateau, or growth, shows.
+//   bench_bigmesh_app [SERVICES] [MINUTES] [DEMOCLUSTER_BINARY]
 #include "MainWindow.h"
 #include "ProcessMemory.h"
 
@@ -18,6 +21,8 @@
 #include "models/mesh/MeshTopologyLoader.h"
 #include "models/session/DemoClusterLauncher.h"
 
+#include "kubeclient/MallocTuning.h"
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QGraphicsScene>
@@ -26,6 +31,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <vector>
 
 namespace {
 
@@ -53,6 +59,7 @@ int countItems(MainWindow& window, Count what)
 
 int main(int argc, char** argv)
 {
+    kube::tuneMallocForLargeAnswers(); // as app/main.cpp does
     QTemporaryDir home;
     qputenv("HOME", home.path().toLocal8Bit());
     qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toLocal8Bit());
@@ -62,7 +69,8 @@ int main(int argc, char** argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     const int services = argc > 1 ? std::max(1, atoi(argv[1])) : 2000;
-    const QString binary = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QStringLiteral(MESHDECK_DEMOCLUSTER_BIN);
+    const double minutes = argc > 2 ? std::max(0.5, atof(argv[2])) : 5.0;
+    const QString binary = argc > 3 ? QString::fromLocal8Bit(argv[3]) : QStringLiteral(MESHDECK_DEMOCLUSTER_BIN);
 
     std::printf("MeshDeck on a generated mesh of %d services, live:\n", services);
     printMemory("QApplication only");
@@ -88,12 +96,15 @@ int main(int argc, char** argv)
     qputenv("KUBECONFIG", cluster.kubeconfigPath().toLocal8Bit());
     if (!window.openKubeconfig() || !window.connectTo({}, QStringLiteral("mesh")))
         return 1;
+    auto* topologyLoader = window.meshPage()->findChild<MeshTopologyLoader*>();
+    int topologies = 0;
     qint64 listsIn = -1;
     qint64 firstTelemetry = -1;
     qint64 trafficIn = -1;
     int telemetryAnswers = 0;
-    QObject::connect(window.meshPage()->findChild<MeshTopologyLoader*>(), &MeshTopologyLoader::topologyAvailable,
+    QObject::connect(topologyLoader, &MeshTopologyLoader::topologyAvailable,
                      window.meshPage(), [&] {
+                         ++topologies;
                          if (listsIn < 0)
                              listsIn = sinceReady.elapsed();
                      });
@@ -115,8 +126,19 @@ int main(int argc, char** argv)
     const bool live = QTest::qWaitFor([&] { return countItems(window, Count::LiveEdges) > 0; }, 300000);
     const qint64 liveIn = live ? sinceReady.elapsed() : -1;
     printMemory("graph with live numbers");
-    QTest::qWait(30000); // settle: more refreshes, the charts filled
-    printMemory("30 s later");
+    // Live for a while: memory must level off, the app's and the demo cluster's.
+    std::printf("  live for %.1f minutes, every 30 s (demo cluster: its own RSS, Prometheus not included):\n", minutes);
+    QElapsedTimer liveClock;
+    liveClock.start();
+    std::vector<double> rssSeries;
+    while (liveClock.elapsed() < qint64(minutes * 60000)) {
+        QTest::qWait(30000);
+        rssSeries.push_back(ProcessMemory::now().resident);
+        char when[96];
+        std::snprintf(when, sizeof when, "%5.1f min: cluster %6.1f MB, %d topologies, %d lists", liveClock.elapsed() / 60000.0,
+                      ProcessMemory::residentOf(cluster.processId()), topologies, topologyLoader->listCount());
+        printMemory(when);
+    }
     std::printf("  graph: %d nodes, %d edges, %d of them with traffic now; %d telemetry answers\n",
                 countItems(window, Count::Nodes), countItems(window, Count::Edges), countItems(window, Count::LiveEdges),
                 telemetryAnswers);
@@ -130,5 +152,13 @@ int main(int argc, char** argv)
     const double rss = ProcessMemory::now().resident;
     std::printf("resident memory of the whole app, %d services live: %.1f MB (goal < 250 MB)%s\n", services, rss,
                 rss < 250 ? "" : "  NOT MET");
+    if (rssSeries.size() >= 4) {
+        // A plateau: the second half of the run peaks no higher than the first half did, give or take.
+        const auto half = rssSeries.begin() + qsizetype(rssSeries.size() / 2);
+        const double firstPeak = *std::max_element(rssSeries.begin(), half);
+        const double secondPeak = *std::max_element(half, rssSeries.end());
+        std::printf("peak RSS in the first half of the live run %.1f MB, in the second half %.1f MB (%+.1f MB)\n", firstPeak,
+                    secondPeak, secondPeak - firstPeak);
+    }
     return live ? 0 : 1;
 }

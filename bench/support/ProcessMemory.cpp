@@ -9,11 +9,11 @@
 
 namespace {
 
-// The "Field:   1234 kB" lines of /proc/self/status, in MB by field.
-QHash<QByteArray, double> statusMb()
+// The "Field:   1234 kB" lines of /proc/<process>/status, in MB by field.
+QHash<QByteArray, double> statusMb(const QString& process = QStringLiteral("self"))
 {
     QHash<QByteArray, double> fields;
-    QFile status(QStringLiteral("/proc/self/status"));
+    QFile status(QStringLiteral("/proc/%1/status").arg(process));
     if (!status.open(QIODevice::ReadOnly))
         return fields;
     for (const QByteArray& line : status.readAll().split('\n')) {
@@ -38,4 +38,9 @@ ProcessMemory ProcessMemory::now()
     memory.mallocInUse = double(heap.uordblks + heap.hblkhd) / 1048576.0;
     memory.mallocFree = double(heap.fordblks) / 1048576.0;
     return memory;
+}
+
+double ProcessMemory::residentOf(long long processId)
+{
+    return statusMb(QString::number(processId)).value("VmRSS", -1);
 }

@@ -12,4 +12,6 @@ struct ProcessMemory {
     double mallocFree = -1;  // freed, but kept by malloc in its arenas for reuse (mallinfo2)
 
     static ProcessMemory now();
+    // VmRSS of another process (a demo cluster beside the app), in MB; -1 when it is gone.
+    static double residentOf(long long processId);
 };

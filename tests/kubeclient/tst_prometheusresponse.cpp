@@ -19,6 +19,7 @@ private Q_SLOTS:
     void vectorLabelsAndValues();
     void matrixSamples();
     void scalarAndString();
+    void labelsAsTheDocumentHasThem();
     void specialValues_data();
     void specialValues();
 };
@@ -117,6 +118,93 @@ void TestPrometheusResponse::parse_data()
                                          << QByteArray() << 0 << 0;
     QTest::newRow("JSON without status on 200") << 200 << QByteArray(R"({"hello":"world"})") << ApiError::Kind::Decode
                                                 << QByteArray() << QByteArray("no \"status\"") << QByteArray() << 0 << 0;
+    // The answer is read as it streams (SAX), so the order of keys must not matter, nor must
+    // keys nobody reads, however nested; a later key decides as it did in the whole document.
+    QTest::newRow("data before status")
+        << 200 << QByteArray(R"({"data":{"resultType":"vector","result":[{"metric":{},"value":[1,"2"]}]},"status":"success"})")
+        << none << QByteArray() << QByteArray() << QByteArray("vector") << 1 << 0;
+    QTest::newRow("warnings before status and data")
+        << 200 << QByteArray(R"({"warnings":["w"],"data":{"resultType":"matrix","result":[]},"status":"success"})")
+        << none << QByteArray() << QByteArray() << QByteArray("matrix") << 0 << 1;
+    QTest::newRow("result before resultType")
+        << 200 << QByteArray(R"({"status":"success","data":{"result":[{"value":[1,"2"],"metric":{"a":"b"}},{"metric":{}}],"resultType":"vector"}})")
+        << none << QByteArray() << QByteArray() << QByteArray("vector") << 2 << 0;
+    QTest::newRow("scalar before its resultType")
+        << 200 << QByteArray(R"({"status":"success","data":{"result":[1732612345.5,"42"],"resultType":"scalar"}})")
+        << none << QByteArray() << QByteArray() << QByteArray("scalar") << 1 << 0;
+    QTest::newRow("bad scalar before its resultType")
+        << 200 << QByteArray(R"({"status":"success","data":{"result":[1732612345.5,"x"],"resultType":"scalar"}})")
+        << ApiError::Kind::Decode << QByteArray() << QByteArray("\"x\" is not a number") << QByteArray() << 0 << 0;
+    QTest::newRow("resultType named again after the result")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"vector","result":[1,"2"],"resultType":"scalar"}})")
+        << none << QByteArray() << QByteArray() << QByteArray("scalar") << 1 << 0;
+    QTest::newRow("unknown keys with nested values")
+        << 200
+        << QByteArray(R"({"status":"success","stats":{"data":{"resultType":"table"},"status":"error","warnings":[["x"]]},)"
+                      R"("data":{"resultType":"vector","stats":{"timings":[1,{"result":[]}]},"result":[)"
+                      R"({"metric":{"x":{"y":[1,"2"]},"job":"a"},"histograms":[[1,{"count":"1"}]],"value":[1,"2"],"exemplars":[{"value":"1"}]}]}})")
+        << none << QByteArray() << QByteArray() << QByteArray("vector") << 1 << 0;
+    QTest::newRow("last data wins")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"vector","result":[{"value":[1]}]},"data":{"resultType":"matrix","result":[]}})")
+        << none << QByteArray() << QByteArray() << QByteArray("matrix") << 0 << 0;
+    QTest::newRow("last status wins")
+        << 200 << QByteArray(R"({"status":"error","status":"success","data":{"resultType":"vector","result":[]}})")
+        << none << QByteArray() << QByteArray() << QByteArray("vector") << 0 << 0;
+    QTest::newRow("error envelope after a malformed data")
+        << 400 << QByteArray(R"({"data":{"resultType":"vector","result":7},"status":"error","errorType":"bad_data","error":"bad query"})")
+        << ApiError::Kind::Api << QByteArray("bad_data") << QByteArray("bad query") << QByteArray() << 0 << 0;
+    QTest::newRow("k8s Status named last")
+        << 503 << QByteArray(R"({"status":"Failure","message":"no endpoints","reason":"ServiceUnavailable","code":503,"kind":"Status"})")
+        << ApiError::Kind::Api << QByteArray("ServiceUnavailable") << QByteArray("no endpoints") << QByteArray() << 0 << 0;
+    QTest::newRow("truncated in a series")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"b"},"value":[1,"2"]},{"metric":{"a")")
+        << ApiError::Kind::Decode << QByteArray() << QByteArray("not a Prometheus JSON object") << QByteArray() << 0 << 0;
+    QTest::newRow("truncated after a wrong shape")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"vector","result":[7,)")
+        << ApiError::Kind::Decode << QByteArray() << QByteArray("not a Prometheus JSON object") << QByteArray() << 0 << 0;
+    QTest::newRow("trailing garbage")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"vector","result":[]}} x)")
+        << ApiError::Kind::Decode << QByteArray() << QByteArray("not a Prometheus JSON object") << QByteArray() << 0 << 0;
+    QTest::newRow("a list, not an object") << 200 << QByteArray(R"([{"status":"success"}])") << ApiError::Kind::Decode
+                                           << QByteArray() << QByteArray("not a Prometheus JSON object") << QByteArray() << 0 << 0;
+    QTest::newRow("data is not an object") << 200 << QByteArray(R"({"status":"success","data":[]})") << ApiError::Kind::Decode
+                                           << QByteArray() << QByteArray("\"data\" is missing") << QByteArray() << 0 << 0;
+    QTest::newRow("no result") << 200 << QByteArray(R"({"status":"success","data":{"resultType":"vector"}})")
+                               << ApiError::Kind::Decode << QByteArray() << QByteArray("no resultType or result")
+                               << QByteArray() << 0 << 0;
+    QTest::newRow("resultType is not a string")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":1,"result":[]}})") << ApiError::Kind::Decode
+        << QByteArray() << QByteArray("no resultType or result") << QByteArray() << 0 << 0;
+    QTest::newRow("vector result is an object")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"vector","result":{"metric":{}}}})")
+        << ApiError::Kind::Decode << QByteArray() << QByteArray("the vector result is not a list") << QByteArray() << 0 << 0;
+    QTest::newRow("series is not an object")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"vector","result":[{"value":[1,"2"]},[1,"2"]]}})")
+        << ApiError::Kind::Decode << QByteArray() << QByteArray("a series is not an object") << QByteArray() << 0 << 0;
+    QTest::newRow("values is not a list")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"matrix","result":[{"values":{"a":1}}]}})")
+        << ApiError::Kind::Decode << QByteArray() << QByteArray("\"values\" is not a list") << QByteArray() << 0 << 0;
+    QTest::newRow("value's fault before values', whatever the order")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"matrix","result":[{"values":[[1,"x"]],"value":[1,"y"]}]}})")
+        << ApiError::Kind::Decode << QByteArray() << QByteArray("\"y\" is not a number") << QByteArray() << 0 << 0;
+    QTest::newRow("the first series' fault")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"matrix","result":[{"values":[[1,"2"],[1,"a"],[2,"b"]]},{"value":[1,"c"]}]}})")
+        << ApiError::Kind::Decode << QByteArray() << QByteArray("\"a\" is not a number") << QByteArray() << 0 << 0;
+    QTest::newRow("sample of three")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"vector","result":[{"value":[1,"x",3]}]}})")
+        << ApiError::Kind::Decode << QByteArray() << QByteArray("not [time, \"value\"]") << QByteArray() << 0 << 0;
+    QTest::newRow("sample time is a string")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"matrix","result":[{"values":[["1","2"]]}]}})")
+        << ApiError::Kind::Decode << QByteArray() << QByteArray("not [time, \"value\"]") << QByteArray() << 0 << 0;
+    QTest::newRow("sample holds a list")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"vector","result":[{"value":[1,["2"]]}]}})")
+        << ApiError::Kind::Decode << QByteArray() << QByteArray("not [time, \"value\"]") << QByteArray() << 0 << 0;
+    QTest::newRow("string result of one")
+        << 200 << QByteArray(R"({"status":"success","data":{"resultType":"string","result":[1]}})")
+        << ApiError::Kind::Decode << QByteArray() << QByteArray("the string result is not [time, \"text\"]") << QByteArray() << 0 << 0;
+    QTest::newRow("warnings that are not strings are skipped")
+        << 200 << QByteArray(R"({"status":"success","warnings":["a",1,{"b":["c"]},["d"],"e"],"data":{"resultType":"vector","result":[]}})")
+        << none << QByteArray() << QByteArray() << QByteArray("vector") << 0 << 2;
     QTest::newRow("JSON without status on 404") << 404 << QByteArray(R"({"hello":"world"})") << ApiError::Kind::Api
                                                 << QByteArray("NotFound") << QByteArray("hello") << QByteArray() << 0 << 0;
 }
@@ -185,6 +273,28 @@ void TestPrometheusResponse::scalarAndString()
     QCOMPARE(text.resultType, std::string("string"));
     QCOMPARE(text.text, std::string("hello"));
     QCOMPARE(text.series[0].samples[0].time, 1732612345.0);
+}
+
+// Duplicate keys: the last one wins, and one that is not a string drops the label.
+void TestPrometheusResponse::labelsAsTheDocumentHasThem()
+{
+    const PromResult result = kube::parsePrometheusResponse(
+        200,
+        R"({"status":"success","data":{"resultType":"matrix","result":[)"
+        R"({"metric":{"a":"1","b":"2","a":"3","b":{"x":"y"},"c":"4"},"values":[[1,"1"],[2,"2"]],"value":[0,"0"]},)"
+        R"({"metric":{"gone":"1"},"metric":{"d":"5"},"values":[[3,"3"]]}]}})",
+        Url);
+    QVERIFY2(result.error.ok(), result.error.describe().c_str());
+    QCOMPARE(result.series.size(), std::size_t(2));
+    const std::map<std::string, std::string> first{{"a", "3"}, {"c", "4"}};
+    QCOMPARE(result.series[0].labels, first);
+    // "value" comes before "values", wherever it stands in the series.
+    QCOMPARE(result.series[0].samples.size(), std::size_t(3));
+    QCOMPARE(result.series[0].samples[0].time, 0.0);
+    QCOMPARE(result.series[0].samples[2].value, 2.0);
+    const std::map<std::string, std::string> second{{"d", "5"}};
+    QCOMPARE(result.series[1].labels, second);
+    QCOMPARE(result.series[1].samples.size(), std::size_t(1));
 }
 
 void TestPrometheusResponse::specialValues_data()
