@@ -59,9 +59,16 @@ QString EdgeTelemetry::requestsQuery(const QStringList& namespaces, const QStrin
     return edgeSeries("istio_requests_total", namespaces, window, EdgeLabels + QStringLiteral(", destination_version, response_code"));
 }
 
-QString EdgeTelemetry::latencyBucketsQuery(const QStringList& namespaces, const QString& window)
+QString EdgeTelemetry::latencyQuery(const QStringList& namespaces, const QString& window)
 {
-    return edgeSeries("istio_request_duration_milliseconds_bucket", namespaces, window, QStringLiteral("le, ") + EdgeLabels);
+    const QString buckets = edgeSeries("istio_request_duration_milliseconds_bucket", namespaces, window,
+                                       QStringLiteral("le, ") + EdgeLabels);
+    QStringList parts;
+    for (const char* q : {"0.5", "0.95", "0.99"}) {
+        parts.append(QStringLiteral("label_replace(histogram_quantile(%1, (%2)), \"quantile\", \"%1\", \"\", \"\")")
+                         .arg(QLatin1StringView(q), buckets));
+    }
+    return parts.join(QStringLiteral(" or "));
 }
 
 EdgeTelemetry EdgeTelemetry::fromPrometheus(const kube::PromResult& requests, const kube::PromResult* latency)

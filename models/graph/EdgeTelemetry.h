@@ -38,12 +38,13 @@ struct EdgeTelemetry {
     // namespaces, where Kiali sends a set per namespace: the answer is the same, and Prometheus does
     // the work once.
     static QString requestsQuery(const QStringList& namespaces, const QString& window);
-    // The PromQL for the rates of the latency histogram's buckets per edge over `window`. MeshDeck
-    // computes p50, p95 and p99 from them as histogram_quantile() does (HistogramQuantile): three
-    // histogram_quantile()s in the query would have Prometheus sum the buckets three times.
-    static QString latencyBucketsQuery(const QStringList& namespaces, const QString& window);
+    // The PromQL for p50, p95 and p99 latency per edge over `window`: one query, three
+    // histogram_quantile()s told apart by a "quantile" label. Prometheus sums the buckets three
+    // times (about 1.5x slower than asking for the bucket rates once), but the answer is ~10,000
+    // series at 2,000 services where the buckets would be ~120,000: the app's memory goal and the
+    // API server's proxy both prefer the small answer.
+    static QString latencyQuery(const QStringList& namespaces, const QString& window);
     // Folds the per-response-code series of requestsQuery()'s answer into one sample per edge and
-    // adds the quantiles in `latency` (one series per edge and "quantile" label: "0.5", "0.95" or
-    // "0.99") to the samples they belong to.
+    // adds the quantiles of latencyQuery()'s answer to the samples they belong to.
     static EdgeTelemetry fromPrometheus(const kube::PromResult& requests, const kube::PromResult* latency = nullptr);
 };

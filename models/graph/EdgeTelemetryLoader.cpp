@@ -2,7 +2,6 @@
 #include "EdgeTelemetryLoader.h"
 
 #include "models/session/ClusterSession.h"
-#include "models/telemetry/HistogramQuantile.h"
 #include "models/telemetry/ScrapeInterval.h"
 
 #include "kubeclient/KubeClient.h"
@@ -23,6 +22,10 @@ EdgeTelemetryLoader::EdgeTelemetryLoader(ClusterSession* session, QObject* paren
     , m_namespaces{session->namespaceName()}
 {
     connect(&m_timer, &QTimer::timeout, this, &EdgeTelemetryLoader::refreshIfDue);
+    connect(&m_folding, &QFutureWatcher<EdgeTelemetry>::finished, this, [this] {
+        if (m_foldingGeneration == m_generation)
+            Q_EMIT telemetryAvailable(m_folding.result());
+    });
 }
 
 EdgeTelemetryLoader::~EdgeTelemetryLoader()
@@ -109,18 +112,15 @@ void EdgeTelemetryLoader::query()
             Q_EMIT self->loadFailed(QString::fromStdString(answers->requests->error.describe()));
             return;
         }
-        // Folding the answers into edges and the quantiles of every edge's buckets is most of the
-        // client's work on a large mesh (tens of thousands of series): a worker does it.
-        QtConcurrent::run([answers] {
+        // Folding tens of thousands of series into edges is most of the client's work on a large
+        // mesh: a worker does it. The watcher is this object's, so a result that outlives it is
+        // dropped (QFuture::then with a context asserts when the context is gone first).
+        self->m_foldingGeneration = generation;
+        self->m_folding.setFuture(QtConcurrent::run([answers] {
             // Rates without latencies are still worth showing; the latency labels then say "n/a".
-            if (!answers->latency->error.ok())
-                return EdgeTelemetry::fromPrometheus(*answers->requests);
-            const kube::PromResult quantiles = HistogramQuantile::of(*answers->latency, {"0.5", "0.95", "0.99"}, "quantile");
-            return EdgeTelemetry::fromPrometheus(*answers->requests, &quantiles);
-        }).then(self.data(), [self, generation](const EdgeTelemetry& telemetry) {
-            if (self && self->m_generation == generation)
-                Q_EMIT self->telemetryAvailable(telemetry);
-        });
+            const kube::PromResult* latency = answers->latency->error.ok() ? &*answers->latency : nullptr;
+            return EdgeTelemetry::fromPrometheus(*answers->requests, latency);
+        }));
     };
     const QString window = QString::number(windowSeconds()) + u's';
     m_pendingRequests = m_session->prometheus().query(
@@ -133,7 +133,7 @@ void EdgeTelemetryLoader::query()
             complete();
         });
     m_pendingLatency = m_session->prometheus().query(
-        EdgeTelemetry::latencyBucketsQuery(m_namespaces, window).toStdString(),
+        EdgeTelemetry::latencyQuery(m_namespaces, window).toStdString(),
         [self, generation, answers, complete](kube::PromResult result) {
             if (!self || self->m_generation != generation)
                 return;

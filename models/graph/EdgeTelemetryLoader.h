@@ -6,6 +6,7 @@
 #include "kubeclient/HttpTransport.h"
 
 #include <QElapsedTimer>
+#include <QFutureWatcher>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
@@ -15,9 +16,10 @@
 
 class ClusterSession;
 
-// Asks Prometheus for the edge rates and latency buckets into the namespaces shown on every refresh:
-// two queries sent together, one answer emitted when both are in and folded into edges, with p50, p95
-// and p99 computed from the buckets, on a worker thread. One refresh in flight at a time: a refresh that
+// Asks Prometheus for the edge rates and p50/p95/p99 latencies into the namespaces shown on every
+// refresh: two queries sent together, one answer emitted when both are in and folded into edges on a
+// worker thread. Prometheus computes the quantiles: the buckets themselves would be a ~30 MB answer
+// of ~120,000 series at 2,000 services, every refresh, through the API server's proxy. One refresh in flight at a time: a refresh that
 // finds the previous one still running cancels it (latest wins). The timer's refreshes are different:
 // they wait for the one in flight, since on a large mesh Prometheus may need longer than the timer's
 // period to answer and cancelling would then never show a number, and they come no more often than
@@ -60,4 +62,6 @@ private:
     kube::RequestId m_pendingRequests = 0;
     kube::RequestId m_pendingLatency = 0;
     quint64 m_generation = 0; // identifies the latest refresh; older answers are dropped
+    QFutureWatcher<EdgeTelemetry> m_folding; // the answers folded into edges on a worker
+    quint64 m_foldingGeneration = 0;
 };

@@ -7,19 +7,16 @@
 #include "DemoClusterProcess.h"
 
 #include "models/graph/EdgeTelemetryLoader.h"
-#include "models/telemetry/HistogramQuantile.h"
 #include "models/telemetry/ScrapeInterval.h"
 #include "models/telemetry/TelemetryLoader.h"
 
 #include "kubeclient/PrometheusClient.h"
 
-#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QSignalSpy>
 #include <QTest>
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <optional>
 
@@ -31,7 +28,6 @@ private Q_SLOTS:
     void initTestCase();
     void graphWindowFollowsTheScrapeInterval();
     void chartsOfAServiceHavePoints();
-    void graphQuantilesMatchPrometheus();
     void cleanupTestCase();
 
 private:
@@ -166,63 +162,6 @@ void TestLargeMeshTelemetry::chartsOfAServiceHavePoints()
         QVERIFY2(p.y() > 0, qPrintable(QStringLiteral("%1/%2 at %3").arg(m_namespace, m_service).arg(p.x())));
     for (const QPointF& p : points[TelemetryMetric::LatencyP95])
         QVERIFY(p.y() > 0);
-}
-
-void TestLargeMeshTelemetry::graphQuantilesMatchPrometheus()
-{
-    if (m_namespace.isEmpty())
-        QSKIP("the graph's case found no namespace with traffic (it failed)");
-    // The graph asks for the per-edge bucket rates once and computes p50, p95 and p99 itself: they
-    // must be what Prometheus' own histogram_quantile() answers for the same buckets at the same
-    // moment (a range query of one step pins the moment), to the last bit.
-    const QString buckets = EdgeTelemetry::latencyBucketsQuery({m_namespace}, QStringLiteral("60s"));
-    const double time = std::floor(QDateTime::currentMSecsSinceEpoch() / 1000.0) - 5;
-    const auto at = [this, time](const QString& promql) {
-        std::optional<kube::PromResult> answer;
-        m_session->prometheus().queryRange(promql.toStdString(), time, time, 1,
-                                           [&answer](kube::PromResult result) { answer = std::move(result); });
-        const bool answered = QTest::qWaitFor([&answer] { return answer.has_value(); }, 60000);
-        return answered ? answer : std::nullopt;
-    };
-    const auto edgeOf = [](const kube::PromSeries& s) {
-        QString key;
-        for (const auto& [name, value] : s.labels) {
-            if (name != "quantile")
-                key += QString::fromStdString(name + '=' + value + ',');
-        }
-        return key;
-    };
-    const auto answer = at(buckets);
-    QVERIFY(answer && answer->error.ok());
-    const kube::PromResult mine = HistogramQuantile::of(*answer, {"0.5", "0.95", "0.99"}, "quantile");
-    for (const char* q : {"0.5", "0.95", "0.99"}) {
-        const auto theirs = at(QStringLiteral("histogram_quantile(%1, (%2))").arg(QLatin1StringView(q), buckets));
-        QVERIFY(theirs && theirs->error.ok());
-        std::map<QString, double> prometheus;
-        for (const kube::PromSeries& s : theirs->series)
-            prometheus[edgeOf(s)] = s.samples.back().value;
-        int finite = 0;
-        int compared = 0;
-        for (const kube::PromSeries& s : mine.series) {
-            if (s.labels.at("quantile") != q)
-                continue;
-            ++compared;
-            const auto found = prometheus.find(edgeOf(s));
-            QVERIFY2(found != prometheus.end(), qPrintable(edgeOf(s)));
-            const double value = s.samples.back().value;
-            if (std::isnan(found->second)) {
-                QVERIFY2(std::isnan(value), qPrintable(edgeOf(s)));
-                continue;
-            }
-            ++finite;
-            QVERIFY2(value == found->second, qPrintable(QStringLiteral("p%1 of %2: %3 here, %4 in Prometheus")
-                                                            .arg(QLatin1StringView(q), edgeOf(s))
-                                                            .arg(value, 0, 'g', 17)
-                                                            .arg(found->second, 0, 'g', 17)));
-        }
-        QCOMPARE(compared, int(prometheus.size()));
-        QVERIFY2(finite >= 10, qPrintable(QStringLiteral("only %1 edges with a latency").arg(finite)));
-    }
 }
 
 QTEST_GUILESS_MAIN(TestLargeMeshTelemetry)

@@ -268,8 +268,7 @@ void TestMeshGraphModel::addsLatencyQuantilesAndClientErrors()
     const std::string requests = R"({"status":"success","data":{"resultType":"vector","result":[)"
         + sample("productpage-v1", "bookinfo", "reviews", "reviews-v2", "200", 8) + ","
         + sample("productpage-v1", "bookinfo", "reviews", "reviews-v2", "404", 2) + "]}}";
-    // The quantiles of the latency buckets (HistogramQuantile's answer): one series per quantile,
-    // told apart by a "quantile" label.
+    // The latency query's answer: one series per quantile, told apart by label_replace's "quantile".
     auto quantile = [](const char* q, double ms) {
         return nlohmann::json{{"metric", {{"source_workload", "productpage-v1"}, {"source_workload_namespace", "bookinfo"},
                                           {"destination_service_namespace", "bookinfo"}, {"destination_service_name", "reviews"}, {"destination_workload", "reviews-v2"},
@@ -288,8 +287,7 @@ void TestMeshGraphModel::addsLatencyQuantilesAndClientErrors()
     QCOMPARE(t.samples[0].p50Ms, 4.5);
     QCOMPARE(t.samples[0].p95Ms, 23.0);
     QCOMPARE(t.samples[0].p99Ms, 48.2);
-    // Prometheus sums the buckets once; the quantiles are computed from its answer.
-    QVERIFY(!EdgeTelemetry::latencyBucketsQuery({QStringLiteral("bookinfo")}, QStringLiteral("15s")).contains(u"histogram_quantile("));
+    QVERIFY(EdgeTelemetry::latencyQuery({QStringLiteral("bookinfo")}, QStringLiteral("15s")).count(u"histogram_quantile(") == 3);
 
     // 20 % 4xx is failing by Kiali's thresholds; 10 % degraded; any 5xx degraded, 10 % failing.
     const HealthThresholds kiali;
@@ -580,12 +578,12 @@ void TestMeshGraphModel::queriesAskForEveryNamespaceShown()
 {
     const QStringList two{QStringLiteral("bookinfo"), QStringLiteral("bookinfo-copy")};
     QVERIFY(EdgeTelemetry::requestsQuery(two, QStringLiteral("15s")).contains(u"destination_service_namespace=~\"bookinfo|bookinfo-copy\""));
-    QVERIFY(EdgeTelemetry::latencyBucketsQuery(two, QStringLiteral("15s")).count(u"destination_service_namespace=~\"bookinfo|bookinfo-copy\"") == 1);
+    QVERIFY(EdgeTelemetry::latencyQuery(two, QStringLiteral("15s")).count(u"destination_service_namespace=~\"bookinfo|bookinfo-copy\"") == 3);
     QVERIFY(EdgeTelemetry::requestsQuery({QStringLiteral("bookinfo")}, QStringLiteral("15s")).contains(u"destination_service_namespace=\"bookinfo\""));
     // And what leaves them for namespaces not shown, disjoint from what arrives, so nothing counts twice.
     QVERIFY(EdgeTelemetry::requestsQuery(two, QStringLiteral("15s"))
                 .contains(u"source_workload_namespace=~\"bookinfo|bookinfo-copy\", destination_service_namespace!~\"bookinfo|bookinfo-copy\""));
-    QVERIFY(EdgeTelemetry::latencyBucketsQuery(two, QStringLiteral("15s")).count(u"destination_service_namespace!~\"bookinfo|bookinfo-copy\"") == 1);
+    QVERIFY(EdgeTelemetry::latencyQuery(two, QStringLiteral("15s")).count(u"destination_service_namespace!~\"bookinfo|bookinfo-copy\"") == 3);
     QVERIFY(EdgeTelemetry::requestsQuery({QStringLiteral("bookinfo")}, QStringLiteral("15s"))
                 .contains(u"source_workload_namespace=\"bookinfo\", destination_service_namespace!=\"bookinfo\""));
     // The same caller and service names in two namespaces are two edges, not one.
