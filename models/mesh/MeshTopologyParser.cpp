@@ -27,13 +27,6 @@ Labels labelsOf(const json& object)
     return labels;
 }
 
-const json& items(const json& list)
-{
-    static const json empty = json::array();
-    const auto it = list.is_object() ? list.find("items") : list.end();
-    return it != list.end() && it->is_array() ? *it : empty;
-}
-
 const json& at(const json& object, std::initializer_list<const char*> path)
 {
     static const json null;
@@ -95,27 +88,6 @@ json withMetadata(const json& object)
 }
 
 } // namespace
-
-MeshTopology MeshTopologyParser::parse(const QString& namespaceName, const Lists& lists)
-{
-    static const json none = json::object();
-    auto of = [](const RawObject& list) -> const json& { return items(list ? *list : none); };
-    auto shared = [](const json& item) { return std::make_shared<const json>(item); };
-    MeshTopologyParser parser(namespaceName);
-    for (const json& item : of(lists.services))
-        parser.addService(item);
-    for (const json& item : of(lists.deployments))
-        parser.addDeployment(item);
-    for (const json& item : of(lists.pods))
-        parser.addPod(item);
-    for (const json& item : of(lists.virtualServices))
-        parser.addVirtualService(shared(item));
-    for (const json& item : of(lists.destinationRules))
-        parser.addDestinationRule(shared(item));
-    for (const json& item : of(lists.httpRoutes))
-        parser.addHttpRoute(shared(item));
-    return parser.finish();
-}
 
 RawObject MeshTopologyParser::serviceFields(const RawObject& service)
 {

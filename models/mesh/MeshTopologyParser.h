@@ -8,22 +8,9 @@
 // Turns the objects of one namespace into a MeshTopology. Unknown fields are ignored here but
 // survive in the raw objects kept for routing resources.
 //
-// An object at a time, in any order: an informer's cache holds each kind of object apart, and a
-// LIST answer is reduced as it arrives, so its parsed document can be freed before the next.
+// An object at a time, in any order: an informer's cache holds each kind of object apart.
 class MeshTopologyParser {
 public:
-    struct Lists {
-        RawObject services;
-        RawObject deployments;
-        RawObject pods;
-        RawObject virtualServices;
-        RawObject destinationRules;
-        RawObject httpRoutes;
-    };
-
-    // All lists at once: LIST answers ({"items": [...]}).
-    static MeshTopology parse(const QString& namespaceName, const Lists& lists);
-
     // What the add*() below read of a Service, Deployment or Pod, and the metadata an informer's
     // cache keys on, as a new object (an informer's transform): at 2,000 services, pods with their
     // managedFields, specs and statuses are most of what a cache of whole objects would hold.

@@ -5,6 +5,40 @@
 
 #include <nlohmann/json.hpp>
 
+// LIST answers ({"items": [...]}) of one namespace, as a test writes them by hand.
+struct TopologyLists {
+    RawObject services;
+    RawObject deployments;
+    RawObject pods;
+    RawObject virtualServices;
+    RawObject destinationRules;
+    RawObject httpRoutes;
+};
+
+// The topology MeshTopologyParser makes of them, object by object as the informers hand them over.
+inline MeshTopology topologyOf(const QString& namespaceName, const TopologyLists& lists)
+{
+    using nlohmann::json;
+    auto items = [](const RawObject& list) {
+        return list && list->contains("items") ? (*list)["items"] : json::array();
+    };
+    auto shared = [](const json& item) { return std::make_shared<const json>(item); };
+    MeshTopologyParser parser(namespaceName);
+    for (const json& item : items(lists.services))
+        parser.addService(item);
+    for (const json& item : items(lists.deployments))
+        parser.addDeployment(item);
+    for (const json& item : items(lists.pods))
+        parser.addPod(item);
+    for (const json& item : items(lists.virtualServices))
+        parser.addVirtualService(shared(item));
+    for (const json& item : items(lists.destinationRules))
+        parser.addDestinationRule(shared(item));
+    for (const json& item : items(lists.httpRoutes))
+        parser.addHttpRoute(shared(item));
+    return parser.finish();
+}
+
 // Bookinfo's objects as LIST answers, built by hand in the shape the API server returns, so model
 // tests run without a cluster. `reviewsRoute` is the reviews VirtualService's `route` array; the
 // same objects can be read as another namespace's (a copy of the sample applied there).
@@ -33,7 +67,7 @@ inline MeshTopology bookinfoTopology(const nlohmann::json& reviewsRoute, const Q
         return result;
     };
 
-    MeshTopologyParser::Lists lists;
+    TopologyLists lists;
     lists.services = list({service("productpage"), service("details"), service("reviews"), service("ratings")});
     lists.deployments = list({deployment("productpage", "v1"), deployment("details", "v1"), deployment("reviews", "v1"),
                               deployment("reviews", "v2"), deployment("reviews", "v3"), deployment("ratings", "v1")});
@@ -45,7 +79,7 @@ inline MeshTopology bookinfoTopology(const nlohmann::json& reviewsRoute, const Q
     lists.destinationRules = list(json::array(
         {{{"metadata", {{"name", "reviews"}}}, {"spec", {{"host", "reviews"}, {"subsets", subsets({"v1", "v2", "v3"})}}}},
          {{"metadata", {{"name", "ratings"}}}, {"spec", {{"host", "ratings"}, {"subsets", subsets({"v1"})}}}}}));
-    return MeshTopologyParser::parse(namespaceName, lists);
+    return topologyOf(namespaceName, lists);
 }
 
 inline nlohmann::json weightedRoute(std::initializer_list<std::pair<const char*, int>> weights)

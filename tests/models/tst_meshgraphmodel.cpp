@@ -104,12 +104,12 @@ MeshTopology sampleTopology(const QString& namespaceName)
         }
     }
     auto list = [](json items) { return std::make_shared<const json>(json{{"items", std::move(items)}}); };
-    MeshTopologyParser::Lists lists;
+    TopologyLists lists;
     lists.services = list(services);
     lists.deployments = list(deployments);
     lists.virtualServices = list(virtualServices);
     lists.destinationRules = list(rules);
-    return MeshTopologyParser::parse(namespaceName, lists);
+    return topologyOf(namespaceName, lists);
 }
 
 // Traffic in two namespaces holding Bookinfo: each entered through the ingress gateway, a call from
@@ -315,12 +315,12 @@ void TestMeshGraphModel::missingSidecarBadge()
     using nlohmann::json;
     const json labels{{"app", "ratings"}, {"version", "v1"}};
     auto list = [](json item) { return std::make_shared<const json>(json{{"items", json::array({std::move(item)})}}); };
-    MeshTopologyParser::Lists lists;
+    TopologyLists lists;
     lists.services = list({{"metadata", {{"name", "ratings"}}}, {"spec", {{"selector", {{"app", "ratings"}}}}}});
     lists.deployments = list({{"metadata", {{"name", "ratings-v1"}}},
                               {"spec", {{"selector", {{"matchLabels", labels}}}, {"template", {{"metadata", {{"labels", labels}}}}}}}});
     lists.pods = list({{"metadata", {{"name", "ratings-v1-abc"}, {"labels", labels}}}, {"spec", json::parse(podSpec.toStdString())}});
-    const MeshTopology topology = MeshTopologyParser::parse(QStringLiteral("bookinfo"), lists);
+    const MeshTopology topology = topologyOf(QStringLiteral("bookinfo"), lists);
     QCOMPARE(topology.workloads.first().podsWithoutSidecar, missing ? 1 : 0);
 
     // Both the workload and the service it serves wear the badge, so every graph kind shows it.

@@ -230,13 +230,13 @@ void TestTrafficSplitModel::splitsAnHttpRoutesBackends()
 
 void TestTrafficSplitModel::parsesHttpRoutesAttachedToServices()
 {
-    MeshTopologyParser::Lists lists;
+    TopologyLists lists;
     lists.httpRoutes = std::make_shared<const nlohmann::json>(nlohmann::json::parse(R"({"items":[
         {"metadata":{"name":"mesh","resourceVersion":"12"},"spec":{"parentRefs":[
             {"group":"","kind":"Service","name":"ratings"},{"kind":"Service","name":"details"},
             {"group":"gateway.networking.k8s.io","kind":"Gateway","name":"public"}]}},
         {"metadata":{"name":"ingress"},"spec":{"parentRefs":[{"name":"public"}]}}]})"));
-    const MeshTopology topology = MeshTopologyParser::parse(QStringLiteral("bookinfo"), lists);
+    const MeshTopology topology = topologyOf(QStringLiteral("bookinfo"), lists);
     QCOMPARE(topology.httpRoutes.size(), 2);
     // Services are parents in mesh (GAMMA) routing; a Gateway parent routes ingress, not the mesh.
     QCOMPARE(topology.httpRoutes[0].parentServices, (QStringList{QStringLiteral("ratings"), QStringLiteral("details")}));
